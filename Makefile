@@ -1,0 +1,53 @@
+# The two commands of README.md: `make run` and `make test`. Both start with `make setup`,
+# which installs only what changed since the last run (stamp files under .venv and node_modules).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TERRITOIRES := $(BIN)/territoires
+DATA_DIR ?= $(or $(TERRITOIRES_DATA_DIR),../shared/data)
+PG_URL := postgres://postgres@/territoires?host=$(CURDIR)/var/pg/socket
+
+.PHONY: setup run serve load test test-sqlite test-postgres bench demo clean
+
+setup: $(VENV)/.installed node_modules/.installed var/.system-packages
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+var/.system-packages: scripts/system-packages.sh
+	mkdir -p var
+	scripts/system-packages.sh
+	touch $@
+
+load: setup
+	$(TERRITOIRES) migrate --noinput -v 0
+	$(TERRITOIRES) load-geo
+	$(TERRITOIRES) import-ti $(DATA_DIR)/ti/ti-2019-2022.geojson --phase 2019-2022
+	$(TERRITOIRES) import-ti $(DATA_DIR)/ti/ti-2023-2027.geojson --phase 2023-2027
+
+run: load
+	@echo "Plateforme servie sur http://127.0.0.1:8000"
+	$(TERRITOIRES) runserver 127.0.0.1:8000
+
+test: setup test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest -q
+
+test-postgres:
+	scripts/postgres.sh start
+	DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q
+
+bench: load
+	$(BIN)/python benchmarks/import_bench.py
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,49 @@
+"""Shared fixtures: the real reference data, loaded once per test session into the test database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server in one process
+
+PHASE_FILES = {"2023-2027": "ti/ti-2023-2027.geojson", "2019-2022": "ti/ti-2019-2022.geojson"}
+
+
+def data_path(relative: str) -> Path:
+    return Path(settings.TERRITOIRES_DATA_DIR) / relative
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrate, then load the geography and both phases from the real ANCT files (~20 s, once)."""
+    from geo.services import load_geo
+    from territories.services.importing import import_territories
+
+    with django_db_blocker.unblock():
+        load_geo(progress=False)
+        for phase, relative in PHASE_FILES.items():
+            import_territories(data_path(relative), phase)
+    yield
+
+
+@pytest.fixture
+def real_data(db):
+    """The database with the real reference data (each test rolls back its own changes)."""
+    return db
+
+
+@pytest.fixture
+def call(capsys):
+    """Run a management command and return (stdout, stderr)."""
+
+    def run(*args):
+        call_command(*args)
+        captured = capsys.readouterr()
+        return captured.out, captured.err
+
+    return run

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages the tests and the server need: chromium (browser tests), postgresql (the scale path),
+# pango (PDF rendering). Installs only what is missing; as root here, else prints the command to run.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installation des paquets système : ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "Paquets système manquants : ${missing[*]}" >&2
+  echo "Installez-les : sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi

@@ -1,0 +1,217 @@
+"""Detect and read the ANCT formats: two GeoJSON layouts and the two data.gouv.fr CSV files.
+
+Each format is declared by its identifying keys; the reader of a file is chosen from its content,
+never from its name. Every problem found is kept with its row (or feature) and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from territories.importers.problems import ImportRefused, Problem
+from territories.importers.source import ParsedSource, SourceCommune, SourceMember, SourceTerritory
+
+TI_ID = re.compile(r"^ti-\d{3,5}$")
+SIREN = re.compile(r"^\d{9}$")
+INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+MEMBER_IN_LIST = re.compile(r"^(?P<name>.*?)\s*\((?P<siren>\d{9})\)$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    label: str
+    id_key: str
+    name_key: str
+    required: tuple[str, ...]
+
+
+GEOJSON_V2 = Layout("geojson-2023", "GeoJSON ANCT (liste_geo)", "id_territoire", "lib_territoire",
+                    ("id_territoire", "lib_territoire", "liste_geo"))
+GEOJSON_V1 = Layout("geojson-2019", "GeoJSON ANCT (siren_groupement)", "id_ti", "lib_ti",
+                    ("id_ti", "lib_ti", "siren_groupement", "lib_groupement"))
+CSV_COMMUNES = Layout("csv-communes", "CSV data.gouv.fr des communes", "id_ti", "lib_ti",
+                      ("insee_com", "lib_com", "id_ti", "lib_ti"))
+CSV_GROUPEMENTS = Layout("csv-groupements", "CSV data.gouv.fr des groupements", "id_ti", "lib_ti",
+                         ("id_ti", "lib_ti", "siren_groupement", "lib_groupement", "nature_juridique"))
+FORMATS = {layout.name: layout for layout in (GEOJSON_V2, GEOJSON_V1, CSV_COMMUNES, CSV_GROUPEMENTS)}
+
+
+def read_source(path: Path) -> ParsedSource:
+    """Read ``path`` in whichever ANCT format its content shows; ImportRefused lists every problem."""
+    name = path.name
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ImportRefused([Problem(name, "le fichier est vide")])
+    text = _decode(raw, name)
+    if text.lstrip().startswith(("{", "[")):
+        return _read_geojson(text, name)
+    return _read_csv(text, name)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        raise ImportRefused([Problem(
+            name, "encodage non pris en charge (UTF-16 ou fichier binaire)",
+            expected="un fichier texte en UTF-8 (avec ou sans BOM) ou en Windows-1252",
+        )])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise ImportRefused([Problem(
+            name, f"encodage non reconnu (octet 0x{raw[error.start]:02x} à la position {error.start})",
+            expected="UTF-8 (avec ou sans BOM) ou Windows-1252",
+        )]) from error
+
+
+# --- GeoJSON ---------------------------------------------------------------------------------------------
+
+def _read_geojson(text: str, name: str) -> ParsedSource:
+    try:
+        collection = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRefused([Problem(
+            name, f"GeoJSON illisible (tronqué ou mal formé) : {error.msg}, ligne {error.lineno}, colonne {error.colno}",
+            expected="une FeatureCollection GeoJSON complète",
+        )]) from error
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not isinstance(features, list) or not features:
+        raise ImportRefused([Problem(name, "aucune entité (features) dans le GeoJSON", expected="une FeatureCollection non vide")])
+    first_keys = set((features[0].get("properties") or {}).keys())
+    layout = next((lay for lay in (GEOJSON_V2, GEOJSON_V1) if set(lay.required) <= first_keys), None)
+    if layout is None:
+        raise ImportRefused([Problem(
+            name, "propriétés non reconnues", row=1, row_label="entité", value=", ".join(sorted(first_keys)),
+            expected=f"« {', '.join(GEOJSON_V2.required)} » ou « {', '.join(GEOJSON_V1.required)} »",
+        )])
+    source = ParsedSource(file=name, format=layout.name, row_label="entité", has_geometry=True)
+    problems: list[Problem] = []
+    for number, feature in enumerate(features, start=1):
+        props = feature.get("properties") or {}
+        missing = [key for key in layout.required if key not in props]
+        if missing:
+            problems.append(Problem(name, "propriétés manquantes", number, ", ".join(missing), row_label="entité"))
+            continue
+        territory = _new_territory(source, props[layout.id_key], props[layout.name_key], number, layout, problems)
+        if territory is None:
+            continue
+        territory.geometry = feature.get("geometry")
+        if layout is GEOJSON_V2:
+            _members_from_list(territory, props["liste_geo"], number, name, problems)
+        else:
+            _members_from_parallel_lists(territory, props, number, name, problems)
+    if problems:
+        raise ImportRefused(problems)
+    return source
+
+
+def _members_from_list(territory: SourceTerritory, value: str, number: int, name: str, problems: list) -> None:
+    for part in (p.strip() for p in (value or "").split(";")):
+        if not part:
+            continue
+        match = MEMBER_IN_LIST.match(part)
+        if not match:
+            problems.append(Problem(name, "membre illisible", number, "liste_geo", part, "« Nom (SIREN à 9 chiffres) »", "entité"))
+            continue
+        territory.members.append(SourceMember(match["siren"], match["name"], number, "liste_geo"))
+    if not territory.members:
+        problems.append(Problem(name, "territoire sans membre", number, "liste_geo", row_label="entité"))
+
+
+def _members_from_parallel_lists(territory: SourceTerritory, props: dict, number: int, name: str, problems: list) -> None:
+    sirens = [s.strip() for s in str(props["siren_groupement"] or "").split(",") if s.strip()]
+    # Names may themselves hold commas ("CC Bocage, Mayenne"): when the lists differ in length,
+    # names are left empty here and taken from the COG at resolution.
+    names = [n.strip() for n in str(props["lib_groupement"] or "").split(",")]
+    if len(names) != len(sirens):
+        names = [""] * len(sirens)
+    for siren, member_name in zip(sirens, names):
+        if not SIREN.match(siren):
+            problems.append(Problem(name, "SIREN mal formé", number, "siren_groupement", siren, "9 chiffres", "entité"))
+            continue
+        territory.members.append(SourceMember(siren, member_name, number, "siren_groupement"))
+    if not sirens:
+        problems.append(Problem(name, "territoire sans membre", number, "siren_groupement", row_label="entité"))
+
+
+def _new_territory(source: ParsedSource, ti_id, ti_name, row: int, layout: Layout, problems: list) -> SourceTerritory | None:
+    ti_id = str(ti_id or "").strip()
+    ti_name = str(ti_name or "").strip()
+    label = source.row_label
+    if not TI_ID.match(ti_id):
+        problems.append(Problem(source.file, "identifiant de territoire mal formé", row, layout.id_key, ti_id, "« ti-RRNN »", label))
+        return None
+    if not ti_name:
+        problems.append(Problem(source.file, "nom de territoire vide", row, layout.name_key, row_label=label))
+        return None
+    existing = source.territories.get(ti_id)
+    if existing is None:
+        existing = source.territories[ti_id] = SourceTerritory(ti_id, ti_name, row)
+        return existing
+    if source.format.startswith("geojson"):
+        problems.append(Problem(source.file, f"identifiant en double (déjà à l'entité {existing.row})", row, layout.id_key, ti_id, row_label=label))
+        return None
+    if existing.name != ti_name:
+        problems.append(Problem(source.file, f"le territoire {ti_id} porte un autre nom à la ligne {existing.row} (« {existing.name} »)",
+                                row, layout.name_key, ti_name, row_label=label))
+        return None
+    return existing
+
+
+# --- CSV -------------------------------------------------------------------------------------------------
+
+def _read_csv(text: str, name: str) -> ParsedSource:
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    layout = next((lay for lay in (CSV_GROUPEMENTS, CSV_COMMUNES) if set(lay.required) <= set(header)), None)
+    if layout is None:
+        raise ImportRefused([Problem(
+            name, "colonnes non reconnues", 1, value=", ".join(header),
+            expected=f"« {', '.join(CSV_COMMUNES.required)} » ou « {', '.join(CSV_GROUPEMENTS.required)} »",
+        )])
+    source = ParsedSource(file=name, format=layout.name, row_label="ligne", members_given=layout is CSV_GROUPEMENTS)
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line_number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(Problem(name, f"{len(cells)} cellules au lieu de {len(header)}", line_number,
+                                    value=delimiter.join(cells)[:80], expected=f"{len(header)} colonnes séparées par « {delimiter} »"))
+            continue
+        row = {key: cell.strip() for key, cell in zip(header, cells)}
+        territory = _new_territory(source, row["id_ti"], row["lib_ti"], line_number, layout, problems)
+        if territory is None:
+            continue
+        code_column = "siren_groupement" if layout is CSV_GROUPEMENTS else "insee_com"
+        code = row[code_column]
+        pattern, expected = (SIREN, "9 chiffres") if layout is CSV_GROUPEMENTS else (INSEE, "code INSEE à 5 caractères")
+        if not pattern.match(code):
+            problems.append(Problem(name, "code mal formé", line_number, code_column, code, expected))
+            continue
+        if (territory.ti_id, code) in seen:
+            problems.append(Problem(name, f"ligne en double (déjà à la ligne {seen[territory.ti_id, code]})",
+                                    line_number, code_column, code))
+            continue
+        seen[territory.ti_id, code] = line_number
+        if layout is CSV_GROUPEMENTS:
+            territory.members.append(SourceMember(code, row["lib_groupement"], line_number, code_column,
+                                                  row["nature_juridique"]))
+        else:
+            territory.communes.append(SourceCommune(code, row["lib_com"], line_number, code_column))
+    if not source.territories and not problems:
+        problems.append(Problem(name, "aucune ligne de données après l'en-tête"))
+    if problems:
+        raise ImportRefused(problems)
+    return source

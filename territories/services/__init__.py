@@ -1,0 +1,1 @@
+"""Territory logic: import, lineage, figures and lookups. Views and commands call these."""
