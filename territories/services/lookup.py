@@ -1,0 +1,100 @@
+"""The one lookup service of the platform: which territories hold a commune, an EPCI, a point.
+
+Used by the pages, the CLI and the API alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from geo import cog
+from geo.models import Commune, Groupement
+from geo.text import normalize_search
+from territories.models import Phase, Territory
+
+
+class LookupError(ValueError):
+    """The query matches nothing, or several things (with the candidates)."""
+
+    def __init__(self, message: str, candidates: list | None = None):
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+def find_commune(query: str) -> Commune:
+    """A current commune from its INSEE code, a former code (merged commune), its SIREN, or its exact name."""
+    text = (query or "").strip()
+    if not text:
+        raise LookupError("Indiquez le nom ou le code INSEE d'une commune.")
+    base = Commune.objects.select_related("departement", "region", "epci", "ept")
+    if len(text) == 5 and text[:2].isalnum() and text[2:].isdigit():
+        commune = base.filter(code=text.upper()).first()
+        if commune is None:
+            # A code of a commune merged into a commune nouvelle: the current chef-lieu.
+            current_code = cog.load_vintage(cog.CURRENT_VINTAGE).former_codes.get(text.upper())
+            commune = base.filter(code=current_code).first() if current_code else None
+        if commune is None:
+            raise LookupError(f"Aucune commune n'a le code INSEE « {text} ».")
+        return commune
+    if len(text) == 9 and text.isdigit():
+        commune = base.filter(siren=text).first()
+        if commune is None:
+            raise LookupError(f"Aucune commune n'a le SIREN « {text} ».")
+        return commune
+    matches = list(base.filter(search_name=normalize_search(text)).order_by("code"))
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise LookupError(f"Aucune commune ne s'appelle « {text} ».")
+    raise LookupError(
+        f"{len(matches)} communes s'appellent « {text} » : précisez le code INSEE.",
+        candidates=[f"{c.name} ({c.code}, {c.departement.name})" for c in matches],
+    )
+
+
+def territories_of_commune(commune: Commune, phase: Phase | None = None) -> list[Territory]:
+    territories = Territory.objects.filter(communes=commune).select_related("phase").order_by("phase__number", "ti_id")
+    if phase is not None:
+        territories = territories.filter(phase=phase)
+    return list(territories)
+
+
+def territories_of_groupement(groupement: Groupement, phase: Phase | None = None) -> list[Territory]:
+    """Territories that list the EPCI/EPT as a member, or hold some of its communes."""
+    territories = Territory.objects.filter(Q(members__siren=groupement.siren) | Q(communes__epci=groupement) |
+                                           Q(communes__ept=groupement)).distinct()
+    if phase is not None:
+        territories = territories.filter(phase=phase)
+    return list(territories.select_related("phase").order_by("phase__number", "ti_id"))
+
+
+def _area(obj) -> dict | None:
+    return {"code": obj.code, "nom": obj.name} if obj else None
+
+
+def _groupement(obj) -> dict | None:
+    return {"siren": obj.siren, "nom": obj.name, "nature": obj.nature} if obj else None
+
+
+def territory_ref(territory: Territory) -> dict:
+    return {"phase": territory.phase_id, "id": territory.ti_id, "nom": territory.name}
+
+
+def commune_lookup(query: str, phase: Phase | None = None) -> dict:
+    """The stable JSON answer of ``territoires lookup --commune`` (documented in docs/cli.md)."""
+    commune = find_commune(query)
+    return {
+        "commune": {
+            "code": commune.code,
+            "nom": commune.name,
+            "epci": _groupement(commune.epci),
+            "ept": _groupement(commune.ept),
+            "departement": _area(commune.departement),
+            "region": _area(commune.region),
+            "population": commune.population,
+            "codes_postaux": commune.postcodes,
+        },
+        "territoires": [territory_ref(t) for t in territories_of_commune(commune, phase)],
+    }
