@@ -1,7 +1,8 @@
 """Detect and read the ANCT formats: two GeoJSON layouts and the two data.gouv.fr CSV files.
 
 Each format is declared by its identifying keys; the reader of a file is chosen from its content,
-never from its name. Every problem found is kept with its row (or feature) and column.
+never from its name. Every problem found is kept with its row (or feature) and column. Whatever the
+bytes, a reader returns a ParsedSource or raises ImportRefused (tested by fuzzing).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ TI_ID = re.compile(r"^ti-\d{3,5}$")
 SIREN = re.compile(r"^\d{9}$")
 INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 MEMBER_IN_LIST = re.compile(r"^(?P<name>.*?)\s*\((?P<siren>\d{9})\)$")
+CSV_DELIMITERS = (",", ";", "\t")
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,14 @@ FORMATS = {layout.name: layout for layout in (GEOJSON_V2, GEOJSON_V1, CSV_COMMUN
 
 def read_source(path: Path) -> ParsedSource:
     """Read ``path`` in whichever ANCT format its content shows; ImportRefused lists every problem."""
-    name = path.name
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise ImportRefused([Problem(name, "le fichier est vide")])
+    return read_bytes(path.read_bytes(), path.name)
+
+
+def read_bytes(raw: bytes, name: str) -> ParsedSource:
+    """Read the content of a file called ``name`` (the name only appears in messages and for the vintage)."""
     text = _decode(raw, name)
+    if not text.strip():
+        raise ImportRefused([Problem(name, "le fichier est vide", expected="un GeoJSON ou un CSV publié par l'ANCT")])
     if text.lstrip().startswith(("{", "[")):
         return _read_geojson(text, name)
     return _read_csv(text, name)
@@ -73,6 +78,17 @@ def _decode(raw: bytes, name: str) -> str:
         )]) from error
 
 
+def _as_text(value) -> str:
+    """A property value as text: strings and numbers as written, anything else as its JSON (refused later)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)[:80]
+
+
 # --- GeoJSON ---------------------------------------------------------------------------------------------
 
 def _read_geojson(text: str, name: str) -> ParsedSource:
@@ -83,20 +99,27 @@ def _read_geojson(text: str, name: str) -> ParsedSource:
             name, f"GeoJSON illisible (tronqué ou mal formé) : {error.msg}, ligne {error.lineno}, colonne {error.colno}",
             expected="une FeatureCollection GeoJSON complète",
         )]) from error
+    except (ValueError, RecursionError) as error:  # absurdly long numbers or nesting
+        raise ImportRefused([Problem(name, f"GeoJSON illisible : {error}", expected="une FeatureCollection GeoJSON")]) from error
     features = collection.get("features") if isinstance(collection, dict) else None
     if not isinstance(features, list) or not features:
         raise ImportRefused([Problem(name, "aucune entité (features) dans le GeoJSON", expected="une FeatureCollection non vide")])
-    first_keys = set((features[0].get("properties") or {}).keys())
+    first_props = _properties(features[0])
+    first_keys = set(first_props or {})
     layout = next((lay for lay in (GEOJSON_V2, GEOJSON_V1) if set(lay.required) <= first_keys), None)
     if layout is None:
         raise ImportRefused([Problem(
-            name, "propriétés non reconnues", row=1, row_label="entité", value=", ".join(sorted(first_keys)),
+            name, "propriétés non reconnues", row=1, row_label="entité", value=", ".join(sorted(map(str, first_keys))),
             expected=f"« {', '.join(GEOJSON_V2.required)} » ou « {', '.join(GEOJSON_V1.required)} »",
         )])
     source = ParsedSource(file=name, format=layout.name, row_label="entité", has_geometry=True)
     problems: list[Problem] = []
     for number, feature in enumerate(features, start=1):
-        props = feature.get("properties") or {}
+        props = _properties(feature)
+        if props is None:
+            problems.append(Problem(name, "entité illisible", number, row_label="entité",
+                                    expected="un objet Feature avec des « properties »"))
+            continue
         missing = [key for key in layout.required if key not in props]
         if missing:
             problems.append(Problem(name, "propriétés manquantes", number, ", ".join(missing), row_label="entité"))
@@ -104,9 +127,10 @@ def _read_geojson(text: str, name: str) -> ParsedSource:
         territory = _new_territory(source, props[layout.id_key], props[layout.name_key], number, layout, problems)
         if territory is None:
             continue
-        territory.geometry = feature.get("geometry")
+        geometry = feature.get("geometry")
+        territory.geometry = geometry if isinstance(geometry, dict) else None
         if layout is GEOJSON_V2:
-            _members_from_list(territory, props["liste_geo"], number, name, problems)
+            _members_from_list(territory, _as_text(props["liste_geo"]), number, name, problems)
         else:
             _members_from_parallel_lists(territory, props, number, name, problems)
     if problems:
@@ -114,38 +138,56 @@ def _read_geojson(text: str, name: str) -> ParsedSource:
     return source
 
 
+def _properties(feature) -> dict | None:
+    if not isinstance(feature, dict):
+        return None
+    props = feature.get("properties")
+    return props if isinstance(props, dict) else None
+
+
+def _add_member(territory: SourceTerritory, member: SourceMember, name: str, label: str, problems: list) -> None:
+    """Add a member unless the territory already lists that SIREN (a member is listed once)."""
+    previous = next((m for m in territory.members if m.siren == member.siren), None)
+    if previous is not None:
+        where = f"{label} {previous.row}" if previous.row != member.row else "plus haut dans la liste"
+        problems.append(Problem(name, f"membre en double dans le territoire {territory.ti_id} (déjà {where})",
+                                member.row, member.column, member.siren, row_label=label))
+        return
+    territory.members.append(member)
+
+
 def _members_from_list(territory: SourceTerritory, value: str, number: int, name: str, problems: list) -> None:
-    for part in (p.strip() for p in (value or "").split(";")):
+    for part in (p.strip() for p in value.split(";")):
         if not part:
             continue
         match = MEMBER_IN_LIST.match(part)
         if not match:
             problems.append(Problem(name, "membre illisible", number, "liste_geo", part, "« Nom (SIREN à 9 chiffres) »", "entité"))
             continue
-        territory.members.append(SourceMember(match["siren"], match["name"], number, "liste_geo"))
+        _add_member(territory, SourceMember(match["siren"], match["name"], number, "liste_geo"), name, "entité", problems)
     if not territory.members:
         problems.append(Problem(name, "territoire sans membre", number, "liste_geo", row_label="entité"))
 
 
 def _members_from_parallel_lists(territory: SourceTerritory, props: dict, number: int, name: str, problems: list) -> None:
-    sirens = [s.strip() for s in str(props["siren_groupement"] or "").split(",") if s.strip()]
+    sirens = [s.strip() for s in _as_text(props["siren_groupement"]).split(",") if s.strip()]
     # Names may themselves hold commas ("CC Bocage, Mayenne"): when the lists differ in length,
     # names are left empty here and taken from the COG at resolution.
-    names = [n.strip() for n in str(props["lib_groupement"] or "").split(",")]
+    names = [n.strip() for n in _as_text(props["lib_groupement"]).split(",")]
     if len(names) != len(sirens):
         names = [""] * len(sirens)
     for siren, member_name in zip(sirens, names):
         if not SIREN.match(siren):
             problems.append(Problem(name, "SIREN mal formé", number, "siren_groupement", siren, "9 chiffres", "entité"))
             continue
-        territory.members.append(SourceMember(siren, member_name, number, "siren_groupement"))
+        _add_member(territory, SourceMember(siren, member_name, number, "siren_groupement"), name, "entité", problems)
     if not sirens:
         problems.append(Problem(name, "territoire sans membre", number, "siren_groupement", row_label="entité"))
 
 
 def _new_territory(source: ParsedSource, ti_id, ti_name, row: int, layout: Layout, problems: list) -> SourceTerritory | None:
-    ti_id = str(ti_id or "").strip()
-    ti_name = str(ti_name or "").strip()
+    ti_id = _as_text(ti_id)
+    ti_name = _as_text(ti_name)
     label = source.row_label
     if not TI_ID.match(ti_id):
         problems.append(Problem(source.file, "identifiant de territoire mal formé", row, layout.id_key, ti_id, "« ti-RRNN »", label))
@@ -170,20 +212,59 @@ def _new_territory(source: ParsedSource, ti_id, ti_name, row: int, layout: Layou
 # --- CSV -------------------------------------------------------------------------------------------------
 
 def _read_csv(text: str, name: str) -> ParsedSource:
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
+    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(CSV_DELIMITERS, key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header_number, header = _first_row(reader)
+        header = [h.strip().lower() for h in header]
+        layout = _csv_layout(header, header_number, name)
+        source = ParsedSource(file=name, format=layout.name, row_label="ligne", members_given=layout is CSV_GROUPEMENTS)
+        problems = _read_csv_rows(reader, header, layout, delimiter, source)
+    except csv.Error as error:
+        raise ImportRefused([Problem(name, f"CSV illisible : {error}", reader.line_num,
+                                     expected=f"des cellules séparées par « {delimiter} »")]) from error
+    if not source.territories and not problems:
+        problems.append(Problem(name, "aucune ligne de données après l'en-tête"))
+    if problems:
+        raise ImportRefused(problems)
+    return source
+
+
+def _first_row(reader) -> tuple[int, list[str]]:
+    """The header: the first non-blank row, with its line number."""
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            return reader.line_num, cells
+    raise csv.Error("aucun en-tête")
+
+
+def _csv_layout(header: list[str], line: int, name: str) -> Layout:
+    duplicated = sorted({h for h in header if h and header.count(h) > 1})
+    if duplicated:
+        raise ImportRefused([Problem(name, "colonne en double dans l'en-tête", line, ", ".join(duplicated))])
     layout = next((lay for lay in (CSV_GROUPEMENTS, CSV_COMMUNES) if set(lay.required) <= set(header)), None)
-    if layout is None:
-        raise ImportRefused([Problem(
-            name, "colonnes non reconnues", 1, value=", ".join(header),
-            expected=f"« {', '.join(CSV_COMMUNES.required)} » ou « {', '.join(CSV_GROUPEMENTS.required)} »",
-        )])
-    source = ParsedSource(file=name, format=layout.name, row_label="ligne", members_given=layout is CSV_GROUPEMENTS)
+    if layout is not None:
+        return layout
+    closest = max((CSV_GROUPEMENTS, CSV_COMMUNES), key=lambda lay: len(set(lay.required) & set(header)))
+    missing = [key for key in closest.required if key not in header]
+    raise ImportRefused([Problem(
+        name, f"colonnes non reconnues (pour un {closest.label}, il manque : {', '.join(missing)})", line,
+        value=", ".join(header)[:200],
+        expected=f"« {', '.join(CSV_COMMUNES.required)} » ou « {', '.join(CSV_GROUPEMENTS.required)} »",
+    )])
+
+
+def _read_csv_rows(reader, header: list[str], layout: Layout, delimiter: str, source: ParsedSource) -> list[Problem]:
+    name = source.file
     problems: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
-    for line_number, cells in enumerate(reader, start=2):
+    code_column = "siren_groupement" if layout is CSV_GROUPEMENTS else "insee_com"
+    pattern, expected = (SIREN, "9 chiffres") if layout is CSV_GROUPEMENTS else (INSEE, "code INSEE à 5 caractères")
+    previous_end = reader.line_num
+    for cells in reader:
+        # A row starts on the line after the previous one ended (a quoted cell may span lines).
+        line_number, previous_end = previous_end + 1, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
@@ -194,11 +275,10 @@ def _read_csv(text: str, name: str) -> ParsedSource:
         territory = _new_territory(source, row["id_ti"], row["lib_ti"], line_number, layout, problems)
         if territory is None:
             continue
-        code_column = "siren_groupement" if layout is CSV_GROUPEMENTS else "insee_com"
         code = row[code_column]
-        pattern, expected = (SIREN, "9 chiffres") if layout is CSV_GROUPEMENTS else (INSEE, "code INSEE à 5 caractères")
         if not pattern.match(code):
-            problems.append(Problem(name, "code mal formé", line_number, code_column, code, expected))
+            hint = " (zéro initial perdu dans un tableur ?)" if code.isdigit() and len(code) in (4, 8) else ""
+            problems.append(Problem(name, "code mal formé" + hint, line_number, code_column, code, expected))
             continue
         if (territory.ti_id, code) in seen:
             problems.append(Problem(name, f"ligne en double (déjà à la ligne {seen[territory.ti_id, code]})",
@@ -210,8 +290,4 @@ def _read_csv(text: str, name: str) -> ParsedSource:
                                                   row["nature_juridique"]))
         else:
             territory.communes.append(SourceCommune(code, row["lib_com"], line_number, code_column))
-    if not source.territories and not problems:
-        problems.append(Problem(name, "aucune ligne de données après l'en-tête"))
-    if problems:
-        raise ImportRefused(problems)
-    return source
+    return problems

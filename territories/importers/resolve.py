@@ -81,7 +81,7 @@ def resolve(source: ParsedSource, phase_start_year: int, requested_vintage: int 
     for item in source.territories.values():
         resolved = ResolvedTerritory(item.ti_id, item.name, item.geometry)
         source_codes = _source_codes(source, item, vintage, unresolved)
-        members = item.members if source.members_given else _derive_members(item, source_codes, vintage)
+        members = item.members if source.members_given else _derive_members(source, item, source_codes, vintage, unresolved)
         for member in members:
             found = _resolve_member(member, vintage, current)
             if found is None:
@@ -143,7 +143,8 @@ def _member_codes(found: ResolvedMember, member: SourceMember, vintage: cog.CogV
             if code in vintage.communes}
 
 
-def _derive_members(item: SourceTerritory, codes: dict[str, str], vintage: cog.CogVintage) -> list[SourceMember]:
+def _derive_members(source: ParsedSource, item: SourceTerritory, codes: dict[str, str], vintage: cog.CogVintage,
+                    unresolved: list[Problem]) -> list[SourceMember]:
     """From communes alone: every EPT, then EPCI, all of whose communes are in the territory; then the rest."""
     remaining = set(codes)
     members = []
@@ -154,7 +155,15 @@ def _derive_members(item: SourceTerritory, codes: dict[str, str], vintage: cog.C
             if member_codes <= remaining:
                 members.append(SourceMember(siren, "", item.row, "insee_com"))
                 remaining -= member_codes
+    rows = {commune.code: commune.row for commune in item.communes}
     for code in sorted(remaining):
-        row = next((c.row for c in item.communes if c.code == code), item.row)
-        members.append(SourceMember(vintage.communes[code]["siren"], "", row, "insee_com"))
+        siren = vintage.communes[code].get("siren")
+        if not siren:
+            # Collectivités d'outre-mer (Saint-Pierre-et-Miquelon, Polynésie…) have no SIREN in the COG.
+            unresolved.append(Problem(source.file, f"la commune {code} ({codes[code]}) n'a pas de SIREN dans le COG "
+                                      f"{vintage.year} : elle ne peut pas être membre (territoire {item.ti_id})",
+                                      rows.get(code, item.row), "insee_com", code,
+                                      "une commune de France métropolitaine ou d'un DROM", source.row_label))
+            continue
+        members.append(SourceMember(siren, "", rows.get(code, item.row), "insee_com"))
     return members

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 import shapely
+from shapely.errors import ShapelyError
 from shapely.geometry import mapping, shape
 
 # Degrees. Measured on phase 2023-2027 (183 polygons): 0.002 gives 300 KB gzipped for the whole
@@ -18,14 +21,18 @@ def clean_polygon(geometry: dict | None) -> tuple[dict | None, str | None]:
         return None, "pas de géométrie"
     try:
         geom = shapely.make_valid(shape(geometry))
-    except (ValueError, TypeError, AttributeError, KeyError) as error:
+    # A malformed polygon costs the territory its outline, not the whole import: shape() raises
+    # any of these on unknown types, missing or badly nested coordinates.
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, ShapelyError) as error:
         return None, f"géométrie illisible ({error})"
     if geom.geom_type == "GeometryCollection":
         parts = [part for part in geom.geoms if part.geom_type in ("Polygon", "MultiPolygon")]
         geom = shapely.union_all(parts) if parts else None
     if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
-        kind = geometry.get("type", "?")
+        kind = geometry.get("type", "?") if isinstance(geometry, dict) else type(geometry).__name__
         return None, f"géométrie de type {kind} sans polygone (le territoire n'aura pas de contour)"
+    if not all(math.isfinite(bound) for bound in geom.bounds):  # NaN/Infinity: not storable as JSON
+        return None, "géométrie aux coordonnées non finies (NaN ou infini)"
     return mapping(geom), None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -53,6 +53,18 @@ class _DryRunRollback(Exception):
     pass
 
 
+@dataclass
+class _Figures:
+    """What a territory's communes say about it: totals, and the département/région holding most inhabitants."""
+
+    population: int
+    commune_count: int
+    principal_departement: str | None
+    principal_region: str | None
+    departements: list[str]
+    regions: list[str]
+
+
 def import_territories(
     path: Path | str,
     phase_code: str,
@@ -60,7 +72,11 @@ def import_territories(
     dry_run: bool = False,
     allow_unresolved: bool = False,
 ) -> ImportReport:
-    """Import ``path`` into ``phase_code``. Raises ImportRefused (nothing written) on any problem."""
+    """Import ``path`` into ``phase_code``. Raises ImportRefused (nothing written) on any problem.
+
+    Idempotent: a territory whose content (name, members, communes, polygon, figures) is unchanged
+    is not written, and a re-import of the same file writes nothing at all.
+    """
     path = Path(path)
     phase = Phase.objects.filter(code=phase_code).first()
     if phase is None:
@@ -79,14 +95,17 @@ def import_territories(
     if not source.has_geometry:
         report.warnings.insert(0, "ce fichier ne contient pas de contours : les contours d'un import GeoJSON "
                                   "antérieur de cette phase sont conservés ; la recherche par commune n'en a pas besoin")
+    communes = _current_communes(resolution.territories, path.name)
     try:
         with transaction.atomic():
-            _write(phase, resolution.territories, source.has_geometry, report)
-            phase.cog_year = resolution.vintage
-            phase.source_name = path.name
-            phase.imported_at = timezone.now()
-            phase.save()
-            compute_lineage()
+            _write(phase, resolution.territories, source.has_geometry, communes, report)
+            if report.changed or phase.cog_year != resolution.vintage or phase.source_name != path.name:
+                phase.cog_year = resolution.vintage
+                phase.source_name = path.name
+                phase.imported_at = timezone.now()
+                phase.save(update_fields=["cog_year", "source_name", "imported_at"])
+            if report.changed:
+                compute_lineage()
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -94,23 +113,38 @@ def import_territories(
     return report
 
 
-def _write(phase: Phase, resolved: list[ResolvedTerritory], has_geometry: bool, report: ImportReport) -> None:
-    existing = {t.ti_id: t for t in Territory.objects.filter(phase=phase)}
+def _current_communes(resolved: list[ResolvedTerritory], file: str) -> dict[str, Commune]:
+    """The Commune rows of every resolved code; refused when the loaded geography lacks some (older load-geo)."""
     all_codes = {code for item in resolved for code in item.communes}
     communes = {c.code: c for c in Commune.objects.filter(code__in=all_codes).only("code", "population", "departement_id", "region_id")}
-    cleaned = {}
-    if has_geometry:
-        for item in resolved:
-            cleaned[item.ti_id], reason = geometry_service.clean_polygon(item.geometry)
+    missing = sorted(all_codes - communes.keys())
+    if missing:
+        raise ImportRefused([Problem(
+            file, f"{len(missing)} commune(s) absente(s) de la géographie chargée ({', '.join(missing[:10])}"
+                  f"{'…' if len(missing) > 10 else ''}) : relancez « territoires load-geo »",
+        )])
+    return communes
+
+
+def _write(phase: Phase, resolved: list[ResolvedTerritory], has_geometry: bool, communes: dict[str, Commune],
+           report: ImportReport) -> None:
+    existing = {t.ti_id: t for t in Territory.objects.filter(phase=phase)}
+    for item in resolved:
+        territory = existing.pop(item.ti_id, None)
+        if has_geometry:
+            geometry, reason = geometry_service.clean_polygon(item.geometry)
             if reason:
                 report.warnings.append(f"{item.ti_id} : {reason}")
-    for item in resolved:
-        fingerprint = _fingerprint(item, cleaned.get(item.ti_id) if has_geometry else None)
-        territory = existing.pop(item.ti_id, None)
+        else:
+            # A CSV carries no polygon: keep what an earlier GeoJSON import of this phase gave.
+            geometry = territory.geometry if territory is not None else None
+        figures = _figures(item, communes)
+        fingerprint = _fingerprint(item, geometry, figures)
         if territory is not None and territory.source_fingerprint == fingerprint:
             report.unchanged.append(item.ti_id)
             continue
-        if territory is None:
+        created = territory is None
+        if created:
             territory = Territory(phase=phase, ti_id=item.ti_id)
             report.created.append(item.ti_id)
         else:
@@ -118,65 +152,89 @@ def _write(phase: Phase, resolved: list[ResolvedTerritory], has_geometry: bool, 
         territory.name = item.name
         territory.search_name = normalize_search(item.name)
         territory.source_fingerprint = fingerprint
-        if has_geometry:
-            territory.geometry = cleaned[item.ti_id]
-        _set_figures(territory, item, communes)
+        territory.geometry = geometry
+        territory.population = figures.population
+        territory.commune_count = figures.commune_count
+        territory.principal_departement_id = figures.principal_departement
+        territory.principal_region_id = figures.principal_region
         territory.save()
-        _replace_children(territory, item, communes)
+        _sync_children(territory, item, figures, created)
     for ti_id, territory in existing.items():
         report.removed.append(ti_id)
         territory.delete()
-    if has_geometry:
+    if has_geometry and report.changed:
         _update_simplified(phase)
 
 
-def _fingerprint(item: ResolvedTerritory, geometry: dict | None) -> str:
+def _fingerprint(item: ResolvedTerritory, geometry: dict | None, figures: _Figures) -> str:
     content = {
         "name": item.name,
-        "members": sorted((m.siren, m.name, m.legal_nature, m.population) for m in item.members),
+        "members": sorted((m.siren, m.name, m.kind, m.legal_nature, m.groupement_siren or "", m.population)
+                          for m in item.members),
         "communes": sorted(item.communes.items()),
         "unmapped": sorted(item.unmapped),
         "geometry": geometry,
+        "figures": asdict(figures),  # they follow the loaded geography: a new load-geo updates them
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def _set_figures(territory: Territory, item: ResolvedTerritory, communes: dict[str, Commune]) -> None:
-    """Population, commune count, and the principal département/région: the one holding most inhabitants."""
+def _figures(item: ResolvedTerritory, communes: dict[str, Commune]) -> _Figures:
     rows = [communes[code] for code in item.communes]
-    territory.population = sum(c.population for c in rows)
-    territory.commune_count = len(rows)
     by_departement: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_region: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for commune in rows:
         for key, totals in ((commune.departement_id, by_departement), (commune.region_id, by_region)):
             totals[key][0] += commune.population
             totals[key][1] += 1
-    # Ties (equal population) go to the one with more communes, then to the smaller code: deterministic.
-    territory.principal_departement_id = min(by_departement, key=lambda k: (-by_departement[k][0], -by_departement[k][1], k), default=None)
-    territory.principal_region_id = min(by_region, key=lambda k: (-by_region[k][0], -by_region[k][1], k), default=None)
-    territory._touching = (sorted(by_departement), sorted(by_region))
+
+    def principal(totals: dict[str, list[int]]) -> str | None:
+        # Ties (equal population) go to the one with more communes, then to the smaller code: deterministic.
+        return min(totals, key=lambda k: (-totals[k][0], -totals[k][1], k), default=None)
+
+    return _Figures(sum(c.population for c in rows), len(rows), principal(by_departement), principal(by_region),
+                    sorted(by_departement), sorted(by_region))
 
 
-def _replace_children(territory: Territory, item: ResolvedTerritory, communes: dict[str, Commune]) -> None:
-    territory.members.all().delete()
-    territory.territory_communes.all().delete()
-    territory.unmapped_communes.all().delete()
-    TerritoryMember.objects.bulk_create([
-        TerritoryMember(territory=territory, siren=m.siren, name=m.name, kind=m.kind, legal_nature=m.legal_nature,
-                        groupement_id=m.groupement_siren, population=m.population)
+def _sync_children(territory: Territory, item: ResolvedTerritory, figures: _Figures, created: bool) -> None:
+    """Bring members, communes and unmapped codes to what the file says, writing only the differences."""
+    wanted_members = {
+        m.siren: TerritoryMember(territory=territory, siren=m.siren, name=m.name, kind=m.kind, legal_nature=m.legal_nature,
+                                 groupement_id=m.groupement_siren, population=m.population)
         for m in item.members
-    ])
+    }
+    member_fields = ["name", "kind", "legal_nature", "groupement_id", "population"]
+    current_members = {} if created else {m.siren: m for m in territory.members.all()}
+    TerritoryMember.objects.filter(pk__in=[m.pk for s, m in current_members.items() if s not in wanted_members]).delete()
+    changed = []
+    for siren, member in current_members.items():
+        wanted = wanted_members.get(siren)
+        if wanted is not None and any(getattr(member, f) != getattr(wanted, f) for f in member_fields):
+            for f in member_fields:
+                setattr(member, f, getattr(wanted, f))
+            changed.append(member)
+    TerritoryMember.objects.bulk_update(changed, member_fields, batch_size=200)
+    TerritoryMember.objects.bulk_create([m for s, m in wanted_members.items() if s not in current_members])
+
+    current_communes = {} if created else dict(territory.territory_communes.values_list("commune_id", "source_code"))
+    gone = [code for code, source_code in current_communes.items() if item.communes.get(code) != source_code]
+    for start in range(0, len(gone), 500):
+        territory.territory_communes.filter(commune_id__in=gone[start:start + 500]).delete()
     TerritoryCommune.objects.bulk_create([
         TerritoryCommune(territory=territory, commune_id=code, source_code=source_code)
-        for code, source_code in item.communes.items()
-    ])
+        for code, source_code in item.communes.items() if current_communes.get(code) != source_code
+    ], batch_size=500)
+
+    wanted_unmapped = set(item.unmapped)
+    current_unmapped = {} if created else {(u.source_code, u.source_name): u.pk for u in territory.unmapped_communes.all()}
+    UnmappedCommune.objects.filter(pk__in=[pk for key, pk in current_unmapped.items() if key not in wanted_unmapped]).delete()
     UnmappedCommune.objects.bulk_create([
-        UnmappedCommune(territory=territory, source_code=code, source_name=name) for code, name in item.unmapped
+        UnmappedCommune(territory=territory, source_code=code, source_name=name)
+        for code, name in sorted(wanted_unmapped - current_unmapped.keys())
     ])
-    departements, regions = territory._touching
-    territory.departements.set(departements)
-    territory.regions.set(regions)
+    # set() only adds and removes the differences.
+    territory.departements.set(figures.departements)
+    territory.regions.set(figures.regions)
 
 
 def _update_simplified(phase: Phase) -> None:
@@ -187,4 +245,8 @@ def _update_simplified(phase: Phase) -> None:
         if territory.geometry_simplified != geometry:
             territory.geometry_simplified = geometry
             changed.append(territory)
+    # Outlines dropped by the new file lose their simplified version too.
+    for territory in Territory.objects.filter(phase=phase, geometry__isnull=True, geometry_simplified__isnull=False):
+        territory.geometry_simplified = None
+        changed.append(territory)
     Territory.objects.bulk_update(changed, ["geometry_simplified"], batch_size=50)

@@ -54,22 +54,40 @@ def _communes_by_territory(phase: Phase) -> dict[int, set[str]]:
 
 
 def _save_statuses(field: str, statuses: dict[int, str]) -> None:
+    """Write the statuses that differ from the stored ones (an unchanged lineage writes nothing)."""
+    stored = dict(Territory.objects.values_list("id", field))
     by_status: dict[str, list[int]] = defaultdict(list)
     for territory_id, status in statuses.items():
-        by_status[status].append(territory_id)
+        if stored.get(territory_id) != status:
+            by_status[status].append(territory_id)
     for status, ids in by_status.items():
         for start in range(0, len(ids), 500):
             Territory.objects.filter(id__in=ids[start:start + 500]).update(**{field: status})
 
 
+def _save_links(wanted: dict[tuple[int, int], Lineage]) -> None:
+    """Delete, update and create only the links that differ from the stored ones."""
+    shares = ["shared_communes", "successor_share", "predecessor_share"]
+    stored = {(link.successor_id, link.predecessor_id): link for link in Lineage.objects.all()}
+    Lineage.objects.filter(pk__in=[link.pk for key, link in stored.items() if key not in wanted]).delete()
+    changed = []
+    for key, link in stored.items():
+        new = wanted.get(key)
+        if new is not None and any(getattr(link, f) != getattr(new, f) for f in shares):
+            for f in shares:
+                setattr(link, f, getattr(new, f))
+            changed.append(link)
+    Lineage.objects.bulk_update(changed, shares, batch_size=500)
+    Lineage.objects.bulk_create([link for key, link in wanted.items() if key not in stored], batch_size=500)
+
+
 def compute_lineage() -> None:
     """Recompute every link and both statuses between consecutive phases."""
     phases = list(Phase.objects.order_by("number"))
-    Lineage.objects.all().delete()
     if phases:
         _save_statuses("lineage_status", {pk: "" for pk in Territory.objects.filter(phase=phases[0]).values_list("id", flat=True)})
         _save_statuses("outcome_status", {pk: "" for pk in Territory.objects.filter(phase=phases[-1]).values_list("id", flat=True)})
-    links = []
+    links: dict[tuple[int, int], Lineage] = {}
     for previous_phase, phase in zip(phases, phases[1:]):
         before = _communes_by_territory(previous_phase)
         after = _communes_by_territory(phase)
@@ -87,13 +105,13 @@ def compute_lineage() -> None:
             lineage_statuses[territory_id] = status_for(own, [before[pid] for pid in shared])
             for previous_id, count in shared.items():
                 successors[previous_id].append(territory_id)
-                links.append(Lineage(
+                links[territory_id, previous_id] = Lineage(
                     successor_id=territory_id, predecessor_id=previous_id, shared_communes=count,
                     successor_share=round(count / len(own), 4),
                     predecessor_share=round(count / len(before[previous_id]), 4),
-                ))
+                )
         outcome_statuses = {previous_id: _outcome(codes, [after[s] for s in successors.get(previous_id, [])])
                             for previous_id, codes in before.items()}
         _save_statuses("lineage_status", lineage_statuses)
         _save_statuses("outcome_status", outcome_statuses)
-    Lineage.objects.bulk_create(links, batch_size=500)
+    _save_links(links)
