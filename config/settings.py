@@ -42,15 +42,21 @@ INSTALLED_APPS = [
     "dsfr",
     "geo",
     "territories",
+    "rules.apps.AutodiscoverRulesConfig",  # imports every app's rules.py (its permissions)
+    "core",
+    "accounts",
+    "simple_history",  # the journal (plans and accounts/core models use HistoricalRecords)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # the journal records who made each change
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -155,3 +161,23 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Accounts and permissions (docs/roles.md, docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",  # every permission is a rules predicate
+    "accounts.backends.EmailBackend",  # sign-in by email address
+]
+LOGIN_URL = "/compte/connexion/"
+LOGIN_REDIRECT_URL = "/compte/"
+LOGOUT_REDIRECT_URL = "/"
+SESSION_COOKIE_AGE = 8 * 3600  # a working day; then sign in again
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+# Uploads: refused above this size (core/uploads.py), kept under MEDIA_ROOT/private, never served statically.
+UPLOAD_MAX_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+# The journal is read-only from every screen: no "revert to this version" in the admin.
+SIMPLE_HISTORY_REVERT_DISABLED = True

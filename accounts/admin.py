@@ -1,0 +1,53 @@
+"""Admin of accounts: every permission comes from rules (accounts/permissions.py); the journal is read-only."""
+
+from django.contrib import admin, messages
+from rules.contrib.admin import ObjectPermissionsModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import Invitation, Operator, RoleAssignment
+from accounts.services.roles import revoke_role
+from core.authz import authorize
+
+
+class RulesHistoryAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
+    """Object permissions from rules, with the "Historique" button of django-simple-history (read-only)."""
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}")
+
+
+@admin.register(Operator)
+class OperatorAdmin(RulesHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.action(description="Retirer les rôles sélectionnés")
+def revoke_selected(modeladmin, request, queryset):
+    for assignment in queryset:
+        authorize(request.user, "accounts.revoke_role", assignment)
+    for assignment in queryset:
+        revoke_role(assignment)
+    modeladmin.message_user(request, f"{queryset.count()} rôle(s) retiré(s).", messages.SUCCESS)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(RulesHistoryAdmin):
+    list_display = ["user", "role", "scope_label", "active", "created_at"]
+    list_filter = ["role", "active", "phase"]
+    search_fields = ["user__email", "territory__name", "departement__name", "region__name", "operator__name"]
+    autocomplete_fields = ["user"]
+    raw_id_fields = ["territory"]
+    actions = [revoke_selected]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(RulesHistoryAdmin):
+    list_display = ["email", "role", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+    readonly_fields = ["invited_by", "created_at", "accepted_at"]
+
+    def has_add_permission(self, request):
+        return False  # invitations are sent from /compte/invitations/nouvelle/ (which emails the link)

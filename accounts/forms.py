@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+from dsfr.forms import DsfrBaseForm
+
+from accounts.models import Invitation, Role
+from accounts.permissions import territories_followed_by
+from accounts.services.ratelimit import lockout_for, record_attempt
+from geo.models import Departement, Region
+
+
+class LoginForm(DsfrBaseForm):
+    email = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        email, password = cleaned.get("email"), cleaned.get("password")
+        if not email or not password:
+            return cleaned
+        ip_address = self.request.META.get("REMOTE_ADDR")
+        lockout = lockout_for(email, ip_address)
+        if lockout:
+            raise ValidationError(lockout.message, code="locked")
+        self.user = authenticate(self.request, email=email, password=password)
+        record_attempt(email, ip_address, succeeded=self.user is not None)
+        if self.user is None:
+            raise ValidationError(
+                "Adresse électronique ou mot de passe incorrect (ou compte désactivé).", code="invalid_login"
+            )
+        return cleaned
+
+
+class EmailPasswordResetForm(DsfrBaseForm, PasswordResetForm):
+    email = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class DsfrSetPasswordForm(DsfrBaseForm, SetPasswordForm):
+    pass
+
+
+class InvitationForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "role", "territory", "departement", "region", "operator", "phase"]
+        help_texts = {
+            "territory": "Pour un chef de projet ou un binôme.",
+            "departement": "Pour un coordinateur départemental.",
+            "region": "Pour un coordinateur régional.",
+            "operator": "Pour un opérateur.",
+            "phase": "Facultatif : limite un coordinateur à une phase du programme.",
+        }
+
+    def __init__(self, *args, inviter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inviter = inviter
+        # A coordinator only sees (and can only pick) what it may grant: territories of its area.
+        if not inviter.has_perm("accounts.view_user_list"):
+            self.fields["role"].choices = [(Role.CHEF_DE_PROJET, Role.CHEF_DE_PROJET.label), (Role.BINOME, Role.BINOME.label)]
+            self.fields["territory"].queryset = territories_followed_by(inviter).select_related("phase")
+            for name in ("departement", "region", "operator", "phase"):
+                del self.fields[name]
+        else:
+            self.fields["departement"].queryset = Departement.objects.all()
+            self.fields["region"].queryset = Region.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.instance.email = cleaned["email"].strip().lower()
+        from accounts.models import RoleAssignment
+
+        proposal = RoleAssignment(role=cleaned["role"], **{
+            name: cleaned.get(name) for name in ("territory", "departement", "region", "operator", "phase")
+        })
+        proposal.clean()  # the role's scope (raises a French ValidationError)
+        if not self.inviter.has_perm("accounts.grant_role", proposal):
+            raise ValidationError("Vous ne pouvez pas attribuer ce rôle sur ce périmètre.")
+        return cleaned
+
+
+class AcceptInvitationForm(DsfrBaseForm):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    password1 = forms.CharField(
+        label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Au moins 12 caractères, pas uniquement des chiffres, ni un mot de passe courant.",
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2:
+            if password1 != password2:
+                self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+            else:
+                from django.contrib.auth import get_user_model
+
+                candidate = get_user_model()(
+                    email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+                )
+                try:
+                    password_validation.validate_password(password1, candidate)
+                except ValidationError as error:
+                    self.add_error("password1", error)
+        return cleaned
+
+
+class JournalFilterForm(DsfrBaseForm):
+    model = forms.ChoiceField(label="Type d'objet", required=False)
+    user = forms.ModelChoiceField(label="Auteur", required=False, queryset=None)
+    action = forms.ChoiceField(
+        label="Action", required=False,
+        choices=[("", "Toutes"), ("+", "Création"), ("~", "Modification"), ("-", "Suppression")],
+    )
+    since = forms.DateField(label="Depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="Jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from accounts.services.journal import model_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", "Tous")] + model_choices()
+        self.fields["user"].queryset = get_user_model().objects.order_by("email")

@@ -1,0 +1,166 @@
+"""Who may do what, for which part of France: roles stored as data, not as code."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from simple_history import register
+from simple_history.models import HistoricalRecords
+
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+class Role(models.TextChoices):
+    ADMINISTRATEUR = "administrateur", "Administrateur"
+    EQUIPE_NATIONALE = "equipe-nationale", "Équipe nationale"
+    COORDINATEUR = "coordinateur", "Coordinateur régional ou départemental"
+    CHEF_DE_PROJET = "chef-de-projet", "Chef de projet"
+    BINOME = "binome", "Binôme (élu ou industriel)"
+    OPERATEUR = "operateur", "Opérateur"
+
+
+# Which scope field each role needs; the others must stay empty.
+ROLE_SCOPES: dict[str, set[str]] = {
+    Role.ADMINISTRATEUR: set(),
+    Role.EQUIPE_NATIONALE: set(),
+    Role.COORDINATEUR: {"region", "departement"},  # exactly one of the two
+    Role.CHEF_DE_PROJET: {"territory"},
+    Role.BINOME: {"territory"},
+    Role.OPERATEUR: {"operator"},
+}
+SCOPE_FIELDS = ("territory", "departement", "region", "operator")
+
+
+class Operator(models.Model):
+    """A service operator (Banque des Territoires, Bpifrance, ADEME...) whose members answer requests."""
+
+    slug = models.SlugField("identifiant", max_length=60, unique=True)
+    name = models.CharField("nom", max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "opérateur"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="personne"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    # A coordinator's scope may be limited to one phase; a territory already belongs to one phase.
+    phase = models.ForeignKey(
+        "territories.Phase", on_delete=models.CASCADE, null=True, blank=True, verbose_name="phase"
+    )
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, null=True, blank=True, verbose_name="territoire",
+        related_name="role_assignments",
+    )
+    departement = models.ForeignKey(
+        "geo.Departement", on_delete=models.CASCADE, null=True, blank=True, verbose_name="département"
+    )
+    region = models.ForeignKey("geo.Region", on_delete=models.CASCADE, null=True, blank=True, verbose_name="région")
+    operator = models.ForeignKey(
+        Operator, on_delete=models.CASCADE, null=True, blank=True, verbose_name="opérateur", related_name="members"
+    )
+    active = models.BooleanField("actif", default=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = "rôle attribué"
+        verbose_name_plural = "rôles attribués"
+        indexes = [models.Index(fields=["user", "role", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        for field in SCOPE_FIELDS:
+            value = getattr(self, field)
+            if value is not None:
+                label = str(value)
+                return f"{label} ({self.phase})" if self.phase_id and field != "territory" else label
+        return "toute la plateforme"
+
+    def clean(self) -> None:
+        expected = ROLE_SCOPES.get(self.role)
+        if expected is None:
+            raise ValidationError({"role": "Rôle inconnu."})
+        filled = {field for field in SCOPE_FIELDS if getattr(self, f"{field}_id") is not None}
+        if self.role == Role.COORDINATEUR:
+            if len(filled) != 1 or not filled <= expected:
+                raise ValidationError("Un coordinateur suit exactement une région ou un département.")
+        elif filled != expected:
+            wanted = ", ".join(sorted(expected)) or "aucun périmètre"
+            raise ValidationError(f"Le rôle « {self.get_role_display()} » attend : {wanted}.")
+        if self.phase_id and self.role != Role.COORDINATEUR:
+            raise ValidationError({"phase": "Seul un rôle de coordinateur se limite à une phase."})
+
+
+class Invitation(models.Model):
+    """An emailed link (valid 7 days) that creates or reactivates an account with one role."""
+
+    email = models.EmailField("adresse électronique")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations_sent",
+        verbose_name="invité par",
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    phase = models.ForeignKey("territories.Phase", on_delete=models.CASCADE, null=True, blank=True)
+    territory = models.ForeignKey("territories.Territory", on_delete=models.CASCADE, null=True, blank=True)
+    departement = models.ForeignKey("geo.Departement", on_delete=models.CASCADE, null=True, blank=True)
+    region = models.ForeignKey("geo.Region", on_delete=models.CASCADE, null=True, blank=True)
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, null=True, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "invitation"
+
+    def __str__(self) -> str:
+        return f"Invitation de {self.email}"
+
+    @property
+    def expires_at(self):
+        return self.created_at + INVITATION_VALIDITY
+
+    def is_usable(self, now=None) -> bool:
+        return self.accepted_at is None and (now or timezone.now()) < self.expires_at
+
+
+class LoginAttempt(models.Model):
+    """One sign-in attempt, kept to slow down password guessing (per account and per address)."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    succeeded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "tentative de connexion"
+
+
+class UserSession(models.Model):
+    """The sessions opened by a person, so that "log out everywhere" works with any session backend."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="open_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+# Accounts are Django's users; their changes are journalled too (never the password hash).
+register(get_user_model(), app="accounts", excluded_fields=["password", "last_login"])

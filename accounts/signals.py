@@ -1,0 +1,22 @@
+"""Keep derived account state in step with roles and sign-ins."""
+
+from __future__ import annotations
+
+from django.contrib.auth import user_logged_in
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from accounts.models import RoleAssignment
+from accounts.services.roles import sync_staff_flag
+from accounts.services.sessions import remember_session
+
+
+@receiver(post_save, sender=RoleAssignment)
+@receiver(post_delete, sender=RoleAssignment)
+def _role_changed(sender, instance, **kwargs):
+    sync_staff_flag(instance.user_id)
+
+
+@receiver(user_logged_in)
+def _remember_session(sender, request, user, **kwargs):
+    remember_session(request, user)
