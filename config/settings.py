@@ -42,10 +42,13 @@ INSTALLED_APPS = [
     "dsfr",
     "geo",
     "territories",
+    "public",  # the public site (pages, map, search)
+    "api",  # the public read-only JSON API at /api/
     "rules.apps.AutodiscoverRulesConfig",  # imports every app's rules.py (its permissions)
     "core",
     "accounts",
     "simple_history",  # the journal (plans and accounts/core models use HistoricalRecords)
+    "plans",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Permissions of the action plans (placeholder until accounts/permissions.py exists)."""

@@ -1,0 +1,101 @@
+"""An action as a *record*: the plain values of one spreadsheet row (see plans/spreadsheet/columns.py).
+
+Exports turn actions into records then rows; imports turn rows into records, compare them with the
+records of the actions already in the plan (equal records: nothing to write) and apply the differences.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from plans.models import Action, FollowUpNote, Funding, GRANTED_STATES, FundingState, Indicator
+from plans.spreadsheet.columns import (
+    ACTION_COLUMNS, FUNDING_COLUMNS, FUNDING_GROUP, INDICATOR_COLUMNS, INDICATOR_GROUP, Layout,
+)
+
+# Action model fields written directly from a record (the other record keys need their own handling).
+SPECIAL_FIELDS = {"territory", "territory_name", "communes", "notes"}
+SCALAR_FIELDS = [c.field for c in ACTION_COLUMNS if not c.computed and c.field not in SPECIAL_FIELDS]
+FUNDING_FIELDS = [c.field for c in FUNDING_COLUMNS]
+INDICATOR_FIELDS = [c.field for c in INDICATOR_COLUMNS if c.field != "values"]
+# What an import compares and may change, in the spreadsheet's order.
+COMPARED_KEYS = [c.field for c in ACTION_COLUMNS if not c.computed and c.field != "territory"] + [
+    "fundings", "indicators"]
+FIELD_LABELS = {c.field: c.header for c in ACTION_COLUMNS} | {"fundings": "Financements",
+                                                              "indicators": "Indicateurs"}
+
+
+def with_record_relations(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Everything action_to_record reads, in a constant number of queries."""
+    return actions.select_related("plan__territory").prefetch_related(
+        Prefetch("fundings", queryset=Funding.objects.order_by("position", "id")),
+        Prefetch("indicators", queryset=Indicator.objects.order_by("position", "id").prefetch_related("values")),
+        Prefetch("notes", queryset=FollowUpNote.objects.order_by("date", "id")),
+        "communes__commune",
+    )
+
+
+def funding_record(funding: Funding) -> dict[str, Any]:
+    return {name: getattr(funding, name) for name in FUNDING_FIELDS}
+
+
+def indicator_record(indicator: Indicator) -> dict[str, Any]:
+    record = {name: getattr(indicator, name) for name in INDICATOR_FIELDS}
+    record["values"] = tuple(sorted((v.date, v.value) for v in indicator.values.all()))
+    return record
+
+
+def action_to_record(action: Action) -> dict[str, Any]:
+    territory = action.plan.territory
+    record: dict[str, Any] = {name: getattr(action, name) for name in SCALAR_FIELDS}
+    fundings = [funding_record(f) for f in action.fundings.all()]
+    granted = sum((f["amount"] for f in fundings if f["state"] in GRANTED_STATES), Decimal(0))
+    paid = sum((f["amount"] for f in fundings if f["state"] == FundingState.VERSE), Decimal(0))
+    record.update(
+        territory=territory.ti_id,
+        territory_name=territory.name,
+        communes=tuple(sorted(tc.commune.code for tc in action.communes.all())),
+        notes=tuple(sorted((note.date, note.text) for note in action.notes.all())),
+        fundings=tuple(fundings),
+        indicators=tuple(indicator_record(i) for i in action.indicators.all()),
+        amount_granted=granted if fundings else None,
+        amount_paid=paid if fundings else None,
+        financing_rate=round(float(granted / action.total_cost), 4) if action.total_cost else None,
+        is_late=action.is_late,
+    )
+    return record
+
+
+def _public(value: Any) -> Any:
+    """Group items without the import's bookkeeping keys (``_columns``)."""
+    if isinstance(value, tuple) and value and isinstance(value[0], dict):
+        return tuple({k: v for k, v in item.items() if not k.startswith("_")} for item in value)
+    return value
+
+
+def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The keys of ``new`` whose values differ from ``old`` (Decimal("1.50") equals Decimal("1.5")).
+
+    A column absent from an imported file is absent from its records: that field is left alone.
+    """
+    return [key for key in COMPARED_KEYS if key in new and _public(old.get(key)) != _public(new[key])]
+
+
+def record_to_row(record: dict[str, Any], layout: Layout) -> list[Any]:
+    row = []
+    for placed in layout.columns:
+        if placed.group is None:
+            value = record.get(placed.column.field)
+        else:
+            items = record.get(placed.group.record_field, ())
+            value = items[placed.number - 1].get(placed.column.field) if placed.number <= len(items) else None
+        row.append(placed.column.cell.format(value) if value is not None else None)
+    return row
+
+
+def group_counts(records: list[dict[str, Any]]) -> dict[str, int]:
+    return {group.record_field: max((len(r[group.record_field]) for r in records), default=0)
+            for group in (FUNDING_GROUP, INDICATOR_GROUP)}

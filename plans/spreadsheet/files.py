@@ -1,0 +1,219 @@
+"""Reading and writing the plan spreadsheet as XLSX (openpyxl, streaming) or CSV (« ; », UTF-8 with BOM).
+
+Both formats carry the same sheet of actions laid out by plans/spreadsheet/columns.py; the XLSX adds the
+« Listes » sheet (allowed values, referenced by the cells' data validation) and the « Lisez-moi » sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from plans.spreadsheet import cells
+from plans.spreadsheet.columns import (
+    ACTION_COLUMNS, COMPUTED_COLUMNS, FUNDING_COLUMNS, INDICATOR_COLUMNS, SHEET_ACTIONS, SHEET_LISTS, SHEET_README,
+    Layout,
+)
+
+FORMATS = ("xlsx", "csv")
+CSV_DELIMITER = ";"
+# Data validation reaches this many rows of the template (Excel applies it to the range, not the sheet).
+VALIDATED_ROWS = 5000
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+class UnreadableFile(Exception):
+    """The file is not an XLSX or CSV we can read; the message is for the user (French)."""
+
+
+def format_of(name: str) -> str:
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise UnreadableFile(f"{name} : format non reconnu (attendu : un fichier .xlsx ou .csv).")
+    return suffix
+
+
+# --- writing ---------------------------------------------------------------------------------------------
+
+def write_csv(stream: IO[bytes], layout: Layout, rows: Iterable[list[Any]]) -> None:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(layout.headers)
+    for row in rows:
+        writer.writerow([cells.to_csv_text(value) for value in row])
+    text.flush()
+    text.detach()
+
+
+def _choice_lists() -> list[tuple[str, list[str]]]:
+    """(list title, labels) of every choice column, in the order of the « Listes » sheet."""
+    seen: dict[str, list[str]] = {}
+    for column in ACTION_COLUMNS + FUNDING_COLUMNS:
+        if isinstance(column.cell, cells.Choice):
+            seen.setdefault(column.header.capitalize(), column.cell.labels)
+    seen["Oui / non"] = ["oui", "non"]
+    return list(seen.items())
+
+
+def write_xlsx(stream: IO[bytes], layout: Layout, rows: Iterable[list[Any]]) -> None:
+    # Write-only mode streams rows to disk: 10,000 actions × 80 columns in a few seconds and little memory.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_ACTIONS)
+    lists = _choice_lists()
+    list_ranges = {}
+    for index, (title, labels) in enumerate(lists, start=1):
+        letter = get_column_letter(index)
+        list_ranges[title] = f"'{SHEET_LISTS}'!${letter}$2:${letter}${len(labels) + 1}"
+    _add_validations(sheet, layout, list_ranges)
+    for index, placed in enumerate(layout.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = placed.column.width
+    sheet.freeze_panes = "D2"
+    header_font, computed_fill = Font(bold=True), PatternFill("solid", fgColor="EEEEEE")
+    header = []
+    for placed in layout.columns:
+        cell = WriteOnlyCell(sheet, value=placed.header)
+        cell.font = header_font
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if placed.column.computed:
+            cell.fill = computed_fill
+        header.append(cell)
+    sheet.append(header)
+    date_columns = {i for i, placed in enumerate(layout.columns) if isinstance(placed.column.cell, cells.Date)}
+    for row in rows:
+        for i in date_columns:
+            if row[i] is not None:
+                cell = WriteOnlyCell(sheet, value=row[i])
+                cell.number_format = DATE_FORMAT
+                row[i] = cell
+        sheet.append(row)
+    _write_lists(workbook.create_sheet(SHEET_LISTS), lists)
+    _write_readme(workbook.create_sheet(SHEET_README))
+    workbook.save(stream)
+
+
+def _add_validations(sheet, layout: Layout, list_ranges: dict[str, str]) -> None:
+    by_formula: dict[str, list[str]] = {}
+    for index, placed in enumerate(layout.columns, start=1):
+        column = placed.column
+        if column.computed:
+            continue
+        if isinstance(column.cell, cells.Choice):
+            formula = list_ranges[column.header.capitalize()]
+        elif isinstance(column.cell, cells.Boolean):
+            formula = list_ranges["Oui / non"]
+        else:
+            continue
+        letter = get_column_letter(index)
+        by_formula.setdefault(formula, []).append(f"{letter}2:{letter}{VALIDATED_ROWS}")
+    for formula, ranges in by_formula.items():
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                                    errorTitle="Valeur hors liste",
+                                    error="Choisissez une valeur de la liste (feuille « Listes »).")
+        validation.sqref = " ".join(ranges)
+        sheet.data_validations.append(validation)
+
+
+def _write_lists(sheet, lists: list[tuple[str, list[str]]]) -> None:
+    longest = max(len(labels) for _, labels in lists)
+    sheet.append([WriteOnlyCell(sheet, value=title) for title, _ in lists])
+    for index in range(longest):
+        sheet.append([labels[index] if index < len(labels) else None for _, labels in lists])
+
+
+README_INTRO = [
+    "Modèle de plan d'action — Territoires d'industrie",
+    "",
+    "Une ligne par fiche action dans la feuille « Actions ». Ne renommez pas les en-têtes de colonnes.",
+    "L'import est « tout ou rien » : si une seule cellule est incorrecte, rien n'est enregistré et chaque "
+    "erreur est signalée avec sa feuille, sa ligne, sa colonne, la valeur trouvée et la valeur attendue.",
+    "Une action est reconnue par son code : une ligne dont le code existe déjà dans le plan met l'action à "
+    "jour ; un nouveau code crée une action ; les actions absentes du fichier sont laissées telles quelles.",
+    "Financements et indicateurs : autant de groupes de colonnes « Financement N — … » et « Indicateur N — … » "
+    "que nécessaire (ajoutez des groupes en suivant la même numérotation ; un groupe vide est ignoré).",
+    "Les colonnes « (calculé) » sont remplies par l'export et ignorées à l'import.",
+    "Les textes commençant par =, +, - ou @ sont précédés d'une apostrophe à l'export (protection contre "
+    "les formules) ; l'import la retire.",
+    "",
+    "Colonne | Obligatoire | Valeurs attendues",
+]
+
+
+def _write_readme(sheet) -> None:
+    sheet.column_dimensions["A"].width = 45
+    sheet.column_dimensions["B"].width = 12
+    sheet.column_dimensions["C"].width = 100
+    for line in README_INTRO:
+        sheet.append([line])
+    groups = [("", ACTION_COLUMNS), ("Financement N — ", FUNDING_COLUMNS), ("Indicateur N — ", INDICATOR_COLUMNS),
+              ("", COMPUTED_COLUMNS)]
+    for prefix, columns in groups:
+        for column in columns:
+            explanation = column.help or column.cell.expected
+            if column.help and column.cell.expected and not column.computed:
+                explanation = f"{column.help} Format : {column.cell.expected}."
+            sheet.append([prefix + column.header, "oui" if column.required else "non", explanation])
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+@dataclass
+class SheetRows:
+    """The actions sheet of an uploaded file: its header and its rows (1-based row numbers as displayed)."""
+
+    file_name: str
+    sheet_name: str
+    headers: list[str]
+    rows: Iterator[tuple[int, list[Any]]]
+
+
+def read_rows(source: str | Path | IO[bytes], file_name: str | None = None) -> SheetRows:
+    name = file_name or Path(str(source)).name
+    fmt = format_of(name)
+    return _read_xlsx(source, name) if fmt == "xlsx" else _read_csv(source, name)
+
+
+def _read_xlsx(source, name: str) -> SheetRows:
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zipfile, KeyError or its own errors on a damaged file
+        raise UnreadableFile(f"{name} : fichier XLSX illisible ({error.__class__.__name__}).") from error
+    if SHEET_ACTIONS not in workbook.sheetnames:
+        raise UnreadableFile(f"{name} : feuille « {SHEET_ACTIONS} » introuvable "
+                             f"(feuilles présentes : {', '.join(workbook.sheetnames)}).")
+    values = workbook[SHEET_ACTIONS].iter_rows(values_only=True)
+    headers = [cells.raw_text(value) for value in next(values, ())]
+
+    def rows():
+        for number, row in enumerate(values, start=2):
+            yield number, list(row)
+        workbook.close()
+
+    return SheetRows(name, SHEET_ACTIONS, headers, rows())
+
+
+def _read_csv(source, name: str) -> SheetRows:
+    raw = source.read() if hasattr(source, "read") else Path(source).read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")  # Excel's "CSV" on French Windows
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers = [value.strip() for value in next(reader, [])]
+
+    def rows():
+        # The row number a spreadsheet shows when it opens the file (a quoted cell may span several lines).
+        for number, row in enumerate(reader, start=2):
+            yield number, row
+
+    return SheetRows(name, "CSV", headers, rows())
