@@ -47,7 +47,7 @@ test-postgres:
 	DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q
 
 bench: load
-	$(BIN)/python benchmarks/import_bench.py
+	for bench in benchmarks/*_bench.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules var
