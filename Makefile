@@ -6,7 +6,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 TERRITOIRES := $(BIN)/territoires
 DATA_DIR ?= $(or $(TERRITOIRES_DATA_DIR),../shared/data)
-PG_URL := postgres://postgres@/territoires?host=$(CURDIR)/var/pg/socket
 
 .PHONY: setup run serve load test test-sqlite test-postgres bench demo clean
 
@@ -44,7 +43,7 @@ test-sqlite:
 
 test-postgres:
 	scripts/postgres.sh start
-	DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q
+	DATABASE_URL="postgres://postgres@/territoires?host=$$(scripts/postgres.sh dir)/socket" $(BIN)/pytest -q
 
 bench: load
 	for bench in benchmarks/*_bench.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done

@@ -63,3 +63,11 @@ class TerritoryAdmin(ReadOnlyAdmin):
     list_select_related = ["phase", "principal_region", "principal_departement"]
     exclude = ["geometry", "geometry_simplified", "source_fingerprint", "communes"]
     inlines = [MemberInline, PredecessorInline, CommuneInline]
+
+
+@admin.register(TerritoryMember)
+class TerritoryMemberAdmin(ReadOnlyAdmin):
+    list_display = ["siren", "name", "legal_nature", "territory", "population"]
+    list_filter = ["territory__phase", "kind", "legal_nature"]
+    search_fields = ["siren", "name", "territory__name", "territory__ti_id"]
+    list_select_related = ["territory"]
