@@ -7,4 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("accounts.urls")),
     path("api/compte/", accounts_api.urls),
+    path("api/", include("api.urls")),
+    path("", include("plans.urls")),  # plans/… and territoires/<phase>/<ti_id>/plan/…
+    path("", include("public.urls")),
 ]

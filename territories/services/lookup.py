@@ -15,6 +15,10 @@ from geo.text import normalize_search
 from territories.models import Phase, Territory
 
 
+# The polygons (large JSON) are not needed to name territories; skipping them saves ~100 ms per lookup.
+_POLYGONS = ("geometry", "geometry_simplified")
+
+
 class LookupError(ValueError):
     """The query matches nothing, or several things (with the candidates)."""
 
@@ -55,7 +59,8 @@ def find_commune(query: str) -> Commune:
 
 
 def territories_of_commune(commune: Commune, phase: Phase | None = None) -> list[Territory]:
-    territories = Territory.objects.filter(communes=commune).select_related("phase").order_by("phase__number", "ti_id")
+    territories = (Territory.objects.filter(communes=commune).select_related("phase").defer(*_POLYGONS)
+                   .order_by("phase__number", "ti_id"))
     if phase is not None:
         territories = territories.filter(phase=phase)
     return list(territories)
@@ -67,7 +72,7 @@ def territories_of_groupement(groupement: Groupement, phase: Phase | None = None
                                            Q(communes__ept=groupement)).distinct()
     if phase is not None:
         territories = territories.filter(phase=phase)
-    return list(territories.select_related("phase").order_by("phase__number", "ti_id"))
+    return list(territories.select_related("phase").defer(*_POLYGONS).order_by("phase__number", "ti_id"))
 
 
 def _area(obj) -> dict | None:
