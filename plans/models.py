@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.uploads import private_storage, validate_upload
 from plans import validation
 from territories.models import Territory, TerritoryCommune
 
@@ -285,7 +286,8 @@ class Attachment(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField("titre", max_length=255)
-    file = models.FileField("fichier", upload_to=attachment_path)
+    file = models.FileField("fichier", upload_to=attachment_path, storage=private_storage,
+                            validators=[validate_upload])
     uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name="déposé par")

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-ACTION_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$")
-ACTION_CODE_EXPECTED = "1 à 20 caractères : lettres, chiffres, « . », « _ », « / » ou « - », sans espace"
+ACTION_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
+ACTION_CODE_EXPECTED = "1 à 20 caractères : lettres, chiffres, « . », « _ » ou « - », sans espace"
 
 
 def luhn_is_valid(digits: str) -> bool:
