@@ -96,8 +96,9 @@ def resolve(source: ParsedSource, phase_start_year: int, requested_vintage: int 
             current_code = vintage.current_code(code, current)
             if current_code is None:
                 resolved.unmapped.append((code, name))
-            else:
-                resolved.communes.setdefault(current_code, code)
+            elif code == current_code or current_code not in resolved.communes:
+                # A current commune listed under its own code keeps it, not a former commune's.
+                resolved.communes[current_code] = code
         territories.append(resolved)
     warnings = [
         f"{t.ti_id} : la commune {code} ({name}) du COG {year} n'a pas d'équivalent dans le COG {current.year}"

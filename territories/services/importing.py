@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -113,10 +114,18 @@ def import_territories(
     return report
 
 
-def _current_communes(resolved: list[ResolvedTerritory], file: str) -> dict[str, Commune]:
-    """The Commune rows of every resolved code; refused when the loaded geography lacks some (older load-geo)."""
+class _CommuneFacts(NamedTuple):
+    population: int
+    departement_id: str
+    region_id: str
+
+
+def _current_communes(resolved: list[ResolvedTerritory], file: str) -> dict[str, _CommuneFacts]:
+    """What the figures need of every resolved commune; refused when the loaded geography lacks some (older load-geo)."""
     all_codes = {code for item in resolved for code in item.communes}
-    communes = {c.code: c for c in Commune.objects.filter(code__in=all_codes).only("code", "population", "departement_id", "region_id")}
+    # Every commune in one query (no "IN" list: SQLite caps its parameters), as tuples (18,000 models are slow).
+    rows = Commune.objects.values_list("code", "population", "departement_id", "region_id")
+    communes = {code: _CommuneFacts(*facts) for code, *facts in rows.iterator(chunk_size=5000) if code in all_codes}
     missing = sorted(all_codes - communes.keys())
     if missing:
         raise ImportRefused([Problem(
@@ -126,9 +135,12 @@ def _current_communes(resolved: list[ResolvedTerritory], file: str) -> dict[str,
     return communes
 
 
-def _write(phase: Phase, resolved: list[ResolvedTerritory], has_geometry: bool, communes: dict[str, Commune],
+def _write(phase: Phase, resolved: list[ResolvedTerritory], has_geometry: bool, communes: dict[str, _CommuneFacts],
            report: ImportReport) -> None:
-    existing = {t.ti_id: t for t in Territory.objects.filter(phase=phase)}
+    territories = Territory.objects.filter(phase=phase)
+    if has_geometry:  # the stored polygons are only needed to keep them (CSV); decoding them is slow
+        territories = territories.defer("geometry", "geometry_simplified")
+    existing = {t.ti_id: t for t in territories}
     for item in resolved:
         territory = existing.pop(item.ti_id, None)
         if has_geometry:
@@ -179,7 +191,7 @@ def _fingerprint(item: ResolvedTerritory, geometry: dict | None, figures: _Figur
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def _figures(item: ResolvedTerritory, communes: dict[str, Commune]) -> _Figures:
+def _figures(item: ResolvedTerritory, communes: dict[str, _CommuneFacts]) -> _Figures:
     rows = [communes[code] for code in item.communes]
     by_departement: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_region: dict[str, list[int]] = defaultdict(lambda: [0, 0])
