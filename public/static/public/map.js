@@ -13,7 +13,8 @@
   var FRANCE_BOUNDS = [[41.3, -5.2], [51.1, 9.6]];
 
   function createMap(element) {
-    var map = L.map(element, { zoomSnap: 0.25, attributionControl: true }).fitBounds(FRANCE_BOUNDS);
+    // Canvas: drawing the ~180 detailed polygons and the outlines takes a third of the time SVG takes.
+    var map = L.map(element, { zoomSnap: 0.25, preferCanvas: true }).fitBounds(FRANCE_BOUNDS);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     var tiles = element.getAttribute("data-tiles-url");
     if (tiles) {
@@ -43,7 +44,7 @@
     };
   }
 
-  /* Tooltip with the name on hover, the territory's page on click; path elements get data-id. */
+  /* Tooltip with the name on hover, the territory's page on click. */
   function territoryLayer(map, colourBy) {
     var layer = L.geoJSON(null, {
       style: territoryStyle(colourBy),
@@ -58,13 +59,6 @@
         item.on("mouseout", function () { layer.resetStyle(item); });
       }
     }).addTo(map);
-    layer.on("layeradd", function (event) {
-      var element = event.layer.getElement && event.layer.getElement();
-      if (element) {
-        element.classList.add("ti-territory");
-        element.setAttribute("data-id", event.layer.feature.properties.id);
-      }
-    });
     return layer;
   }
 
@@ -75,7 +69,7 @@
 
   function fitTo(map, layer) {
     var bounds = layer.getBounds();
-    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12] }); }
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12], animate: false }); }
   }
 
   function showError(element, error) {

@@ -1,0 +1,120 @@
+"""The public pages, rendered from the real data through Django's test client."""
+
+import re
+
+import pytest
+
+from geo.models import Departement, Region
+from territories.models import Territory
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/recherche/", "/carte/", "/territoires/2023-2027/ti-1108/", "/regions/11/",
+                                 "/departements/77/", "/communes/77284/", "/intercommunalites/200072130/",
+                                 "/plan-du-site/", "/accessibilite/"])
+def test_every_page_has_a_title_a_description_and_one_h1(client, url):
+    html = page(client, url)
+    assert re.search(r"<title>[^<]+ — Territoires d'industrie</title>", html)
+    assert re.search(r'<meta name="description" content="[^"]{20,}">', html)
+    assert html.count("<h1") == 1
+    assert 'lang="fr"' in html
+
+
+def test_home_shows_key_figures_of_both_phases(client):
+    html = page(client, "/")
+    assert re.findall(r'data-figure="territoires">(\d+)<', html) == ["183", "149"]
+    assert "Ma commune est-elle dans un Territoire d'industrie ?" in html
+    for axis in ["Innovation", "Compétences", "Foncier", "Transition écologique"]:
+        assert axis in html
+    assert 'data-map="phase"' in html
+
+
+def test_search_page_without_javascript_lists_results(client):
+    html = page(client, "/recherche/?q=meaux")
+    assert 'href="/communes/77284/"' in html
+    assert "Aucun résultat" in page(client, "/recherche/?q=zzzzqqq")
+
+
+def test_commune_page_says_territory_of_each_phase_and_contacts(client):
+    html = page(client, "/communes/77284/")
+    assert 'href="/territoires/2023-2027/ti-1108/">Nord Est 77 – Meaux</a>' in html
+    assert 'href="/territoires/2019-2022/ti-1107/">Nord Est 77 - Meaux</a>' in html
+    assert "Aucun contact publié pour l'instant" in html
+    assert 'class="fr-breadcrumb"' in html and "Seine-et-Marne (77)" in html
+
+
+def test_commune_outside_any_territory_says_so(client):
+    covered = Territory.objects.filter(communes__code="75056").exists()
+    html = page(client, "/communes/75056/")
+    assert ("Pas dans un Territoire d'industrie" in html) is not covered
+
+
+def test_territory_page_shows_members_evolution_successor_and_empty_blocks(client):
+    html = page(client, "/territoires/2023-2027/ti-1108/")
+    assert "<h1>Nord Est 77 – Meaux</h1>" in html
+    assert "CA du Pays de Meaux" in html and "data-sortable" in html
+    assert "Reconduit" in html and 'href="/territoires/2019-2022/ti-1107/"' in html
+    assert "Plan d'action : pas encore publié." in html
+    assert "Aucun contact publié pour l'instant" in html
+    assert 'href="/departements/77/"' in html
+    old = page(client, "/territoires/2019-2022/ti-1107/")
+    assert "Dans la phase suivante" in old and 'href="/territoires/2023-2027/ti-1108/"' in old
+
+
+def test_extended_territory_lists_communes_added_or_removed(client):
+    territory = Territory.objects.filter(phase_id="2023-2027", lineage_status="etendu").order_by("ti_id").first()
+    html = page(client, f"/territoires/{territory.phase_id}/{territory.ti_id}/")
+    added = re.search(r"Communes ajoutées \((\d+)\)", html)
+    assert added and int(added.group(1)) > 0
+    assert "Communes retirées (0)" in html
+
+
+def test_departement_77_lists_its_territories_per_phase(client):
+    html = page(client, "/departements/77/")
+    principal = Territory.objects.filter(phase_id="2023-2027", principal_departement="77")
+    touching = Territory.objects.filter(phase_id="2023-2027", departements="77")
+    for territory in touching:
+        assert f'href="/territoires/2023-2027/{territory.ti_id}/"' in html
+    assert f'data-count="2023-2027">{touching.count()}<' in html
+    assert f"Territoires du département ({principal.count()})" in html
+    assert "Aucun contact publié pour l'instant" in html
+    assert 'href="/regions/11/"' in html
+
+
+def test_region_page(client):
+    html = page(client, "/regions/11/")
+    count = Territory.objects.filter(phase_id="2023-2027", regions="11").count()
+    assert f'data-count="2023-2027">{count}<' in html
+
+
+def test_map_page_renders_the_filtered_list_without_javascript(client):
+    html = page(client, "/carte/?phase=2023-2027&departement=77")
+    expected = set(Territory.objects.filter(phase_id="2023-2027", departements="77").values_list("ti_id", flat=True))
+    assert set(re.findall(r'<li data-id="(ti-\d+)">', html)) == expected
+    assert "departement=77" in html  # download links keep the filter
+
+
+def test_map_page_explains_an_unknown_filter(client):
+    html = page(client, "/carte/?departement=999")
+    assert "Département « 999 » inconnu" in html
+    assert len(re.findall(r'<li data-id="ti-', html)) == 183
+
+
+@pytest.mark.parametrize("url", ["/territoires/2023-2027/ti-0000/", "/departements/999/", "/regions/99/",
+                                 "/communes/00000/", "/territoires/1999-2000/ti-1108/"])
+def test_unknown_things_are_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_sitemap_lists_pages_territories_and_areas(client):
+    xml = page(client, "/sitemap.xml")
+    assert "/territoires/2023-2027/ti-1108/</loc>" in xml
+    assert "/departements/77/</loc>" in xml
+    assert xml.count("<url>") == 5 + Territory.objects.count() + Region.objects.count() + Departement.objects.count()
