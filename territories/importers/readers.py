@@ -246,7 +246,7 @@ def _csv_layout(header: list[str], line: int, name: str) -> Layout:
     layout = next((lay for lay in (CSV_GROUPEMENTS, CSV_COMMUNES) if set(lay.required) <= set(header)), None)
     if layout is not None:
         return layout
-    closest = max((CSV_GROUPEMENTS, CSV_COMMUNES), key=lambda lay: len(set(lay.required) & set(header)))
+    closest = min((CSV_GROUPEMENTS, CSV_COMMUNES), key=lambda lay: len(set(lay.required) - set(header)))
     missing = [key for key in closest.required if key not in header]
     raise ImportRefused([Problem(
         name, f"colonnes non reconnues (pour un {closest.label}, il manque : {', '.join(missing)})", line,
