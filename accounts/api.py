@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 
 from accounts.models import RoleAssignment
@@ -68,7 +68,7 @@ def create_role(request, payload: RoleIn):
         raise HttpError(422, " ".join(error.messages)) from error
     api_authorize(request.user, "accounts.grant_role", proposal)  # the object only exists once the payload is read
     scope = payload.dict(exclude={"user_email", "role"}, exclude_none=True)
-    return 201, _role_out(grant_role(user, payload.role, **scope))
+    return Status(201, _role_out(grant_role(user, payload.role, **scope)))
 
 
 create_role.authz_permission = "accounts.grant_role"
@@ -82,4 +82,4 @@ def _get_assignment(request, assignment_id: int):
 @api_permission_required("accounts.revoke_role", _get_assignment)
 def delete_role(request, assignment_id: int):
     revoke_role(request.authorized_object)
-    return 204, None
+    return Status(204, None)

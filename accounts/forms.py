@@ -6,10 +6,11 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
-from accounts.models import Invitation, Role
+from accounts.models import Invitation, Role, RoleAssignment
 from accounts.permissions import territories_followed_by
 from accounts.services.ratelimit import lockout_for, record_attempt
 from geo.models import Departement, Region
+from territories.models import Territory
 
 
 class LoginForm(DsfrBaseForm):
@@ -63,30 +64,28 @@ class InvitationForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, inviter, **kwargs):
         super().__init__(*args, **kwargs)
-        self.inviter = inviter
-        # A coordinator only sees (and can only pick) what it may grant: territories of its area.
+        self.proposal = None
+        self.fields["territory"].queryset = Territory.objects.select_related("phase")
+        self.fields["departement"].queryset = Departement.objects.all()
+        self.fields["region"].queryset = Region.objects.all()
         if not inviter.has_perm("accounts.view_user_list"):
-            self.fields["role"].choices = [(Role.CHEF_DE_PROJET, Role.CHEF_DE_PROJET.label), (Role.BINOME, Role.BINOME.label)]
-            self.fields["territory"].queryset = territories_followed_by(inviter).select_related("phase")
+            # A coordinator is offered only what it may grant (chefs de projet and binômes of its area).
+            # The posted scope is still validated against every territory, so that the view's permission
+            # check answers 403 for a territory outside the area rather than a vague form error.
+            self.fields["role"].choices = [(r.value, r.label) for r in (Role.CHEF_DE_PROJET, Role.BINOME)]
+            area = territories_followed_by(inviter).select_related("phase").order_by("phase", "name")
+            self.fields["territory"].widget.choices = [("", "---------")] + [(t.pk, str(t)) for t in area]
             for name in ("departement", "region", "operator", "phase"):
                 del self.fields[name]
-        else:
-            self.fields["departement"].queryset = Departement.objects.all()
-            self.fields["region"].queryset = Region.objects.all()
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
         self.instance.email = cleaned["email"].strip().lower()
-        from accounts.models import RoleAssignment
-
-        proposal = RoleAssignment(role=cleaned["role"], **{
-            name: cleaned.get(name) for name in ("territory", "departement", "region", "operator", "phase")
-        })
-        proposal.clean()  # the role's scope (raises a French ValidationError)
-        if not self.inviter.has_perm("accounts.grant_role", proposal):
-            raise ValidationError("Vous ne pouvez pas attribuer ce rôle sur ce périmètre.")
+        scope = {name: cleaned.get(name) for name in ("territory", "departement", "region", "operator", "phase")}
+        self.proposal = RoleAssignment(role=cleaned["role"], **scope)
+        self.proposal.clean()  # the role's scope, with a French message
         return cleaned
 
 

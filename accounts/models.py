@@ -12,6 +12,8 @@ from django.utils import timezone
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from territories.models import Phase
+
 INVITATION_VALIDITY = timedelta(days=7)
 
 
@@ -164,3 +166,6 @@ class UserSession(models.Model):
 
 # Accounts are Django's users; their changes are journalled too (never the password hash).
 register(get_user_model(), app="accounts", excluded_fields=["password", "last_login"])
+# Programme-level data edited in the admin by the national team (territories/admin.py): journalled here
+# because the territories app itself has no journal of its own (its import writes only differences).
+register(Phase, app="accounts")

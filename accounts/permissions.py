@@ -187,3 +187,8 @@ def is_signed_in(user) -> bool:
 
 
 rules.add_perm("accounts.is_signed_in", is_signed_in)  # pages about the person's own account
+
+
+# Programme-level data (territories/admin.py lets the phases' labels and dates be edited).
+rules.add_perm("territories.view_phase", is_staff_reader)
+rules.add_perm("territories.change_phase", is_staff_reader)

@@ -27,9 +27,10 @@ from accounts.services import journal as journal_service
 from accounts.services.invitations import InvitationError, accept_invitation, find_invitation, send_invitation
 from accounts.services.roles import revoke_role
 from accounts.services.sessions import end_all_sessions
-from core.authz import permission_required
+from core.authz import authorize, permission_required
 
 JOURNAL_PAGE_SIZE = 50
+DASHBOARD_TERRITORY_LIMIT = 50
 
 
 def _signed_in(view):
@@ -78,7 +79,11 @@ def dashboard(request):
         "assignments": RoleAssignment.objects.filter(user=user, active=True).select_related(
             "territory__phase", "departement", "region", "operator", "phase"
         ),
-        "editable_territories": editable_territories(user).select_related("phase").order_by("phase", "name")[:500],
+        # Only the columns shown: a territory row also holds megabytes of GeoJSON.
+        "editable_territories": editable_territories(user).only("pk", "name", "ti_id", "phase_id").order_by(
+            "phase", "name"
+        )[:DASHBOARD_TERRITORY_LIMIT],
+        "editable_count": editable_territories(user).count(),
         "followed_count": territories_followed_by(user).count(),
         "operators": operators_of(user),
         "can_invite": user.has_perm("accounts.invite"),
@@ -92,6 +97,7 @@ def dashboard(request):
 def invite(request):
     form = InvitationForm(request.POST or None, inviter=request.user)
     if request.method == "POST" and form.is_valid():
+        authorize(request.user, "accounts.grant_role", form.proposal)  # 403 outside the inviter's area
         send_invitation(form.instance, invited_by=request.user)
         messages.success(request, f"Invitation envoyée à {form.instance.email} (lien valable 7 jours).")
         return redirect("accounts:invite")

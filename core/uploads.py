@@ -1,0 +1,89 @@
+"""Uploaded files: limited in size and type, stored outside the static root, served only after a permission check.
+
+Use on a model::
+
+    from core.uploads import private_storage, validate_upload
+    attachment = models.FileField(upload_to="plans/%Y/", storage=private_storage, validators=[validate_upload])
+
+and serve it from a view guarded by core.authz with ``serve_private_file(field_file)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
+from django.utils.deconstruct import deconstructible
+
+# Extension -> the first bytes every such file starts with (what the browser says is not trusted).
+ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
+}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} Mo"
+
+
+@deconstructible
+class UploadValidator:
+    def __init__(self, extensions: tuple[str, ...] | None = None, max_size: int | None = None):
+        self.extensions = extensions
+        self.max_size = max_size
+
+    def __call__(self, upload) -> None:
+        name = getattr(upload, "name", "") or ""
+        max_size = self.max_size or settings.UPLOAD_MAX_SIZE
+        if upload.size > max_size:
+            raise ValidationError(
+                f"Le fichier « {name} » pèse {upload.size / (1024 * 1024):.1f} Mo : "
+                f"la taille maximale est de {_megabytes(max_size)}."
+            )
+        extension = Path(name).suffix.lower()
+        allowed = self.extensions or tuple(ALLOWED_TYPES)
+        if extension not in allowed or extension not in ALLOWED_TYPES:
+            raise ValidationError(
+                f"Le fichier « {name} » n'est pas d'un type accepté ({', '.join(sorted(allowed))})."
+            )
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not head.startswith(ALLOWED_TYPES[extension][1]):
+            raise ValidationError(f"Le contenu du fichier « {name} » ne correspond pas à son extension {extension}.")
+
+    def __eq__(self, other):
+        return isinstance(other, UploadValidator) and (self.extensions, self.max_size) == (other.extensions, other.max_size)
+
+
+validate_upload = UploadValidator()
+
+
+def private_storage() -> FileSystemStorage:
+    """MEDIA_ROOT/private, with no public URL: files are only reachable through a guarded view.
+
+    A callable, so that migrations record a reference rather than a path of this machine.
+    """
+    return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "private", base_url=None)
+
+
+def serve_private_file(field_file) -> FileResponse:
+    """Stream a stored file as a download; call it only from a view guarded by ``core.authz``."""
+    if not field_file or not field_file.storage.exists(field_file.name):
+        raise Http404("Ce fichier n'existe plus.")
+    extension = Path(field_file.name).suffix.lower()
+    content_type = ALLOWED_TYPES.get(extension, ("application/octet-stream",))[0]
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=Path(field_file.name).name,
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
