@@ -79,7 +79,7 @@ class _Problems:
 
     def add(self, message: str, row: int | None = None, index: int | None = None, header: str | None = None,
             value: Any = None, expected: str | None = None) -> None:
-        column = f"{get_column_letter(index + 1)} « {header} »" if index is not None else header
+        column = f"{get_column_letter(index + 1)} — {header}" if index is not None else header
         shown = None if value is None else cells.raw_text(value)
         self.items.append(Problem(self.where, message, row=row, column=column, value=shown, expected=expected))
 
@@ -206,7 +206,8 @@ def _parse_cell(column: Column, raw: Any, row: int, index: int, header: str, pro
     try:
         return column.parse(raw)
     except cells.CellError as error:
-        problems.add(error.message, row=row, index=index, header=header, value=raw, expected=error.expected)
+        problems.add(error.message, row=row, index=index, header=header, value="" if raw is None else raw,
+                     expected=error.expected)
         return None
 
 
