@@ -57,7 +57,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict, workers: int = 1, threads: int = 4, warm_urls: tuple[str, ...] = ("/",)):
+def running_server(env: dict, workers: int = 1, threads: int = 4, warm_urls: tuple[str, ...] = ("/",),
+                   ready_path: str = "/"):
     """gunicorn on a free loopback port; yields its base URL once ``warm_urls`` answered."""
     port = free_port()
     process = subprocess.Popen(
@@ -70,7 +71,7 @@ def running_server(env: dict, workers: int = 1, threads: int = 4, warm_urls: tup
         deadline = time.monotonic() + 120
         while True:
             try:
-                with urllib.request.urlopen(base + "/", timeout=60) as response:
+                with urllib.request.urlopen(base + ready_path, timeout=60) as response:
                     if response.status == 200:
                         break
             except OSError:

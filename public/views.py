@@ -12,6 +12,7 @@ from geo.models import Commune, Departement, Groupement, Region
 from territories.models import Phase
 
 from .services import areas, mapdata, queries, search as search_service, territory_page
+from .caching import cached_page
 from .services.versioning import data_version
 
 AXES = [
@@ -47,6 +48,7 @@ def _latest_phase() -> Phase:
     return phase
 
 
+@cached_page
 def home(request):
     phase = _latest_phase()
     return render(request, "public/home.html", {
@@ -61,6 +63,7 @@ def home(request):
     })
 
 
+@cached_page
 def search(request):
     query = request.GET.get("q", "").strip()
     results = search_service.search(query, limit=30) if query else []
@@ -74,6 +77,7 @@ def search(request):
     })
 
 
+@cached_page
 def map_page(request):
     phases = list(Phase.objects.order_by("-number"))
     if not phases:
@@ -101,6 +105,7 @@ def map_page(request):
     })
 
 
+@cached_page
 def territory(request, phase, ti_id):
     item = get_object_or_404(queries.territories_with_areas(), phase_id=phase, ti_id=ti_id)
     region = item.principal_region
@@ -136,17 +141,20 @@ def _area_page(request, area, kind: str, breadcrumb: dict):
     })
 
 
+@cached_page
 def region(request, code):
     area = get_object_or_404(Region, code=code)
     return _area_page(request, area, "region", _crumbs(area.name))
 
 
+@cached_page
 def departement(request, code):
     area = get_object_or_404(Departement.objects.select_related("region").defer("region__geometry"), code=code.upper())
     crumbs = _crumbs(f"{area.name} ({area.code})", (reverse("public:region", args=[area.region_id]), area.region.name))
     return _area_page(request, area, "departement", crumbs)
 
 
+@cached_page
 def commune(request, code):
     item = get_object_or_404(Commune.objects.select_related("departement", "region", "epci", "ept"), code=code.upper())
     return render(request, "public/commune.html", {
@@ -159,6 +167,7 @@ def commune(request, code):
     })
 
 
+@cached_page
 def groupement(request, siren):
     item = get_object_or_404(Groupement, siren=siren)
     return render(request, "public/groupement.html", {
@@ -171,6 +180,7 @@ def groupement(request, siren):
     })
 
 
+@cached_page
 def site_plan(request):
     return render(request, "public/site_plan.html", {
         "title": "Plan du site",
@@ -182,6 +192,7 @@ def site_plan(request):
     })
 
 
+@cached_page
 def accessibility(request):
     return render(request, "public/accessibility.html", {
         "title": "Accessibilité",

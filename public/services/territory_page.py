@@ -51,7 +51,7 @@ def evolution(territory: Territory) -> Evolution:
     previous = [link.predecessor for link in links]
     own_communes, old_communes = _commune_codes([territory]), _commune_codes(previous)
     own_members, old_members = _groupement_sirens([territory]), _groupement_sirens(previous)
-    communes = Commune.objects.select_related("departement").order_by("name")
+    communes = Commune.objects.order_by("name")
     result.communes_added = list(communes.filter(code__in=own_communes - old_communes))
     result.communes_removed = list(communes.filter(code__in=old_communes - own_communes))
     result.groupements_added = list(Groupement.objects.filter(siren__in=own_members - old_members))
@@ -69,8 +69,8 @@ def members(territory: Territory) -> list[TerritoryMember]:
 
 
 def communes(territory: Territory) -> list[Commune]:
-    return list(Commune.objects.filter(territory_links__territory=territory)
-                .select_related("departement", "epci", "ept").order_by("name", "code"))
+    return list(Commune.objects.filter(territory_links__territory=territory).select_related("epci", "ept")
+                .order_by("name", "code"))
 
 
 def plan_summary(territory: Territory):

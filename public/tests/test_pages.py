@@ -118,3 +118,21 @@ def test_sitemap_lists_pages_territories_and_areas(client):
     assert "/territoires/2023-2027/ti-1108/</loc>" in xml
     assert "/departements/77/</loc>" in xml
     assert xml.count("<url>") == 5 + Territory.objects.count() + Region.objects.count() + Departement.objects.count()
+
+
+def test_cached_pages_carry_each_response_own_nonce(client):
+    nonces = []
+    for _ in range(2):
+        response = client.get("/departements/77/")
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        assert f'nonce="{nonce}"' in response.content.decode()
+        assert "__ti_csp_nonce__" not in response.content.decode()
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+
+
+def test_signed_in_users_get_a_fresh_page(client, django_user_model):
+    client.get("/")  # cached for anonymous visitors
+    user = django_user_model.objects.create_user(username="lecteur", email="lecteur@example.org", password="x" * 16)
+    client.force_login(user)
+    assert "Mon espace" in client.get("/").content.decode()
