@@ -134,3 +134,11 @@ def test_shares_are_shared_communes_over_each_side(real_data):
     for link in Lineage.objects.select_related("successor", "predecessor")[:50]:
         assert link.successor_share == round(link.shared_communes / link.successor.commune_count, 4)
         assert link.predecessor_share == round(link.shared_communes / link.predecessor.commune_count, 4)
+
+
+def test_both_views_can_differ_dunkerque(real_data, raw):
+    """Dunkerque (2019) is wholly inside one successor (étendu), which also takes part of Flandre - Saint-Omer (recomposé)."""
+    own, predecessors = _raw_predecessors(raw, "ti-3201")
+    assert sorted(predecessors) == ["ti-3208", "ti-3209"] and predecessors["ti-3208"] < own
+    assert _status("ti-3208", "2019-2022") == S.ETENDU
+    assert _status("ti-3201") == S.RECOMPOSE
