@@ -171,11 +171,7 @@ def _members_from_list(territory: SourceTerritory, value: str, number: int, name
 
 def _members_from_parallel_lists(territory: SourceTerritory, props: dict, number: int, name: str, problems: list) -> None:
     sirens = [s.strip() for s in _as_text(props["siren_groupement"]).split(",") if s.strip()]
-    # Names may themselves hold commas ("CC Bocage, Mayenne"): when the lists differ in length,
-    # names are left empty here and taken from the COG at resolution.
-    names = [n.strip() for n in _as_text(props["lib_groupement"]).split(",")]
-    if len(names) != len(sirens):
-        names = [""] * len(sirens)
+    names = _split_names(_as_text(props["lib_groupement"]), len(sirens))
     for siren, member_name in zip(sirens, names):
         if not SIREN.match(siren):
             problems.append(Problem(name, "SIREN mal formé", number, "siren_groupement", siren, "9 chiffres", "entité"))
@@ -183,6 +179,28 @@ def _members_from_parallel_lists(territory: SourceTerritory, props: dict, number
         _add_member(territory, SourceMember(siren, member_name, number, "siren_groupement"), name, "entité", problems)
     if not sirens:
         problems.append(Problem(name, "territoire sans membre", number, "siren_groupement", row_label="entité"))
+
+
+NAME_START = re.compile(r"^(CC|CA|CU|EPT|Métropole|Communauté|Eurométropole)\b", re.IGNORECASE)
+
+
+def _split_names(value: str, count: int) -> list[str]:
+    """Split a comma-separated list of ``count`` names, some of which hold commas themselves.
+
+    "CC Vendée, Sèvre, Autise" is one name: a piece that does not start like an intercommunality's
+    name ("CC ", "CA ", "Métropole"…) continues the previous one. When even that does not give
+    ``count`` names, they are left empty and taken from the COG at resolution.
+    """
+    pieces = [piece.strip() for piece in value.split(",")]
+    if len(pieces) == count:
+        return pieces
+    names: list[str] = []
+    for piece in pieces:
+        if names and not NAME_START.match(piece):
+            names[-1] = f"{names[-1]}, {piece}"
+        else:
+            names.append(piece)
+    return names if len(names) == count else [""] * count
 
 
 def _new_territory(source: ParsedSource, ti_id, ti_name, row: int, layout: Layout, problems: list) -> SourceTerritory | None:

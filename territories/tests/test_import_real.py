@@ -131,3 +131,21 @@ def test_commune_counts_match_raw_membership(real_data):
     for ti_id, territory in raw.items():
         expected = {code if code in current.communes else current.former_codes.get(code) for code in territory.communes} - {None}
         assert stored[ti_id] == expected, ti_id
+
+
+def test_phase1_member_names_holding_commas_are_kept_whole(real_data):
+    """8 territories of 2019-2022 list names containing commas in the comma-separated lib_groupement."""
+    members = TerritoryMember.objects.filter(territory__phase="2019-2022")
+    assert members.get(territory__ti_id="ti-5214", siren="248500563").name == "CC Vendée, Sèvre, Autise"
+    assert members.get(territory__ti_id="ti-4407", siren="200041630").name == "Ardenne Métropole"
+    assert members.get(territory__ti_id="ti-3204", siren="200072460").name == "CA de Béthune-Bruay, Artois-Lys Romane"
+    assert not members.filter(name="").exists()
+
+
+def test_names_that_cannot_be_aligned_are_taken_from_the_cog():
+    from territories.importers.readers import _split_names
+
+    assert _split_names("CC A, CC B", 2) == ["CC A", "CC B"]
+    assert _split_names("CC A, Nord, CA B", 2) == ["CC A, Nord", "CA B"]
+    assert _split_names("Ville, Nord, CA B", 2) == ["Ville, Nord", "CA B"]
+    assert _split_names("CC A, CC B, CC C", 2) == ["", ""]
