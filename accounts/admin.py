@@ -1,6 +1,7 @@
 """Admin of accounts: every permission comes from rules (accounts/permissions.py); the journal is read-only."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,6 +15,12 @@ class RulesHistoryAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}")
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # SIMPLE_HISTORY_REVERT_DISABLED only hides the button: refuse the "revert" POST itself.
+        if request.method == "POST":
+            raise PermissionDenied("Le journal se consulte ; il ne se modifie pas.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Operator)

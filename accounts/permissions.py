@@ -171,14 +171,15 @@ rules.add_perm("accounts.view_user_list", is_administrator)
 rules.add_perm("accounts.deactivate_user", is_administrator)
 rules.add_perm("accounts.view_journal", is_staff_reader)
 rules.add_perm("accounts.export_journal", is_staff_reader)
-rules.add_perm("accounts.view_user", is_administrator | is_own_account)  # the account's "Historique"
 
 # Django admin (rules.contrib.admin asks "<app>.<action>_<model>", with or without an object).
 # Only administrators manage accounts; the admin site itself also requires ``is_staff`` (see signals.py).
 for app_label, model in (("accounts", "roleassignment"), ("accounts", "operator"), ("accounts", "invitation"),
                          ("auth", "user"), ("auth", "group")):
     for action in ("view", "add", "change", "delete"):
-        rules.add_perm(f"{app_label}.{action}_{model}", is_administrator)
+        if (app_label, model, action) != ("auth", "user", "view"):
+            rules.add_perm(f"{app_label}.{action}_{model}", is_administrator)
+rules.add_perm("auth.view_user", is_administrator | is_own_account)  # also the account's "Historique"
 
 
 @rules.predicate

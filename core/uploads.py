@@ -68,12 +68,17 @@ class UploadValidator:
 validate_upload = UploadValidator()
 
 
+class PrivateFileSystemStorage(FileSystemStorage):
+    def url(self, name):
+        raise ValueError("Un fichier privé n'a pas d'adresse publique : servez-le par une vue protégée.")
+
+
 def private_storage() -> FileSystemStorage:
     """MEDIA_ROOT/private, with no public URL: files are only reachable through a guarded view.
 
     A callable, so that migrations record a reference rather than a path of this machine.
     """
-    return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "private", base_url=None)
+    return PrivateFileSystemStorage(location=Path(settings.MEDIA_ROOT) / "private")
 
 
 def serve_private_file(field_file) -> FileResponse:
