@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
 from geo.models import Commune
@@ -97,6 +98,7 @@ def import_territories(
         report.warnings.insert(0, "ce fichier ne contient pas de contours : les contours d'un import GeoJSON "
                                   "antérieur de cette phase sont conservés ; la recherche par commune n'en a pas besoin")
     communes = _current_communes(resolution.territories, path.name)
+    _refuse_removing_territories_in_use(phase, resolution.territories, path.name)
     try:
         with transaction.atomic():
             _write(phase, resolution.territories, source.has_geometry, communes, report)
@@ -112,6 +114,43 @@ def import_territories(
     except _DryRunRollback:
         pass
     return report
+
+
+def _refuse_removing_territories_in_use(phase: Phase, resolved: list[ResolvedTerritory], file: str) -> None:
+    """A territory missing from the file is removed, but not when other data hangs on it (an action plan,
+    roles…): deleting would cascade to it. A partial or filtered file must not wipe a territory's work."""
+    kept = {item.ti_id for item in resolved}
+    missing = list(Territory.objects.filter(phase=phase).exclude(ti_id__in=kept))
+    problems = []
+    for territory in missing:
+        dependants = _dependants(territory)
+        if dependants:
+            listed = ", ".join(f"{label} : {count}" for label, count in sorted(dependants.items()))
+            problems.append(Problem(
+                file, f"le territoire {territory.ti_id} ({territory.name}) est absent du fichier mais porte des données "
+                      f"({listed}) : il n'est pas retiré",
+                expected="un fichier qui liste tous les territoires de la phase, ou ces données supprimées d'abord",
+            ))
+    if problems:
+        raise ImportRefused(problems)
+
+
+def _dependants(territory: Territory) -> dict[str, int]:
+    """What deleting ``territory`` would also delete, outside the territories app's own tables."""
+    collector = Collector(using=router.db_for_write(Territory))
+    try:
+        collector.collect([territory])
+    except (ProtectedError, RestrictedError) as error:
+        blocking = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+        return {str(type(obj)._meta.verbose_name): 1 for obj in blocking}
+    counts: dict[str, int] = defaultdict(int)
+    for model, instances in collector.data.items():
+        if model._meta.app_label != "territories":
+            counts[str(model._meta.verbose_name)] += len(instances)
+    for queryset in collector.fast_deletes:
+        if queryset.model._meta.app_label != "territories" and (count := queryset.count()):
+            counts[str(queryset.model._meta.verbose_name)] += count
+    return dict(counts)
 
 
 class _CommuneFacts(NamedTuple):

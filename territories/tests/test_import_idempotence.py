@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from territories.importers.problems import ImportRefused
 from territories.models import Lineage, LineageStatus, Territory, TerritoryCommune, TerritoryMember
 from territories.services.importing import import_territories
 from territories.tests.csv_builders import PHASE2_GEOJSON, build_groupements_csv, real_file, table_snapshot
@@ -91,3 +94,26 @@ def test_territory_missing_from_corrected_file_is_removed(real_data, tmp_path):
     assert report.removed == ["ti-0601"]
     assert not Territory.objects.filter(phase=PHASE, ti_id="ti-0601").exists()
     assert Territory.objects.filter(phase=PHASE).count() == 182
+
+
+def test_territory_with_data_is_not_removed_by_a_partial_file(real_data, tmp_path):
+    """Removing a territory would cascade to what hangs on it (here a role): the import is refused."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Role, RoleAssignment
+
+    mayotte = Territory.objects.get(phase=PHASE, ti_id="ti-0601")
+    user = get_user_model().objects.create(username="cheffe@example.fr", email="cheffe@example.fr")
+    RoleAssignment.objects.create(user=user, role=Role.CHEF_DE_PROJET, territory=mayotte)
+    collection = json.loads(real_file(PHASE2_GEOJSON).read_text(encoding="utf-8"))
+    collection["features"] = [f for f in collection["features"] if f["properties"]["id_territoire"] != "ti-0601"]
+    path = tmp_path / "ti.geojson"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    before = table_snapshot()
+    with pytest.raises(ImportRefused) as refused:
+        import_territories(path, PHASE)
+    [message] = [str(p) for p in refused.value.problems]
+    assert message.startswith("ti.geojson : le territoire ti-0601 (Mayotte) est absent du fichier mais porte des données (")
+    assert "il n'est pas retiré" in message
+    assert table_snapshot() == before
+    assert RoleAssignment.objects.filter(territory=mayotte).exists()
