@@ -19,6 +19,9 @@ from core.uploads import private_storage, validate_upload
 from plans import validation
 from territories.models import Territory, TerritoryCommune
 
+# Territory fields too heavy to load with every action (contours in GeoJSON): plans queries defer them.
+HEAVY_FIELDS = ("geometry", "geometry_simplified")
+
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "validators": [validation.validate_not_negative]}
 
 

@@ -21,7 +21,7 @@ from plans.forms import (
     PlanFilterForm, TransitionForm,
 )
 from plans.models import (
-    PUBLIC_CARRIER_KINDS, Action, ActionPlan, Attachment, Axis, Funding, PlanState,
+    HEAVY_FIELDS, PUBLIC_CARRIER_KINDS, Action, ActionPlan, Attachment, Axis, Funding, PlanState,
 )
 from plans.services import editing, pending, workflow
 from plans.services.exporting import export_actions, write_template
@@ -35,11 +35,12 @@ CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsh
 
 
 def _territory(request, phase, ti_id, **kwargs) -> Territory:
-    return get_object_or_404(Territory.objects.select_related("phase"), phase_id=phase, ti_id=ti_id)
+    territories = Territory.objects.select_related("phase").defer(*HEAVY_FIELDS)
+    return get_object_or_404(territories, phase_id=phase, ti_id=ti_id)
 
 
 def _action(territory: Territory, code: str) -> Action:
-    return get_object_or_404(Action.objects.select_related("plan__territory"), plan__territory=territory, code=code)
+    return get_object_or_404(Action.objects.select_related("plan"), plan__territory=territory, code=code)
 
 
 def _plan_url(territory: Territory) -> str:

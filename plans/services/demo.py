@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from plans.models import ActionStatus, Axis, CarrierKind, FundingState, Maturity, Priority
+from plans.models import HEAVY_FIELDS, ActionStatus, Axis, CarrierKind, FundingState, Maturity, Priority
 from plans.services.importing import PlanImportReport, upsert_records
 from plans.validation import luhn_is_valid
 from territories.models import Phase, Territory
@@ -155,7 +155,7 @@ def demo_records(territory: Territory, count: int, seed: int = 0) -> list[dict]:
 
 def demo_territories(phase_code: str, count: int) -> list[Territory]:
     """The first ``count`` territories of the phase (by identifier) that have communes: a stable choice."""
-    return list(Territory.objects.filter(phase_id=phase_code, commune_count__gt=0)
+    return list(Territory.objects.filter(phase_id=phase_code, commune_count__gt=0).defer(*HEAVY_FIELDS)
                 .select_related("phase").order_by("ti_id")[:count])
 
 

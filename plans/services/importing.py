@@ -17,7 +17,7 @@ from django.db import transaction
 from openpyxl.utils import get_column_letter
 
 from geo.text import normalize_search
-from plans.models import Action, ActionPlan
+from plans.models import HEAVY_FIELDS, Action, ActionPlan
 from plans.services.applying import apply_changes
 from plans.services.records import FIELD_LABELS, action_to_record, differences, with_record_relations
 from plans.spreadsheet import cells, files
@@ -93,7 +93,7 @@ def import_plans(source: str | Path | IO[bytes], phase_code: str, territory_id: 
         raise ImportRefused([Problem(name, f"phase « {phase_code} » inconnue", expected=codes)])
     fixed = None
     if territory_id:
-        fixed = Territory.objects.filter(phase=phase, ti_id=territory_id).first()
+        fixed = Territory.objects.filter(phase=phase, ti_id=territory_id).defer(*HEAVY_FIELDS).first()
         if fixed is None:
             raise ImportRefused([Problem(name, f"territoire « {territory_id} » inconnu dans la phase {phase_code}",
                                          expected="un identifiant ANCT de la phase, par exemple ti-1108")])
@@ -213,7 +213,7 @@ def _parse_cell(column: Column, raw: Any, row: int, index: int, header: str, pro
 
 def _resolve_territories(records: list[dict], phase: Phase, fixed: Territory | None,
                          problems: _Problems) -> dict[str, Territory]:
-    by_id = {t.ti_id: t for t in Territory.objects.filter(phase=phase)}
+    by_id = {t.ti_id: t for t in Territory.objects.filter(phase=phase).defer(*HEAVY_FIELDS)}
     for record in records:
         given = record.get("territory") or ""
         if fixed is not None:

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from plans.models import Action, FollowUpNote, Funding, GRANTED_STATES, FundingState, Indicator
+from plans.models import (
+    GRANTED_STATES, HEAVY_FIELDS, Action, FollowUpNote, Funding, FundingState, Indicator,
+)
 from plans.spreadsheet.columns import (
     ACTION_COLUMNS, FUNDING_COLUMNS, FUNDING_GROUP, INDICATOR_COLUMNS, INDICATOR_GROUP, Layout,
 )
@@ -30,7 +32,9 @@ FIELD_LABELS = {c.field: c.header for c in ACTION_COLUMNS} | {"fundings": "Finan
 
 def with_record_relations(actions: QuerySet[Action]) -> QuerySet[Action]:
     """Everything action_to_record reads, in a constant number of queries."""
-    return actions.select_related("plan__territory").prefetch_related(
+    # The territory's contours are large JSON documents: decoding them per action cost seconds (profiled).
+    heavy = [f"plan__territory__{name}" for name in HEAVY_FIELDS]
+    return actions.select_related("plan__territory").defer(*heavy).prefetch_related(
         Prefetch("fundings", queryset=Funding.objects.order_by("position", "id")),
         Prefetch("indicators", queryset=Indicator.objects.order_by("position", "id").prefetch_related("values")),
         Prefetch("notes", queryset=FollowUpNote.objects.order_by("date", "id")),
