@@ -33,6 +33,7 @@ load: setup
 	$(TERRITOIRES) import-ti $(DATA_DIR)/ti/ti-2023-2027.geojson --phase 2023-2027
 
 run: load
+	$(if $(DEMO),$(TERRITOIRES) demo-plans)
 	@echo "Plateforme servie sur http://127.0.0.1:8000"
 	$(TERRITOIRES) runserver 127.0.0.1:8000
 
@@ -44,6 +45,10 @@ test-sqlite:
 test-postgres:
 	scripts/postgres.sh start
 	DATABASE_URL="postgres://postgres@/territoires?host=$$(scripts/postgres.sh dir)/socket" $(BIN)/pytest -q
+
+# Example action plans (titles « [Exemple] »), only when asked: `make demo` or `make run DEMO=1`.
+demo: load
+	$(TERRITOIRES) demo-plans
 
 bench: load
 	for bench in benchmarks/*_bench.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
