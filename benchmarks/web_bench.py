@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/web_bench.py [--requests 600] [--concurrency 32] [--workers 2]
 
-Builds a throwaway SQLite database with the real data (public/devserver.py, ~25 s), starts gunicorn on
+Builds a throwaway SQLite database with the real data (public/tests/server.py, ~25 s), starts gunicorn on
 a loopback port, and for each URL sends ``--requests`` GETs from ``--concurrency`` connections (one
 thread each, keep-alive). The floor is a bare Django view returning a small JSON
 through the same middleware stack (benchmarks/bench_urls.py), served with DEBUG off
@@ -32,7 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from public import devserver  # noqa: E402
+from public.tests import server as devserver  # noqa: E402
 
 FLOOR = ("plancher (vue JSON Django nue)", "/bench/plancher/")
 TARGETS = [

@@ -1,4 +1,4 @@
-"""Browser tests: Playwright driving Debian's chromium against a gunicorn of our own (see public/devserver.py)."""
+"""Browser tests: Playwright driving Debian's chromium against a gunicorn of our own (see public/tests/server.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from public import devserver
+from public.tests import server as devserver
 
 ARTIFACTS = devserver.ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"

@@ -1,4 +1,4 @@
-"""A throwaway server over its own SQLite database filled with the real data.
+"""Test infrastructure: a throwaway server over its own SQLite database filled with the real data.
 
 Used by the browser tests (pytest-django's live_server flushes the database after each test, wiping
 the reference data) and by benchmarks/web_bench.py. Loopback only.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PHASE_FILES = {"2019-2022": "ti/ti-2019-2022.geojson", "2023-2027": "ti/ti-2023-2027.geojson"}
 
 
