@@ -14,7 +14,8 @@ setup: $(VENV)/.installed node_modules/.installed var/.system-packages
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	# compat mode: a .pth with the repository on sys.path, so a new app needs no reinstall.
+	$(BIN)/pip install -q -e ".[test]" --config-settings editable_mode=compat
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

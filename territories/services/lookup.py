@@ -5,14 +5,12 @@ Used by the pages, the CLI and the API alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Q
 
 from geo import cog
 from geo.models import Commune, Groupement
 from geo.text import normalize_search
-from territories.models import Phase, Territory
+from territories.models import Phase, Territory, TerritoryCommune, TerritoryMember
 
 
 # The polygons (large JSON) are not needed to name territories; skipping them saves ~100 ms per lookup.
@@ -68,8 +66,11 @@ def territories_of_commune(commune: Commune, phase: Phase | None = None) -> list
 
 def territories_of_groupement(groupement: Groupement, phase: Phase | None = None) -> list[Territory]:
     """Territories that list the EPCI/EPT as a member, or hold some of its communes."""
-    territories = Territory.objects.filter(Q(members__siren=groupement.siren) | Q(communes__epci=groupement) |
-                                           Q(communes__ept=groupement)).distinct()
+    # Two id subqueries instead of one OR across joins + DISTINCT: measured 180 ms -> a few ms on SQLite.
+    as_member = TerritoryMember.objects.filter(siren=groupement.siren).values("territory_id")
+    through_communes = TerritoryCommune.objects.filter(
+        Q(commune__epci=groupement) | Q(commune__ept=groupement)).values("territory_id")
+    territories = Territory.objects.filter(Q(id__in=as_member) | Q(id__in=through_communes))
     if phase is not None:
         territories = territories.filter(phase=phase)
     return list(territories.select_related("phase").defer(*_POLYGONS).order_by("phase__number", "ti_id"))
