@@ -12,6 +12,13 @@ from django.core.management import call_command
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server in one process
 
 PHASE_FILES = {"2023-2027": "ti/ti-2023-2027.geojson", "2019-2022": "ti/ti-2019-2022.geojson"}
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by scripts/system-packages.sh; never a downloaded browser
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: tests driving Debian's chromium through Playwright")
 
 
 def data_path(relative: str) -> Path:
@@ -47,3 +54,16 @@ def call(capsys):
         return captured.out, captured.err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One chromium for the whole session: Playwright's sync API allows a single running instance per process."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} manque : lancez scripts/system-packages.sh (make setup).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

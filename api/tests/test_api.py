@@ -106,7 +106,15 @@ def test_territory_map_shows_additions_of_an_extended_territory(client):
     territory = Territory.objects.filter(phase_id="2023-2027", lineage_status="etendu").order_by("ti_id").first()
     data = client.get(f"/api/territoires/2023-2027/{territory.ti_id}/carte.geojson").json()
     roles = [f["properties"]["role"] for f in data["features"]]
-    assert roles[0] == "territoire" and "ajout" in roles
+    assert roles[0] == "territoire" and "ajout" in roles and "retrait" not in roles
+
+
+@pytest.mark.parametrize("status, forbidden", [("reconduit", {"ajout", "retrait"}), ("reduit", {"ajout"})])
+def test_territory_map_draws_no_change_that_membership_does_not_confirm(client, status, forbidden):
+    """Phases' polygons come from files of different dates: a redrawn boundary is not an addition or a removal."""
+    for territory in Territory.objects.filter(phase_id="2023-2027", lineage_status=status).defer("geometry"):
+        data = client.get(f"/api/territoires/2023-2027/{territory.ti_id}/carte.geojson").json()
+        assert {f["properties"]["role"] for f in data["features"]} & forbidden == set(), territory.ti_id
 
 
 def test_point_inside_and_outside(client):

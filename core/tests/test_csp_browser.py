@@ -13,10 +13,9 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-CHROMIUM = "/usr/bin/chromium"
 ORIGIN = "http://testserver"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium (Debian) absent")
+pytestmark = pytest.mark.browser
 
 
 def _serve(client):
@@ -35,26 +34,23 @@ def _serve(client):
     return handle
 
 
-def test_dsfr_script_starts_and_no_csp_violation(client, db):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            violations = []
-            page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
-            page.route(f"{ORIGIN}/**", _serve(client))
-            page.goto(f"{ORIGIN}/compte/connexion/")
-            # The DSFR marks <html data-fr-js="true"> once its script has started.
-            page.wait_for_function("document.documentElement.getAttribute('data-fr-js') === 'true'", timeout=15000)
-            # An injected inline script (what an XSS would do) is refused.
-            page.evaluate(
-                "() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';"
-                " document.body.appendChild(s); }"
-            )
-            assert page.evaluate("window.injected === undefined")
-        finally:
-            browser.close()
+def test_dsfr_script_starts_and_no_csp_violation(client, db, chromium):
+    context = chromium.new_context()  # the CSP applies: no bypass here
+    try:
+        page = context.new_page()
+        violations = []
+        page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+        page.route(f"{ORIGIN}/**", _serve(client))
+        page.goto(f"{ORIGIN}/compte/connexion/")
+        # The DSFR marks <html data-fr-js="true"> once its script has started.
+        page.wait_for_function("document.documentElement.getAttribute('data-fr-js') === 'true'", timeout=15000)
+        # An injected inline script (what an XSS would do) is refused.
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';"
+            " document.body.appendChild(s); }"
+        )
+        assert page.evaluate("window.injected === undefined")
+    finally:
+        context.close()
     assert any("script" in v for v in violations)  # the refused injection, reported by chromium
     assert not [v for v in violations if "dsfr" in v]

@@ -12,9 +12,12 @@ from geo.models import Commune, Groupement
 from territories.models import Lineage, Territory, TerritoryCommune, TerritoryMember
 from territories.services.geometry import round_coordinates
 
-# Parts of the difference map smaller than this (square degrees, ~0.1 km²) are slivers left by the two
-# phases' polygons being drawn on slightly different commune boundaries, not real changes.
+# Parts of the difference map smaller than this (square degrees, ~0.1 km²), or thinner than twice
+# SLIVER_HALF_WIDTH (degrees, ~150 m), are slivers left by the two phases' polygons being drawn on
+# slightly different commune boundaries, not real changes: ti-1108, reconduit with the same 68
+# communes, showed long thin "removed" strips along its edge before the width test.
 SLIVER_AREA = 1e-5
+SLIVER_HALF_WIDTH = 0.0015
 DIFFERENCE_TOLERANCE = 0.001
 _PREDECESSOR_POLYGONS = ("predecessor__geometry", "predecessor__geometry_simplified")
 
@@ -85,7 +88,8 @@ def plan_summary(territory: Territory):
 def _clean(geometry) -> list:
     """Polygon parts above the sliver size, simplified for a small map."""
     parts = getattr(geometry, "geoms", [geometry])
-    kept = [p for p in parts if p.geom_type == "Polygon" and p.area >= SLIVER_AREA]
+    kept = [p for p in parts if p.geom_type == "Polygon" and p.area >= SLIVER_AREA
+            and not p.buffer(-SLIVER_HALF_WIDTH).is_empty]
     return [shapely.simplify(p, DIFFERENCE_TOLERANCE) for p in kept]
 
 
@@ -103,8 +107,13 @@ def map_features(territory: Territory) -> dict:
     if territory.geometry and previous_shapes:
         own = shape(territory.geometry)
         before = shapely.union_all(previous_shapes)
-        for role, difference in (("ajout", own.difference(before)), ("retrait", before.difference(own))):
-            parts = _clean(difference)
+        # The two phases' polygons come from files of different dates: only draw a change that the
+        # membership confirms (communes added or removed), never a boundary redrawn with the same communes.
+        own_communes, old_communes = _commune_codes([territory]), _commune_codes(previous)
+        changes = [("ajout", own.difference(before), own_communes - old_communes),
+                   ("retrait", before.difference(own), old_communes - own_communes)]
+        for role, difference, changed_communes in changes:
+            parts = _clean(difference) if changed_communes else []
             if parts:
                 geometry = round_coordinates(mapping(shapely.MultiPolygon(parts)), 5)
                 features.append({"type": "Feature", "geometry": geometry, "properties": {"role": role}})

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from public.tests import server as devserver
 
 ARTIFACTS = devserver.ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = devserver.ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: tests driving chromium through Playwright (public site)")
 
 
 @pytest.fixture(scope="session")
@@ -26,18 +18,6 @@ def site_url(tmp_path_factory):
     warm = ("/", "/api/recherche?q=meaux", "/api/territoires.geojson?phase=2023-2027")
     with devserver.running_server(env, threads=8, warm_urls=warm) as base:
         yield base
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} manque : lancez scripts/system-packages.sh (make setup).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
