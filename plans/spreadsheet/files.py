@@ -1,4 +1,5 @@
-"""Reading and writing the plan spreadsheet as XLSX (openpyxl, streaming) or CSV (« ; », UTF-8 with BOM).
+"""Reading and writing the plan spreadsheet as XLSX (read with python-calamine, written with openpyxl) or CSV
+(« ; », UTF-8 with BOM).
 
 Both formats carry the same sheet of actions laid out by plans/spreadsheet/columns.py; the XLSX adds the
 « Listes » sheet (allowed values, referenced by the cells' data validation) and the « Lisez-moi » sheet.
@@ -9,14 +10,16 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineWorkbook
 
 from plans.spreadsheet import cells
 from plans.spreadsheet.columns import (
@@ -182,22 +185,56 @@ def read_rows(source: str | Path | IO[bytes], file_name: str | None = None) -> S
 
 
 def _read_xlsx(source, name: str) -> SheetRows:
+    # python-calamine (Rust) reads 10,000 rows × 76 columns in about 1 s where openpyxl's read-only mode took 14 s
+    # (docs/decisions.md). Its values are normalised to what openpyxl gave, which cells.py expects.
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises zipfile, KeyError or its own errors on a damaged file
+        if isinstance(source, (str, Path)):
+            workbook = CalamineWorkbook.from_path(str(source))
+        else:
+            workbook = CalamineWorkbook.from_filelike(source)
+    except Exception as error:  # CalamineError (ZipError, XmlError…) or OSError on a damaged file
         raise UnreadableFile(f"{name} : fichier XLSX illisible ({error.__class__.__name__}).") from error
-    if SHEET_ACTIONS not in workbook.sheetnames:
-        raise UnreadableFile(f"{name} : feuille « {SHEET_ACTIONS} » introuvable "
-                             f"(feuilles présentes : {', '.join(workbook.sheetnames)}).")
-    values = workbook[SHEET_ACTIONS].iter_rows(values_only=True)
-    headers = [cells.raw_text(value) for value in next(values, ())]
+    try:
+        if SHEET_ACTIONS not in workbook.sheet_names:
+            raise UnreadableFile(f"{name} : feuille « {SHEET_ACTIONS} » introuvable "
+                                 f"(feuilles présentes : {', '.join(workbook.sheet_names)}).")
+        try:
+            # skip_empty_area=False: the grid starts at A1 whatever the first filled cell, so row and column
+            # numbers are those the spreadsheet shows.
+            grid = workbook.get_sheet_by_name(SHEET_ACTIONS).to_python(skip_empty_area=False)
+        except Exception as error:
+            raise UnreadableFile(f"{name} : fichier XLSX illisible ({error.__class__.__name__}).") from error
+    finally:
+        workbook.close()
+    headers = [cells.raw_text(value) for value in _openpyxl_values(grid[0])] if grid else []
 
     def rows():
-        for number, row in enumerate(values, start=2):
-            yield number, list(row)
-        workbook.close()
+        for number, row in enumerate(grid[1:], start=2):
+            yield number, _openpyxl_values(row)
 
     return SheetRows(name, SHEET_ACTIONS, headers, rows())
+
+
+_INTEGRAL_LIMIT = 2 ** 53  # floats below this are exact integers
+
+
+def _openpyxl_value(value: Any) -> Any:
+    """A calamine value as openpyxl's read-only mode gave it: None for an empty cell (calamine gives "", and
+    also for an error cell such as #DIV/0!), int for an integral number (calamine gives float), datetime for a
+    date (calamine gives date when there is no time of day)."""
+    if value == "":
+        return None
+    kind = type(value)
+    if kind is float:
+        return int(value) if value.is_integer() and -_INTEGRAL_LIMIT < value < _INTEGRAL_LIMIT else value
+    if kind is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _openpyxl_values(row: list[Any]) -> list[Any]:
+    # Most cells are text: they skip the function call.
+    return [value if type(value) is str and value else _openpyxl_value(value) for value in row]
 
 
 def _read_csv(source, name: str) -> SheetRows:
