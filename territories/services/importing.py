@@ -21,6 +21,7 @@ from territories.importers.resolve import ResolvedTerritory, resolve
 from territories.models import Phase, Territory, TerritoryCommune, TerritoryMember, UnmappedCommune
 from territories.services import geometry as geometry_service
 from territories.services.lineage import compute_lineage
+from territories.services.sync import sync_rows
 
 
 @dataclass
@@ -254,18 +255,9 @@ def _sync_children(territory: Territory, item: ResolvedTerritory, figures: _Figu
                                  groupement_id=m.groupement_siren, population=m.population)
         for m in item.members
     }
-    member_fields = ["name", "kind", "legal_nature", "groupement_id", "population"]
     current_members = {} if created else {m.siren: m for m in territory.members.all()}
-    TerritoryMember.objects.filter(pk__in=[m.pk for s, m in current_members.items() if s not in wanted_members]).delete()
-    changed = []
-    for siren, member in current_members.items():
-        wanted = wanted_members.get(siren)
-        if wanted is not None and any(getattr(member, f) != getattr(wanted, f) for f in member_fields):
-            for f in member_fields:
-                setattr(member, f, getattr(wanted, f))
-            changed.append(member)
-    TerritoryMember.objects.bulk_update(changed, member_fields, batch_size=200)
-    TerritoryMember.objects.bulk_create([m for s, m in wanted_members.items() if s not in current_members])
+    sync_rows(TerritoryMember, current_members, wanted_members,
+              ["name", "kind", "legal_nature", "groupement_id", "population"], batch_size=200)
 
     current_communes = {} if created else dict(territory.territory_communes.values_list("commune_id", "source_code"))
     gone = [code for code, source_code in current_communes.items() if item.communes.get(code) != source_code]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from territories.models import Lineage, LineageStatus, Phase, Territory, TerritoryCommune
+from territories.services.sync import sync_rows
 
 
 def status_for(own: set[str], others: list[set[str]]) -> str:
@@ -67,18 +68,8 @@ def _save_statuses(field: str, statuses: dict[int, str]) -> None:
 
 def _save_links(wanted: dict[tuple[int, int], Lineage]) -> None:
     """Delete, update and create only the links that differ from the stored ones."""
-    shares = ["shared_communes", "successor_share", "predecessor_share"]
     stored = {(link.successor_id, link.predecessor_id): link for link in Lineage.objects.all()}
-    Lineage.objects.filter(pk__in=[link.pk for key, link in stored.items() if key not in wanted]).delete()
-    changed = []
-    for key, link in stored.items():
-        new = wanted.get(key)
-        if new is not None and any(getattr(link, f) != getattr(new, f) for f in shares):
-            for f in shares:
-                setattr(link, f, getattr(new, f))
-            changed.append(link)
-    Lineage.objects.bulk_update(changed, shares, batch_size=500)
-    Lineage.objects.bulk_create([link for key, link in wanted.items() if key not in stored], batch_size=500)
+    sync_rows(Lineage, stored, wanted, ["shared_communes", "successor_share", "predecessor_share"])
 
 
 def compute_lineage() -> None:
