@@ -2,7 +2,9 @@
 
 Run after `make load` with `.venv/bin/python benchmarks/plans_bench.py [--actions N]`. Target (issue 5): under
 10 s each. The baseline, measured in the same run, is the floor any XLSX tool pays: openpyxl writing
-(write-only mode) and reading (read-only mode) the same number of rows and columns of plain values.
+(write-only mode) and reading (read-only mode) the same number of rows and columns of plain values. A second
+baseline shows the libraries the plans app uses instead (docs/decisions.md): xlsxwriter (constant-memory mode)
+writing and python-calamine reading those values; the ratios stay relative to openpyxl.
 Everything happens in one transaction that is rolled back: the database is left as it was.
 """
 
@@ -24,8 +26,10 @@ import django  # noqa: E402
 
 django.setup()
 
+import xlsxwriter  # noqa: E402
 from django.db import transaction  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
+from python_calamine import CalamineWorkbook  # noqa: E402
 
 from plans.models import Action  # noqa: E402
 from plans.services.demo import demo_records, demo_territories  # noqa: E402
@@ -61,6 +65,20 @@ def baseline_read(path: Path) -> int:
     return count
 
 
+def baseline_write_xlsxwriter(path: Path, rows: int, columns: int) -> None:
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("Actions")
+    for number in range(rows):
+        for column in range(columns):
+            sheet.write_string(number, column, f"valeur {number}-{column}")
+    workbook.close()
+
+
+def baseline_read_calamine(path: Path) -> int:
+    with CalamineWorkbook.from_path(str(path)) as workbook:
+        return len(workbook.get_sheet_by_name("Actions").to_python(skip_empty_area=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actions", type=int, default=10_000)
@@ -85,6 +103,10 @@ def main() -> None:
         base_read, _ = timed(lambda: baseline_read(folder / "baseline.xlsx"))
         results += [("référence : openpyxl écrit des valeurs simples", base_write, ""),
                     ("référence : openpyxl lit ces valeurs", base_read, "")]
+        seconds, _ = timed(lambda: baseline_write_xlsxwriter(folder / "baseline2.xlsx", count, columns))
+        results.append(("référence 2 : xlsxwriter écrit ces valeurs", seconds, ""))
+        seconds, _ = timed(lambda: baseline_read_calamine(folder / "baseline2.xlsx"))
+        results.append(("référence 2 : python-calamine les lit", seconds, ""))
         try:
             with transaction.atomic():
                 Action.objects.filter(plan__territory=territory).delete()

@@ -1,4 +1,4 @@
-"""Reading and writing the plan spreadsheet as XLSX (read with python-calamine, written with openpyxl) or CSV
+"""Reading and writing the plan spreadsheet as XLSX (read with python-calamine, written with xlsxwriter) or CSV
 (« ; », UTF-8 with BOM).
 
 Both formats carry the same sheet of actions laid out by plans/spreadsheet/columns.py; the XLSX adds the
@@ -11,15 +11,13 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+import xlsxwriter
 from python_calamine import CalamineWorkbook
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from plans.spreadsheet import cells
 from plans.spreadsheet.columns import (
@@ -68,44 +66,48 @@ def _choice_lists() -> list[tuple[str, list[str]]]:
 
 
 def write_xlsx(stream: IO[bytes], layout: Layout, rows: Iterable[list[Any]]) -> None:
-    # Write-only mode streams rows to disk: 10,000 actions × 80 columns in a few seconds and little memory.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_ACTIONS)
+    # xlsxwriter in constant-memory mode streams each row to a temporary file as soon as it is complete and
+    # writes nothing for an empty cell: 10,000 actions × 76 columns in a few seconds (docs/decisions.md).
+    workbook = xlsxwriter.Workbook(stream, {"constant_memory": True})
+    sheet = workbook.add_worksheet(SHEET_ACTIONS)
     lists = _choice_lists()
     list_ranges = {}
-    for index, (title, labels) in enumerate(lists, start=1):
-        letter = get_column_letter(index)
+    for index, (title, labels) in enumerate(lists):
+        letter = xl_col_to_name(index)
         list_ranges[title] = f"'{SHEET_LISTS}'!${letter}$2:${letter}${len(labels) + 1}"
     _add_validations(sheet, layout, list_ranges)
-    for index, placed in enumerate(layout.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = placed.column.width
-    sheet.freeze_panes = "D2"
-    header_font, computed_fill = Font(bold=True), PatternFill("solid", fgColor="EEEEEE")
-    header = []
-    for placed in layout.columns:
-        cell = WriteOnlyCell(sheet, value=placed.header)
-        cell.font = header_font
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if placed.column.computed:
-            cell.fill = computed_fill
-        header.append(cell)
-    sheet.append(header)
-    date_columns = {i for i, placed in enumerate(layout.columns) if isinstance(placed.column.cell, cells.Date)}
-    for row in rows:
-        for i in date_columns:
-            if row[i] is not None:
-                cell = WriteOnlyCell(sheet, value=row[i])
-                cell.number_format = DATE_FORMAT
-                row[i] = cell
-        sheet.append(row)
-    _write_lists(workbook.create_sheet(SHEET_LISTS), lists)
-    _write_readme(workbook.create_sheet(SHEET_README))
-    workbook.save(stream)
+    for index, placed in enumerate(layout.columns):
+        sheet.set_column(index, index, placed.column.width)
+    sheet.freeze_panes(1, 3)  # D2
+    header_format = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    computed_format = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top",
+                                           "pattern": 1, "bg_color": "#EEEEEE"})
+    for index, placed in enumerate(layout.columns):
+        sheet.write_string(0, index, placed.header, computed_format if placed.column.computed else header_format)
+    date_format = workbook.add_format({"num_format": DATE_FORMAT})
+    # Values are text (labels, « oui »/« non », texts already neutralised), Decimal, int or date: written by
+    # type, never through write(), which would turn text into formulas or links.
+
+    def write_date(row: int, col: int, value: date) -> None:
+        sheet.write_datetime(row, col, value, date_format)
+
+    writers = {str: sheet.write_string, Decimal: sheet.write_number, int: sheet.write_number,
+               float: sheet.write_number, date: write_date, datetime: write_date, bool: sheet.write_boolean}
+    for number, row in enumerate(rows, start=1):
+        for index, value in enumerate(row):
+            if value is not None:
+                writer = writers.get(type(value))
+                if writer is None:  # a subclass (str enum, SafeString…): its base's writer, found once
+                    writer = writers[type(value)] = next(w for base, w in writers.items() if isinstance(value, base))
+                writer(number, index, value)
+    _write_lists(workbook.add_worksheet(SHEET_LISTS), lists)
+    _write_readme(workbook.add_worksheet(SHEET_README))
+    workbook.close()
 
 
 def _add_validations(sheet, layout: Layout, list_ranges: dict[str, str]) -> None:
     by_formula: dict[str, list[str]] = {}
-    for index, placed in enumerate(layout.columns, start=1):
+    for index, placed in enumerate(layout.columns):
         column = placed.column
         if column.computed:
             continue
@@ -115,21 +117,26 @@ def _add_validations(sheet, layout: Layout, list_ranges: dict[str, str]) -> None
             formula = list_ranges["Oui / non"]
         else:
             continue
-        letter = get_column_letter(index)
+        letter = xl_col_to_name(index)
         by_formula.setdefault(formula, []).append(f"{letter}2:{letter}{VALIDATED_ROWS}")
     for formula, ranges in by_formula.items():
-        validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                                    errorTitle="Valeur hors liste",
-                                    error="Choisissez une valeur de la liste (feuille « Listes »).")
-        validation.sqref = " ".join(ranges)
-        sheet.data_validations.append(validation)
+        # One rule per list, over every column that uses it (multi_range), as Excel itself records it.
+        first_col = xl_cell_to_rowcol(ranges[0].split(":")[0])[1]
+        sheet.data_validation(1, first_col, VALIDATED_ROWS - 1, first_col, {
+            "validate": "list", "source": "=" + formula, "ignore_blank": True, "multi_range": " ".join(ranges),
+            "error_title": "Valeur hors liste",
+            "error_message": "Choisissez une valeur de la liste (feuille « Listes »).",
+        })
 
 
 def _write_lists(sheet, lists: list[tuple[str, list[str]]]) -> None:
+    for col, (title, _) in enumerate(lists):
+        sheet.write_string(0, col, title)
     longest = max(len(labels) for _, labels in lists)
-    sheet.append([WriteOnlyCell(sheet, value=title) for title, _ in lists])
-    for index in range(longest):
-        sheet.append([labels[index] if index < len(labels) else None for _, labels in lists])
+    for index in range(longest):  # row by row: constant-memory mode writes rows in order
+        for col, (_, labels) in enumerate(lists):
+            if index < len(labels):
+                sheet.write_string(index + 1, col, labels[index])
 
 
 README_INTRO = [
@@ -151,11 +158,10 @@ README_INTRO = [
 
 
 def _write_readme(sheet) -> None:
-    sheet.column_dimensions["A"].width = 45
-    sheet.column_dimensions["B"].width = 12
-    sheet.column_dimensions["C"].width = 100
-    for line in README_INTRO:
-        sheet.append([line])
+    sheet.set_column(0, 0, 45)
+    sheet.set_column(1, 1, 12)
+    sheet.set_column(2, 2, 100)
+    lines = [[line] for line in README_INTRO]
     groups = [("", ACTION_COLUMNS), ("Financement N — ", FUNDING_COLUMNS), ("Indicateur N — ", INDICATOR_COLUMNS),
               ("", COMPUTED_COLUMNS)]
     for prefix, columns in groups:
@@ -163,7 +169,11 @@ def _write_readme(sheet) -> None:
             explanation = column.help or column.cell.expected
             if column.help and column.cell.expected and not column.computed:
                 explanation = f"{column.help} Format : {column.cell.expected}."
-            sheet.append([prefix + column.header, "oui" if column.required else "non", explanation])
+            lines.append([prefix + column.header, "oui" if column.required else "non", explanation])
+    for number, line in enumerate(lines):
+        for col, text in enumerate(line):
+            if text:
+                sheet.write_string(number, col, text)
 
 
 # --- reading ---------------------------------------------------------------------------------------------
