@@ -7,7 +7,7 @@ from typing import IO
 from django.db.models import QuerySet
 
 from plans.models import Action
-from plans.services.records import action_to_record, group_counts, record_to_row, with_record_relations
+from plans.services.records import group_counts, load_records, record_to_row
 from plans.spreadsheet import files
 from plans.spreadsheet.columns import TEMPLATE_FUNDING_GROUPS, TEMPLATE_INDICATOR_GROUPS, layout
 
@@ -16,8 +16,8 @@ def export_actions(actions: QuerySet[Action], stream: IO[bytes], fmt: str) -> in
     """Write ``actions`` (already limited to what the reader may see) to ``stream``; returns the row count."""
     if fmt not in files.FORMATS:
         raise ValueError(f"format inconnu : {fmt}")
-    ordered = with_record_relations(actions.order_by("plan__territory__phase", "plan__territory__ti_id", "code"))
-    records = [action_to_record(action) for action in ordered.iterator(chunk_size=2000)]
+    ordered = actions.order_by("plan__territory__phase", "plan__territory__ti_id", "code")
+    records = [record for _, record in load_records(ordered)]
     counts = group_counts(records)
     sheet_layout = layout(max(TEMPLATE_FUNDING_GROUPS, counts["fundings"]),
                           max(TEMPLATE_INDICATOR_GROUPS, counts["indicators"]))

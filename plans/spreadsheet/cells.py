@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -33,6 +34,13 @@ def neutralize(text: str) -> str:
 
 def unneutralize(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
+@lru_cache(maxsize=4096)
+def _normalized(text: str) -> str:
+    """normalize_search for Choice and Boolean cells. Per cell it was a measurable share of an import (tens
+    of thousands of cells, a handful of distinct texts): the result is kept per distinct text."""
+    return normalize_search(text)
 
 
 def is_blank(raw: Any) -> bool:
@@ -106,7 +114,7 @@ class Choice(CellType):
         self.expected = "une valeur de la liste : " + ", ".join(f"« {label} »" for label in self.labels)
 
     def parse(self, raw):
-        code = self.by_key.get(normalize_search(raw_text(raw)))
+        code = self.by_key.get(_normalized(raw_text(raw)))
         if code is None:
             raise CellError("valeur hors liste", self.expected)
         return code
@@ -145,11 +153,14 @@ class Number(CellType):
         return value.normalize() + 0  # "+ 0" turns -0 and 1E+3 into plain numbers
 
 
+_WHOLE_NUMBER = Number(decimal_places=0, maximum=Decimal(2**31))
+
+
 class Integer(CellType):
     expected = "un nombre entier positif ou nul, par exemple 25"
 
     def parse(self, raw):
-        value = Number(decimal_places=0, maximum=Decimal(2**31)).parse(raw) if not isinstance(raw, bool) else None
+        value = _WHOLE_NUMBER.parse(raw) if not isinstance(raw, bool) else None
         if value is None:
             raise CellError("nombre entier attendu", self.expected)
         return int(value)
@@ -186,7 +197,7 @@ class Boolean(CellType):
     def parse(self, raw):
         if isinstance(raw, bool):
             return raw
-        key = normalize_search(raw_text(raw))
+        key = _normalized(raw_text(raw))
         if key in self.TRUE:
             return True
         if key in self.FALSE:
