@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from itertools import islice
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from django.db.models import Prefetch, QuerySet
 
