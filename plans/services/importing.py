@@ -170,8 +170,8 @@ def _map_headers(headers: list[str], territory_fixed: bool, problems: _Problems)
 def _parse_rows(sheet: files.SheetRows, mapping: list[PlacedColumn | None], problems: _Problems) -> list[dict]:
     """Records with their row number under "_row"; keys only for the columns present in the file."""
     # Performance: what depends only on the header (which column goes where, group defaults) is worked out
-    # once instead of once per row; with the cell caches of plans/spreadsheet/cells.py, parsing 10,000 rows
-    # went from ~4 s to ~2.5 s (benchmarks/plans_bench.py).
+    # once instead of once per row; with the cache of plans/spreadsheet/cells.py, parsing 10,000 rows went
+    # from 9.0 s to 6.0 s under cProfile (~2 s left without it; benchmarks/plans_bench.py rows).
     records = []
     group_fields = [group.record_field for group in GROUPS if any(p and p.group is group for p in mapping)]
     scalars = [(index, placed) for index, placed in enumerate(mapping)
