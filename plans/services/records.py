@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from django.db.models import Prefetch, QuerySet
 
 from plans.models import (
-    GRANTED_STATES, HEAVY_FIELDS, Action, FollowUpNote, Funding, FundingState, Indicator, IndicatorValue,
+    GRANTED_STATES, HEAVY_FIELDS, Action, ActionPlan, FollowUpNote, Funding, FundingState, Indicator, IndicatorValue,
 )
 from plans.spreadsheet.columns import (
     ACTION_COLUMNS, FUNDING_COLUMNS, FUNDING_GROUP, INDICATOR_COLUMNS, INDICATOR_GROUP, Layout,
@@ -94,9 +94,16 @@ def load_records(actions: QuerySet[Action], chunk_size: int = 2000) -> Iterator[
     took the CSV export from 11.2 s to 4.1 s and the XLSX export from 14.9 s to 8.4 s (most of the gain of
     the re-imports too). The actions themselves stay model instances (an import updates them).
     """
-    heavy = [f"plan__territory__{name}" for name in HEAVY_FIELDS]
-    iterator = actions.select_related("plan__territory").defer(*heavy).iterator(chunk_size=chunk_size)
+    # Plans and territories once each, not a joined copy per action (20,000 model instances fewer).
+    plans: dict[int, ActionPlan] = {}
+    iterator = actions.iterator(chunk_size=chunk_size)
     while chunk := list(islice(iterator, chunk_size)):
+        missing = {action.plan_id for action in chunk} - plans.keys()
+        if missing:
+            plans.update((plan.pk, plan) for plan in ActionPlan.objects.filter(pk__in=missing).select_related(
+                "territory").defer(*(f"territory__{name}" for name in HEAVY_FIELDS)))
+        for action in chunk:
+            action.plan = plans[action.plan_id]
         ids = [action.pk for action in chunk]
         fundings: dict[int, list[dict]] = {}
         for action_id, *values in Funding.objects.filter(action_id__in=ids).order_by(
