@@ -46,8 +46,11 @@ def _bulk_insert(objs, model, batch_size=BATCH):
     fields = [f for f in meta.concrete_fields if f is not meta.pk]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-    preps = [_preparer(f, connection) for f in fields]
-    rows = [[prep(f.pre_save(obj, True)) for f, prep in zip(fields, preps)] for obj in objs]
+    # Field.pre_save only reads the attribute: called only where a field overrides it (auto_now...).
+    readers = [(lambda obj, name=f.attname: getattr(obj, name)) if type(f).pre_save is models.Field.pre_save
+               else (lambda obj, f=f: f.pre_save(obj, True)) for f in fields]
+    steps = list(zip(readers, [_preparer(f, connection) for f in fields]))
+    rows = [[prep(read(obj)) for read, prep in steps] for obj in objs]
     quote = connection.ops.quote_name
     size = max(1, min(batch_size, connection.ops.bulk_batch_size(fields, objs)))
     head = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ")
