@@ -2,22 +2,13 @@
 
 from django.contrib import admin
 
-from geo.admin import ReadOnlyAdmin
+from geo.admin import ReadOnlyAdmin, ReadOnlyInline
 from plans.models import Action, ActionPlan, Funding
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(ReadOnlyInline):
     model = Funding
     fields = ["position", "funder", "scheme", "amount", "state", "requested_on", "decided_on", "paid_on"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActionPlan)

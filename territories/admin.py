@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from geo.admin import ReadOnlyAdmin
+from geo.admin import ReadOnlyAdmin, ReadOnlyInline
 from territories.models import Lineage, Phase, Territory, TerritoryCommune, TerritoryMember
 
 
@@ -18,40 +18,22 @@ class PhaseAdmin(admin.ModelAdmin):
         return False
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(ReadOnlyInline):
     model = TerritoryMember
     fields = ["siren", "name", "kind", "legal_nature", "population"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class CommuneInline(admin.TabularInline):
+class CommuneInline(ReadOnlyInline):
     model = TerritoryCommune
     fields = ["commune", "source_code"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class PredecessorInline(admin.TabularInline):
+class PredecessorInline(ReadOnlyInline):
     model = Lineage
     fk_name = "successor"
     verbose_name = "prédécesseur"
     verbose_name_plural = "prédécesseurs (phase précédente)"
     fields = ["predecessor", "shared_communes", "successor_share", "predecessor_share"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Territory)
