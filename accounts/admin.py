@@ -43,7 +43,13 @@ def revoke_selected(modeladmin, request, queryset):
 class RoleAssignmentAdmin(RulesHistoryAdmin):
     list_display = ["user", "role", "scope_label", "active", "created_at"]
     list_filter = ["role", "active", "phase"]
-    search_fields = ["user__email", "territory__name", "departement__name", "region__name", "operator__name"]
+    search_fields = [
+        "user__email",
+        "territory__name",
+        "departement__name",
+        "region__name",
+        "operator__name",
+    ]
     autocomplete_fields = ["user"]
     raw_id_fields = ["territory"]
     actions = [revoke_selected]
@@ -57,4 +63,6 @@ class InvitationAdmin(RulesHistoryAdmin):
     readonly_fields = ["invited_by", "created_at", "accepted_at"]
 
     def has_add_permission(self, request):
-        return False  # invitations are sent from /compte/invitations/nouvelle/ (which emails the link)
+        return (
+            False  # invitations are sent from /compte/invitations/nouvelle/ (which emails the link)
+        )

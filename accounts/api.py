@@ -12,7 +12,12 @@ from accounts.models import RoleAssignment
 from accounts.services.roles import grant_role, revoke_role
 from core.authz import api_auth, api_authorize, api_permission_required
 
-api = NinjaAPI(title="Territoires d'industrie — comptes", urls_namespace="accounts-api", auth=api_auth, docs_url=None)
+api = NinjaAPI(
+    title="Territoires d'industrie — comptes",
+    urls_namespace="accounts-api",
+    auth=api_auth,
+    docs_url=None,
+)
 
 
 class RoleOut(Schema):
@@ -43,9 +48,14 @@ class RoleIn(Schema):
 
 def _role_out(assignment: RoleAssignment) -> RoleOut:
     return RoleOut(
-        id=assignment.pk, role=assignment.role, scope=assignment.scope_label, territory_id=assignment.territory_id,
-        departement_id=assignment.departement_id, region_id=assignment.region_id,
-        operator_id=assignment.operator_id, phase_id=assignment.phase_id,
+        id=assignment.pk,
+        role=assignment.role,
+        scope=assignment.scope_label,
+        territory_id=assignment.territory_id,
+        departement_id=assignment.departement_id,
+        region_id=assignment.region_id,
+        operator_id=assignment.operator_id,
+        phase_id=assignment.phase_id,
     )
 
 
@@ -66,7 +76,9 @@ def create_role(request, payload: RoleIn):
         proposal.clean()
     except ValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from error
-    api_authorize(request.user, "accounts.grant_role", proposal)  # the object only exists once the payload is read
+    api_authorize(
+        request.user, "accounts.grant_role", proposal
+    )  # the object only exists once the payload is read
     scope = payload.dict(exclude={"user_email", "role"}, exclude_none=True)
     return Status(201, _role_out(grant_role(user, payload.role, **scope)))
 

@@ -14,7 +14,9 @@ class EmailBackend(ModelBackend):
         User = get_user_model()
         user = User.objects.filter(email__iexact=email).order_by("-is_active", "pk").first()
         if user is None:
-            User().set_password(password)  # same cost as a real check: no timing hint that the account exists
+            User().set_password(
+                password
+            )  # same cost as a real check: no timing hint that the account exists
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -14,9 +14,13 @@ from territories.models import Territory
 
 
 class LoginForm(DsfrBaseForm):
-    email = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
-        label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, request, *args, **kwargs):
@@ -37,13 +41,16 @@ class LoginForm(DsfrBaseForm):
         record_attempt(email, ip_address, succeeded=self.user is not None)
         if self.user is None:
             raise ValidationError(
-                "Adresse électronique ou mot de passe incorrect (ou compte désactivé).", code="invalid_login"
+                "Adresse électronique ou mot de passe incorrect (ou compte désactivé).",
+                code="invalid_login",
             )
         return cleaned
 
 
 class EmailPasswordResetForm(DsfrBaseForm, PasswordResetForm):
-    email = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
 
 class DsfrSetPasswordForm(DsfrBaseForm, SetPasswordForm):
@@ -72,9 +79,15 @@ class InvitationForm(DsfrBaseForm, forms.ModelForm):
             # A coordinator is offered only what it may grant (chefs de projet and binômes of its area).
             # The posted scope is still validated against every territory, so that the view's permission
             # check answers 403 for a territory outside the area rather than a vague form error.
-            self.fields["role"].choices = [(r.value, r.label) for r in (Role.CHEF_DE_PROJET, Role.BINOME)]
-            area = territories_followed_by(inviter).select_related("phase").order_by("phase", "name")
-            self.fields["territory"].widget.choices = [("", "---------")] + [(t.pk, str(t)) for t in area]
+            self.fields["role"].choices = [
+                (r.value, r.label) for r in (Role.CHEF_DE_PROJET, Role.BINOME)
+            ]
+            area = (
+                territories_followed_by(inviter).select_related("phase").order_by("phase", "name")
+            )
+            self.fields["territory"].widget.choices = [("", "---------")] + [
+                (t.pk, str(t)) for t in area
+            ]
             for name in ("departement", "region", "operator", "phase"):
                 del self.fields[name]
 
@@ -83,7 +96,10 @@ class InvitationForm(DsfrBaseForm, forms.ModelForm):
         if self.errors:
             return cleaned
         self.instance.email = cleaned["email"].strip().lower()
-        scope = {name: cleaned.get(name) for name in ("territory", "departement", "region", "operator", "phase")}
+        scope = {
+            name: cleaned.get(name)
+            for name in ("territory", "departement", "region", "operator", "phase")
+        }
         self.proposal = RoleAssignment(role=cleaned["role"], **scope)
         self.proposal.clean()  # the role's scope, with a French message
         return cleaned
@@ -93,11 +109,14 @@ class AcceptInvitationForm(DsfrBaseForm):
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
     password1 = forms.CharField(
-        label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="Au moins 12 caractères, pas uniquement des chiffres, ni un mot de passe courant.",
     )
     password2 = forms.CharField(
-        label="Confirmation du mot de passe", strip=False,
+        label="Confirmation du mot de passe",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -115,7 +134,9 @@ class AcceptInvitationForm(DsfrBaseForm):
                 from django.contrib.auth import get_user_model
 
                 candidate = get_user_model()(
-                    email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+                    email=self.email,
+                    first_name=cleaned.get("first_name", ""),
+                    last_name=cleaned.get("last_name", ""),
                 )
                 try:
                     password_validation.validate_password(password1, candidate)
@@ -128,11 +149,16 @@ class JournalFilterForm(DsfrBaseForm):
     model = forms.ChoiceField(label="Type d'objet", required=False)
     user = forms.ModelChoiceField(label="Auteur", required=False, queryset=None)
     action = forms.ChoiceField(
-        label="Action", required=False,
+        label="Action",
+        required=False,
         choices=[("", "Toutes"), ("+", "Création"), ("~", "Modification"), ("-", "Suppression")],
     )
-    since = forms.DateField(label="Depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="Jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label="Depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="Jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         from django.contrib.auth import get_user_model

@@ -55,7 +55,10 @@ class Operator(models.Model):
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="personne"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name="personne",
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
     # A coordinator's scope may be limited to one phase; a territory already belongs to one phase.
@@ -63,15 +66,30 @@ class RoleAssignment(models.Model):
         "territories.Phase", on_delete=models.CASCADE, null=True, blank=True, verbose_name="phase"
     )
     territory = models.ForeignKey(
-        "territories.Territory", on_delete=models.CASCADE, null=True, blank=True, verbose_name="territoire",
+        "territories.Territory",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="territoire",
         related_name="role_assignments",
     )
     departement = models.ForeignKey(
-        "geo.Departement", on_delete=models.CASCADE, null=True, blank=True, verbose_name="département"
+        "geo.Departement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="département",
     )
-    region = models.ForeignKey("geo.Region", on_delete=models.CASCADE, null=True, blank=True, verbose_name="région")
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.CASCADE, null=True, blank=True, verbose_name="région"
+    )
     operator = models.ForeignKey(
-        Operator, on_delete=models.CASCADE, null=True, blank=True, verbose_name="opérateur", related_name="members"
+        Operator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="opérateur",
+        related_name="members",
     )
     active = models.BooleanField("actif", default=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
@@ -92,7 +110,9 @@ class RoleAssignment(models.Model):
             value = getattr(self, field)
             if value is not None:
                 label = str(value)
-                return f"{label} ({self.phase})" if self.phase_id and field != "territory" else label
+                return (
+                    f"{label} ({self.phase})" if self.phase_id and field != "territory" else label
+                )
         return "toute la plateforme"
 
     def clean(self) -> None:
@@ -102,7 +122,9 @@ class RoleAssignment(models.Model):
         filled = {field for field in SCOPE_FIELDS if getattr(self, f"{field}_id") is not None}
         if self.role == Role.COORDINATEUR:
             if len(filled) != 1 or not filled <= expected:
-                raise ValidationError("Un coordinateur suit exactement une région ou un département.")
+                raise ValidationError(
+                    "Un coordinateur suit exactement une région ou un département."
+                )
         elif filled != expected:
             wanted = ", ".join(sorted(expected)) or "aucun périmètre"
             raise ValidationError(f"Le rôle « {self.get_role_display()} » attend : {wanted}.")
@@ -116,13 +138,20 @@ class Invitation(models.Model):
     email = models.EmailField("adresse électronique")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations_sent",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
         verbose_name="invité par",
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
     phase = models.ForeignKey("territories.Phase", on_delete=models.CASCADE, null=True, blank=True)
-    territory = models.ForeignKey("territories.Territory", on_delete=models.CASCADE, null=True, blank=True)
-    departement = models.ForeignKey("geo.Departement", on_delete=models.CASCADE, null=True, blank=True)
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, null=True, blank=True
+    )
+    departement = models.ForeignKey(
+        "geo.Departement", on_delete=models.CASCADE, null=True, blank=True
+    )
     region = models.ForeignKey("geo.Region", on_delete=models.CASCADE, null=True, blank=True)
     operator = models.ForeignKey(Operator, on_delete=models.CASCADE, null=True, blank=True)
     created_at = models.DateTimeField("créée le", default=timezone.now)
@@ -159,7 +188,9 @@ class LoginAttempt(models.Model):
 class UserSession(models.Model):
     """The sessions opened by a person, so that "log out everywhere" works with any session backend."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="open_sessions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="open_sessions"
+    )
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 

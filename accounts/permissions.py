@@ -26,7 +26,9 @@ def _signed_in(user) -> bool:
 
 def _coordinator_scope_q(territory) -> Q:
     """Coordinator assignments that cover ``territory``: its région or one of its départements."""
-    touches = Q(region__in=territory.regions.all()) | Q(departement__in=territory.departements.all())
+    touches = Q(region__in=territory.regions.all()) | Q(
+        departement__in=territory.departements.all()
+    )
     return touches & (Q(phase__isnull=True) | Q(phase_id=territory.phase_id))
 
 
@@ -95,7 +97,10 @@ def is_operator_member(user, operator) -> bool:
 
 is_staff_reader = is_administrator | is_national_team
 is_territory_reader = (
-    is_staff_reader | is_project_lead_of_territory | is_binome_of_territory | is_coordinator_of_territory
+    is_staff_reader
+    | is_project_lead_of_territory
+    | is_binome_of_territory
+    | is_coordinator_of_territory
 )
 is_territory_editor = is_administrator | is_project_lead_of_territory
 
@@ -115,7 +120,11 @@ def territories_followed_by(user) -> QuerySet:
     direct = assignments.filter(role__in=[Role.CHEF_DE_PROJET, Role.BINOME]).values("territory_id")
     condition = Q(pk__in=direct)
     for coordinator in assignments.filter(role=Role.COORDINATEUR):
-        area = Q(regions=coordinator.region_id) if coordinator.region_id else Q(departements=coordinator.departement_id)
+        area = (
+            Q(regions=coordinator.region_id)
+            if coordinator.region_id
+            else Q(departements=coordinator.departement_id)
+        )
         if coordinator.phase_id:
             area &= Q(phase_id=coordinator.phase_id)
         condition |= Q(pk__in=Territory.objects.filter(area).values("pk"))
@@ -141,7 +150,9 @@ def operators_of(user) -> QuerySet:
         return Operator.objects.none()
     if is_administrator(user):
         return Operator.objects.all()
-    return Operator.objects.filter(members__user=user, members__role=Role.OPERATEUR, members__active=True).distinct()
+    return Operator.objects.filter(
+        members__user=user, members__role=Role.OPERATEUR, members__active=True
+    ).distinct()
 
 
 # --- Accounts' own permissions -------------------------------------------------------------------
@@ -165,7 +176,9 @@ def is_own_account(user, account) -> bool:
 
 
 rules.add_perm("accounts.invite", is_administrator | is_coordinator)  # the invitation form itself
-rules.add_perm("accounts.grant_role", can_grant_role)  # target: an unsaved RoleAssignment or Invitation
+rules.add_perm(
+    "accounts.grant_role", can_grant_role
+)  # target: an unsaved RoleAssignment or Invitation
 rules.add_perm("accounts.revoke_role", can_grant_role)
 rules.add_perm("accounts.view_user_list", is_administrator)
 rules.add_perm("accounts.deactivate_user", is_administrator)
@@ -174,12 +187,19 @@ rules.add_perm("accounts.export_journal", is_staff_reader)
 
 # Django admin (rules.contrib.admin asks "<app>.<action>_<model>", with or without an object).
 # Only administrators manage accounts; the admin site itself also requires ``is_staff`` (see signals.py).
-for app_label, model in (("accounts", "roleassignment"), ("accounts", "operator"), ("accounts", "invitation"),
-                         ("auth", "user"), ("auth", "group")):
+for app_label, model in (
+    ("accounts", "roleassignment"),
+    ("accounts", "operator"),
+    ("accounts", "invitation"),
+    ("auth", "user"),
+    ("auth", "group"),
+):
     for action in ("view", "add", "change", "delete"):
         if (app_label, model, action) != ("auth", "user", "view"):
             rules.add_perm(f"{app_label}.{action}_{model}", is_administrator)
-rules.add_perm("auth.view_user", is_administrator | is_own_account)  # also the account's "Historique"
+rules.add_perm(
+    "auth.view_user", is_administrator | is_own_account
+)  # also the account's "Historique"
 
 
 @rules.predicate

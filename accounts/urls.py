@@ -14,15 +14,21 @@ urlpatterns = [
     path(
         "mot-de-passe/envoye/",
         auth_views.PasswordResetDoneView.as_view(
-            template_name="accounts/password_reset_done.html", extra_context={"title": "Courriel envoyé"}
+            template_name="accounts/password_reset_done.html",
+            extra_context={"title": "Courriel envoyé"},
         ),
         name="password_reset_done",
     ),
-    path("mot-de-passe/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(
+        "mot-de-passe/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path(
         "mot-de-passe/change/",
         auth_views.PasswordResetCompleteView.as_view(
-            template_name="accounts/password_reset_complete.html", extra_context={"title": "Mot de passe changé"}
+            template_name="accounts/password_reset_complete.html",
+            extra_context={"title": "Mot de passe changé"},
         ),
         name="password_reset_complete",
     ),
@@ -33,5 +39,9 @@ urlpatterns = [
     path("roles/<int:pk>/retirer/", views.revoke, name="revoke_role"),
     path("journal/", views.journal, name="journal"),
     path("journal/export.csv", views.journal_export, name="journal_export"),
-    path("historique/<str:app_label>/<str:model_name>/<str:pk>/", views.object_history, name="object_history"),
+    path(
+        "historique/<str:app_label>/<str:model_name>/<str:pk>/",
+        views.object_history,
+        name="object_history",
+    ),
 ]

@@ -24,7 +24,12 @@ from accounts.forms import (
 from accounts.models import RoleAssignment
 from accounts.permissions import editable_territories, operators_of, territories_followed_by
 from accounts.services import journal as journal_service
-from accounts.services.invitations import InvitationError, accept_invitation, find_invitation, send_invitation
+from accounts.services.invitations import (
+    InvitationError,
+    accept_invitation,
+    find_invitation,
+    send_invitation,
+)
 from accounts.services.roles import revoke_role
 from accounts.services.sessions import end_all_sessions
 from core.authz import authorize, permission_required
@@ -45,13 +50,17 @@ def sign_in(request):
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="accounts.backends.EmailBackend")
         next_url = request.POST.get("next") or request.GET.get("next")
-        if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, {request.get_host()}, request.is_secure()
+        ):
             return redirect(next_url)
         return redirect("accounts:dashboard")
     status = 429 if any(e.code == "locked" for e in form.non_field_errors().as_data()) else 200
     return render(
-        request, "accounts/login.html",
-        {"form": form, "title": "Se connecter", "next": request.GET.get("next", "")}, status=status,
+        request,
+        "accounts/login.html",
+        {"form": form, "title": "Se connecter", "next": request.GET.get("next", "")},
+        status=status,
     )
 
 
@@ -80,9 +89,9 @@ def dashboard(request):
             "territory__phase", "departement", "region", "operator", "phase"
         ),
         # Only the columns shown: a territory row also holds megabytes of GeoJSON.
-        "editable_territories": editable_territories(user).only("pk", "name", "ti_id", "phase_id").order_by(
-            "phase", "name"
-        )[:DASHBOARD_TERRITORY_LIMIT],
+        "editable_territories": editable_territories(user)
+        .only("pk", "name", "ti_id", "phase_id")
+        .order_by("phase", "name")[:DASHBOARD_TERRITORY_LIMIT],
         "editable_count": editable_territories(user).count(),
         "followed_count": territories_followed_by(user).count(),
         "operators": operators_of(user),
@@ -97,9 +106,13 @@ def dashboard(request):
 def invite(request):
     form = InvitationForm(request.POST or None, inviter=request.user)
     if request.method == "POST" and form.is_valid():
-        authorize(request.user, "accounts.grant_role", form.proposal)  # 403 outside the inviter's area
+        authorize(
+            request.user, "accounts.grant_role", form.proposal
+        )  # 403 outside the inviter's area
         send_invitation(form.instance, invited_by=request.user)
-        messages.success(request, f"Invitation envoyée à {form.instance.email} (lien valable 7 jours).")
+        messages.success(
+            request, f"Invitation envoyée à {form.instance.email} (lien valable 7 jours)."
+        )
         return redirect("accounts:invite")
     return render(request, "accounts/invite.html", {"form": form, "title": "Inviter une personne"})
 
@@ -108,24 +121,37 @@ def accept(request, token):
     try:
         invitation = find_invitation(token)
     except InvitationError as error:
-        return render(request, "accounts/invitation_invalid.html", {"message": str(error), "title": "Invitation"}, status=410)
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"message": str(error), "title": "Invitation"},
+            status=410,
+        )
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         user = accept_invitation(
-            token, form.cleaned_data["password1"], form.cleaned_data["first_name"], form.cleaned_data["last_name"]
+            token,
+            form.cleaned_data["password1"],
+            form.cleaned_data["first_name"],
+            form.cleaned_data["last_name"],
         )
         login(request, user, backend="accounts.backends.EmailBackend")
         messages.success(request, "Bienvenue ! Votre compte est activé.")
         return redirect("accounts:dashboard")
     return render(
-        request, "accounts/accept_invitation.html",
+        request,
+        "accounts/accept_invitation.html",
         {"form": form, "invitation": invitation, "title": "Activer mon compte"},
     )
 
 
 @permission_required("accounts.view_user_list")
 def user_list(request):
-    users = get_user_model().objects.order_by("-is_active", "email").prefetch_related("role_assignments")
+    users = (
+        get_user_model()
+        .objects.order_by("-is_active", "email")
+        .prefetch_related("role_assignments")
+    )
     return render(request, "accounts/user_list.html", {"users": users, "title": "Comptes"})
 
 
@@ -153,8 +179,11 @@ def _get_assignment(request, pk):
 def revoke(request, pk):
     revoke_role(request.authorized_object)
     messages.success(request, "Le rôle est retiré.")
-    return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(
-        request.POST.get("next"), {request.get_host()}) else reverse("accounts:dashboard"))
+    return redirect(
+        request.POST.get("next")
+        if url_has_allowed_host_and_scheme(request.POST.get("next"), {request.get_host()})
+        else reverse("accounts:dashboard")
+    )
 
 
 def _journal_filters(request):
@@ -163,8 +192,11 @@ def _journal_filters(request):
     if form.is_valid():
         data = form.cleaned_data
         filters = journal_service.JournalFilters(
-            model_label=data["model"], user_id=data["user"].pk if data["user"] else None,
-            action=data["action"], since=data["since"], until=data["until"],
+            model_label=data["model"],
+            user_id=data["user"].pk if data["user"] else None,
+            action=data["action"],
+            since=data["since"],
+            until=data["until"],
         )
     return form, filters
 
@@ -172,13 +204,21 @@ def _journal_filters(request):
 @permission_required("accounts.view_journal")
 def journal(request):
     form, filters = _journal_filters(request)
-    page = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
-    entries = journal_service.journal(filters, offset=(page - 1) * JOURNAL_PAGE_SIZE, limit=JOURNAL_PAGE_SIZE + 1)
+    page = max(
+        1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
+    )
+    entries = journal_service.journal(
+        filters, offset=(page - 1) * JOURNAL_PAGE_SIZE, limit=JOURNAL_PAGE_SIZE + 1
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "title": "Journal des modifications", "form": form, "entries": entries[:JOURNAL_PAGE_SIZE],
-        "page": page, "has_next": len(entries) > JOURNAL_PAGE_SIZE, "query": query.urlencode(),
+        "title": "Journal des modifications",
+        "form": form,
+        "entries": entries[:JOURNAL_PAGE_SIZE],
+        "page": page,
+        "has_next": len(entries) > JOURNAL_PAGE_SIZE,
+        "query": query.urlencode(),
     }
     return render(request, "accounts/journal.html", context)
 
@@ -190,12 +230,33 @@ def journal_export(request):
     response["Content-Disposition"] = 'attachment; filename="journal.csv"'
     response.write("\ufeff")  # lets spreadsheet software read the accents
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(["date", "auteur", "action", "type d'objet", "identifiant", "objet", "champ", "avant", "après"])
+    writer.writerow(
+        [
+            "date",
+            "auteur",
+            "action",
+            "type d'objet",
+            "identifiant",
+            "objet",
+            "champ",
+            "avant",
+            "après",
+        ]
+    )
     for entry in journal_service.journal(filters, limit=10_000):
         author = entry.user.email if entry.user else ""
-        base = [entry.date.isoformat(), author, entry.action_label, entry.model_label, entry.object_id, entry.object_repr]
+        base = [
+            entry.date.isoformat(),
+            author,
+            entry.action_label,
+            entry.model_label,
+            entry.object_id,
+            entry.object_repr,
+        ]
         for change in entry.changes or [None]:
-            writer.writerow(base + ([change.field, change.old, change.new] if change else ["", "", ""]))
+            writer.writerow(
+                base + ([change.field, change.old, change.new] if change else ["", "", ""])
+            )
     return response
 
 
@@ -219,7 +280,9 @@ object_history.authz_permission = "<app_label>.view_<model_name>"
 def _render_object_history(request, app_label, model_name, pk):
     obj = request.authorized_object
     context = {
-        "title": f"Historique — {obj}", "object": obj, "history_entries": journal_service.object_history(obj),
+        "title": f"Historique — {obj}",
+        "object": obj,
+        "history_entries": journal_service.object_history(obj),
     }
     return render(request, "accounts/object_history.html", context)
 

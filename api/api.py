@@ -17,7 +17,8 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.renderers import BaseRenderer
 
-from public.services import mapdata, search as search_service, territory_page
+from public.services import mapdata, territory_page
+from public.services import search as search_service
 from public.services.versioning import cached, data_version
 from territories.models import Phase, Territory
 from territories.services import lookup, spatial
@@ -35,7 +36,10 @@ class ORJSONRenderer(BaseRenderer):
 
 
 api = NinjaAPI(
-    title="API publique Territoires d'industrie", version="1", urls_namespace="api", renderer=ORJSONRenderer(),
+    title="API publique Territoires d'industrie",
+    version="1",
+    urls_namespace="api",
+    renderer=ORJSONRenderer(),
     docs_url=None,  # the Swagger page loads scripts from a CDN: not offline, not allowed by the CSP
 )
 
@@ -69,41 +73,77 @@ def _identity(request: HttpRequest, phase: Phase, filters: mapdata.MapFilters) -
 def search(request, q: str = "", limite: int = search_service.MAX_RESULTS):
     """Communes (nom, code INSEE, code postal), intercommunalités (nom, SIREN), départements, régions, territoires."""
     limit = max(1, min(limite, 50))
-    return {"requete": q, "resultats": [entry.as_dict() for entry in search_service.search(q, limit)]}
+    return {
+        "requete": q,
+        "resultats": [entry.as_dict() for entry in search_service.search(q, limit)],
+    }
 
 
-@api.get("/territoires.geojson", summary="Territoires d'une phase (GeoJSON simplifié)", url_name="territories_geojson")
-def territories_geojson(request, phase: str = "", region: str = "", departement: str = "", statut: str = ""):
+@api.get(
+    "/territoires.geojson",
+    summary="Territoires d'une phase (GeoJSON simplifié)",
+    url_name="territories_geojson",
+)
+def territories_geojson(
+    request, phase: str = "", region: str = "", departement: str = "", statut: str = ""
+):
     selected, filters, version = resolve_phase(phase), _filters(request), data_version()
     if filters == mapdata.MapFilters():
-        body = cached(("geojson", selected.code), lambda: mapdata.geojson_bytes(mapdata.phase_features(selected)), version)
+        body = cached(
+            ("geojson", selected.code),
+            lambda: mapdata.geojson_bytes(mapdata.phase_features(selected)),
+            version,
+        )
     else:
         body = mapdata.geojson_bytes(mapdata.filtered_features(selected, filters))
-    return cached_payload_response(request, body, GEOJSON, version, identity=_identity(request, selected, filters),
-                                   keep_compressed=filters == mapdata.MapFilters())
+    return cached_payload_response(
+        request,
+        body,
+        GEOJSON,
+        version,
+        identity=_identity(request, selected, filters),
+        keep_compressed=filters == mapdata.MapFilters(),
+    )
 
 
 @api.get("/territoires.csv", summary="Territoires d'une phase (CSV)", url_name="territories_csv")
-def territories_csv(request, phase: str = "", region: str = "", departement: str = "", statut: str = ""):
+def territories_csv(
+    request, phase: str = "", region: str = "", departement: str = "", statut: str = ""
+):
     selected, filters, version = resolve_phase(phase), _filters(request), data_version()
     features = mapdata.filtered_features(selected, filters)
     body = mapdata.csv_text(features, settings.SITE_URL).encode()
     suffix = "".join(f"-{value}" for value in filters.as_params().values())
-    return cached_payload_response(request, body, "text/csv; charset=utf-8", version,
-                                   identity=_identity(request, selected, filters),
-                                   filename=f"territoires-industrie-{selected.code}{suffix}.csv")
+    return cached_payload_response(
+        request,
+        body,
+        "text/csv; charset=utf-8",
+        version,
+        identity=_identity(request, selected, filters),
+        filename=f"territoires-industrie-{selected.code}{suffix}.csv",
+    )
 
 
-@api.get("/contours/{niveau}.geojson", summary="Limites des régions ou des départements", url_name="outlines")
+@api.get(
+    "/contours/{niveau}.geojson",
+    summary="Limites des régions ou des départements",
+    url_name="outlines",
+)
 def outlines(request, niveau: str):
     try:
         body = mapdata.outlines_bytes(niveau)
     except mapdata.FilterError as error:
         raise HttpError(404, str(error)) from error
-    return cached_payload_response(request, body, GEOJSON, data_version(), identity=request.path, keep_compressed=True)
+    return cached_payload_response(
+        request, body, GEOJSON, data_version(), identity=request.path, keep_compressed=True
+    )
 
 
-@api.get("/territoires/{phase}/{ti_id}/carte.geojson", summary="Contour d'un territoire et évolution", url_name="territory_map")
+@api.get(
+    "/territoires/{phase}/{ti_id}/carte.geojson",
+    summary="Contour d'un territoire et évolution",
+    url_name="territory_map",
+)
 def territory_map(request, phase: str, ti_id: str):
     territory = get_object_or_404(Territory, phase_id=phase, ti_id=ti_id)
     body = orjson.dumps(territory_page.map_features(territory))
@@ -116,7 +156,10 @@ def _parse_coordinate(name: str, value: str) -> float:
     except ValueError:
         number = math.nan
     if math.isnan(number):
-        raise HttpError(400, f"Paramètre {name} : « {value} » n'est pas un nombre (degrés WGS 84, par exemple 2.88).")
+        raise HttpError(
+            400,
+            f"Paramètre {name} : « {value} » n'est pas un nombre (degrés WGS 84, par exemple 2.88).",
+        )
     return number
 
 
@@ -125,7 +168,9 @@ def point(request, lon: str, lat: str, phase: str = ""):
     """Territoires contenant le point ; sinon le plus proche et sa distance en km."""
     selected = resolve_phase(phase)
     try:
-        result = spatial.point_lookup(_parse_coordinate("lon", lon), _parse_coordinate("lat", lat), selected)
+        result = spatial.point_lookup(
+            _parse_coordinate("lon", lon), _parse_coordinate("lat", lat), selected
+        )
     except ValueError as error:
         raise HttpError(400, str(error)) from error
     for item in result["territoires"] + ([result["plus_proche"]] if result["plus_proche"] else []):

@@ -27,8 +27,16 @@ def _gzipped(key: object | None, body: bytes, version: str) -> bytes:
     return cached(("gzip", key), lambda: gzip.compress(body, compresslevel=6, mtime=0), version)
 
 
-def cached_payload_response(request: HttpRequest, body: bytes, content_type: str, version: str, *,
-                            identity: str, keep_compressed: bool = False, filename: str | None = None) -> HttpResponse:
+def cached_payload_response(
+    request: HttpRequest,
+    body: bytes,
+    content_type: str,
+    version: str,
+    *,
+    identity: str,
+    keep_compressed: bool = False,
+    filename: str | None = None,
+) -> HttpResponse:
     """``body``, the same bytes for ``identity`` (e.g. the path and filters) at ``version`` of the data.
 
     Compressed when the client accepts gzip (kept in memory when ``keep_compressed``); 304 when the
@@ -36,11 +44,16 @@ def cached_payload_response(request: HttpRequest, body: bytes, content_type: str
     """
     etag = '"' + hashlib.sha256(f"{version}:{identity}".encode()).hexdigest()[:24] + '"'
     max_age = IMMUTABLE_MAX_AGE if request.GET.get("v") == version else DEFAULT_MAX_AGE
-    cache_control = f"public, max-age={max_age}" + (", immutable" if max_age == IMMUTABLE_MAX_AGE else "")
+    cache_control = f"public, max-age={max_age}" + (
+        ", immutable" if max_age == IMMUTABLE_MAX_AGE else ""
+    )
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
     elif "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(_gzipped(identity if keep_compressed else None, body, version), content_type=content_type)
+        response = HttpResponse(
+            _gzipped(identity if keep_compressed else None, body, version),
+            content_type=content_type,
+        )
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(body, content_type=content_type)

@@ -27,15 +27,30 @@ def data_dir() -> Path:
 
 def baseline_seconds(node_modules: Path) -> tuple[float, int]:
     start = time.perf_counter()
-    communes = json.loads((node_modules / "@etalab/decoupage-administratif/data/communes.json").read_text("utf-8"))
+    communes = json.loads(
+        (node_modules / "@etalab/decoupage-administratif/data/communes.json").read_text("utf-8")
+    )
     for name in ("epci", "ept"):
-        json.loads((node_modules / f"@etalab/decoupage-administratif/data/{name}.json").read_text("utf-8"))
-    for relative in ("geo/departements.geojson", "geo/regions.geojson", "ti/ti-2023-2027.geojson", "ti/ti-2019-2022.geojson"):
+        json.loads(
+            (node_modules / f"@etalab/decoupage-administratif/data/{name}.json").read_text("utf-8")
+        )
+    for relative in (
+        "geo/departements.geojson",
+        "geo/regions.geojson",
+        "ti/ti-2023-2027.geojson",
+        "ti/ti-2019-2022.geojson",
+    ):
         json.loads((data_dir() / relative).read_text("utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         connection = sqlite3.connect(Path(tmp) / "floor.sqlite3")
-        connection.execute("create table commune (code text primary key, name text, population integer)")
-        rows = [(c["code"], c["nom"], c.get("population", 0)) for c in communes if c["type"] == "commune-actuelle"]
+        connection.execute(
+            "create table commune (code text primary key, name text, population integer)"
+        )
+        rows = [
+            (c["code"], c["nom"], c.get("population", 0))
+            for c in communes
+            if c["type"] == "commune-actuelle"
+        ]
         with connection:
             connection.executemany("insert into commune values (?, ?, ?)", rows)
         connection.close()
@@ -55,11 +70,14 @@ def rows_written(database: Path, phase: str | None) -> int:
         tables = ["geo_region", "geo_departement", "geo_groupement", "geo_commune"]
         count = sum(connection.execute(f"select count(*) from {t}").fetchone()[0] for t in tables)
     else:
-        count = sum(connection.execute(sql, (phase,)).fetchone()[0] for sql in (
-            "select count(*) from territories_territory where phase_id = ?",
-            "select count(*) from territories_territorymember m join territories_territory t on t.id = m.territory_id where t.phase_id = ?",
-            "select count(*) from territories_territorycommune c join territories_territory t on t.id = c.territory_id where t.phase_id = ?",
-        ))
+        count = sum(
+            connection.execute(sql, (phase,)).fetchone()[0]
+            for sql in (
+                "select count(*) from territories_territory where phase_id = ?",
+                "select count(*) from territories_territorymember m join territories_territory t on t.id = m.territory_id where t.phase_id = ?",
+                "select count(*) from territories_territorycommune c join territories_territory t on t.id = c.territory_id where t.phase_id = ?",
+            )
+        )
     connection.close()
     return count
 
@@ -71,18 +89,36 @@ def main() -> None:
         floor, floor_rows = baseline_seconds(ROOT / "node_modules")
         steps = [
             ("load-geo", ["load-geo"], None),
-            ("import-ti 2023-2027", ["import-ti", str(data_dir() / "ti/ti-2023-2027.geojson"), "--phase", "2023-2027"], "2023-2027"),
-            ("import-ti 2019-2022", ["import-ti", str(data_dir() / "ti/ti-2019-2022.geojson"), "--phase", "2019-2022"], "2019-2022"),
-            ("re-import 2023-2027 (unchanged)", ["import-ti", str(data_dir() / "ti/ti-2023-2027.geojson"), "--phase", "2023-2027"], "2023-2027"),
+            (
+                "import-ti 2023-2027",
+                ["import-ti", str(data_dir() / "ti/ti-2023-2027.geojson"), "--phase", "2023-2027"],
+                "2023-2027",
+            ),
+            (
+                "import-ti 2019-2022",
+                ["import-ti", str(data_dir() / "ti/ti-2019-2022.geojson"), "--phase", "2019-2022"],
+                "2019-2022",
+            ),
+            (
+                "re-import 2023-2027 (unchanged)",
+                ["import-ti", str(data_dir() / "ti/ti-2023-2027.geojson"), "--phase", "2023-2027"],
+                "2023-2027",
+            ),
         ]
-        print(f"baseline (json parse of the inputs + sqlite3 insert of {floor_rows} communes): {floor:.2f} s")
+        print(
+            f"baseline (json parse of the inputs + sqlite3 insert of {floor_rows} communes): {floor:.2f} s"
+        )
         total = 0.0
         for label, args, phase in steps:
             seconds = timed(args, env)
             rows = rows_written(Path(tmp) / "bench.sqlite3", phase)
             total += seconds if not label.startswith("re-import") else 0
-            print(f"{label:34s} {seconds:6.2f} s  {rows / seconds:9.0f} rows/s  {seconds / floor:5.1f}x baseline")
-        print(f"{'whole reference load':34s} {total:6.2f} s  {total / floor:5.1f}x baseline  (target: < 60 s)")
+            print(
+                f"{label:34s} {seconds:6.2f} s  {rows / seconds:9.0f} rows/s  {seconds / floor:5.1f}x baseline"
+            )
+        print(
+            f"{'whole reference load':34s} {total:6.2f} s  {total / floor:5.1f}x baseline  (target: < 60 s)"
+        )
 
 
 if __name__ == "__main__":

@@ -97,23 +97,33 @@ def main() -> None:
         folder = Path(tmp)
         source = folder / "source.xlsx"
         with source.open("wb") as stream:
-            files.write_xlsx(stream, sheet_layout, (record_to_row(r, sheet_layout) for r in records))
+            files.write_xlsx(
+                stream, sheet_layout, (record_to_row(r, sheet_layout) for r in records)
+            )
 
         base_write, _ = timed(lambda: baseline_write(folder / "baseline.xlsx", count, columns))
         base_read, _ = timed(lambda: baseline_read(folder / "baseline.xlsx"))
-        results += [("référence : openpyxl écrit des valeurs simples", base_write, ""),
-                    ("référence : openpyxl lit ces valeurs", base_read, "")]
-        seconds, _ = timed(lambda: baseline_write_xlsxwriter(folder / "baseline2.xlsx", count, columns))
+        results += [
+            ("référence : openpyxl écrit des valeurs simples", base_write, ""),
+            ("référence : openpyxl lit ces valeurs", base_read, ""),
+        ]
+        seconds, _ = timed(
+            lambda: baseline_write_xlsxwriter(folder / "baseline2.xlsx", count, columns)
+        )
         results.append(("référence 2 : xlsxwriter écrit ces valeurs", seconds, ""))
         seconds, _ = timed(lambda: baseline_read_calamine(folder / "baseline2.xlsx"))
         results.append(("référence 2 : python-calamine les lit", seconds, ""))
         try:
             with transaction.atomic():
                 Action.objects.filter(plan__territory=territory).delete()
-                seconds, report = timed(lambda: import_plans(source, territory.phase_id, territory.ti_id))
+                seconds, report = timed(
+                    lambda: import_plans(source, territory.phase_id, territory.ti_id)
+                )
                 assert report.count("created") == count
                 results.append(("import XLSX (création)", seconds, "read"))
-                seconds, report = timed(lambda: import_plans(source, territory.phase_id, territory.ti_id))
+                seconds, report = timed(
+                    lambda: import_plans(source, territory.phase_id, territory.ti_id)
+                )
                 assert report.count("unchanged") == count
                 results.append(("import XLSX (réimport, rien ne change)", seconds, "read"))
                 actions = Action.objects.filter(plan__territory=territory)
@@ -123,21 +133,29 @@ def main() -> None:
                 with csv_path.open("wb") as stream:
                     seconds, _ = timed(lambda: export_actions(actions, stream, "csv"))
                 results.append(("export CSV", seconds, "write"))
-                seconds, report = timed(lambda: import_plans(csv_path, territory.phase_id, territory.ti_id))
+                seconds, report = timed(
+                    lambda: import_plans(csv_path, territory.phase_id, territory.ti_id)
+                )
                 assert report.count("unchanged") == count
                 results.append(("import CSV (réimport, rien ne change)", seconds, "read"))
                 raise Rollback
         except Rollback:
             pass
 
-    print(f"{count} actions, {columns} colonnes, territoire {territory.ti_id} (base annulée à la fin)")
+    print(
+        f"{count} actions, {columns} colonnes, territoire {territory.ti_id} (base annulée à la fin)"
+    )
     print(f"{'étape':48} {'secondes':>9} {'lignes/s':>10} {'÷ référence':>12}")
     for label, seconds, kind in results:
         ratio = {"read": seconds / base_read, "write": seconds / base_write}.get(kind)
-        print(f"{label:48} {seconds:9.2f} {count / seconds:10.0f} {f'{ratio:.1f}' if ratio else '':>12}")
+        print(
+            f"{label:48} {seconds:9.2f} {count / seconds:10.0f} {f'{ratio:.1f}' if ratio else '':>12}"
+        )
     slowest = max(seconds for label, seconds, kind in results if kind)
-    print(f"Cible : moins de 10 s par opération — {'atteinte' if slowest < 10 else 'NON atteinte'} "
-          f"(la plus lente : {slowest:.1f} s).")
+    print(
+        f"Cible : moins de 10 s par opération — {'atteinte' if slowest < 10 else 'NON atteinte'} "
+        f"(la plus lente : {slowest:.1f} s)."
+    )
 
 
 if __name__ == "__main__":

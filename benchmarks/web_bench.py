@@ -85,19 +85,33 @@ def hammer(base: str, path: str, total: int, concurrency: int) -> dict:
     elapsed = time.perf_counter() - started
     latencies.sort()
     return {
-        "requests": len(latencies), "errors": len(errors), "rps": round(len(latencies) / elapsed, 1),
+        "requests": len(latencies),
+        "errors": len(errors),
+        "rps": round(len(latencies) / elapsed, 1),
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1) if latencies else None,
+        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1)
+        if latencies
+        else None,
     }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=600, help="requêtes par URL (défaut 600)")
-    parser.add_argument("--concurrency", type=int, default=32, help="connexions simultanées (défaut 32)")
-    parser.add_argument("--workers", type=int, default=2, help="processus gunicorn (défaut 2, un par cœur)")
-    parser.add_argument("--threads", type=int, default=4, help="fils par processus gunicorn (défaut 4)")
-    parser.add_argument("--database", type=Path, help="base SQLite déjà chargée (lue seulement) au lieu d'en préparer une")
+    parser.add_argument(
+        "--concurrency", type=int, default=32, help="connexions simultanées (défaut 32)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="processus gunicorn (défaut 2, un par cœur)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=4, help="fils par processus gunicorn (défaut 4)"
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        help="base SQLite déjà chargée (lue seulement) au lieu d'en préparer une",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.requests <= 20000 or not 1 <= args.concurrency <= 256:
         parser.error("--requests entre 1 et 20000, --concurrency entre 1 et 256")
@@ -108,19 +122,33 @@ def main(argv=None) -> int:
         else:
             print("Préparation de la base (migrate, load-geo, import-ti)…", flush=True)
             env = devserver.prepare_database(Path(tmp) / "bench.sqlite3")
-        env.update({"DEBUG": "false", "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
-                    "ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings"})
+        env.update(
+            {
+                "DEBUG": "false",
+                "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
+            }
+        )
         warm = tuple(path for _, path in [FLOOR, *TARGETS])
-        with devserver.running_server(env, workers=args.workers, threads=args.threads, warm_urls=(),
-                                      ready_path=FLOOR[1]) as base:
-            for _ in range(args.workers * 3):  # each worker builds its caches (search index, figures)
+        with devserver.running_server(
+            env, workers=args.workers, threads=args.threads, warm_urls=(), ready_path=FLOOR[1]
+        ) as base:
+            for _ in range(
+                args.workers * 3
+            ):  # each worker builds its caches (search index, figures)
                 for path in warm:
                     hammer(base, path, 2, 1)
             results = {}
             for label, path in [FLOOR, *TARGETS]:
-                results[label] = {"url": path, **hammer(base, path, args.requests, args.concurrency)}
+                results[label] = {
+                    "url": path,
+                    **hammer(base, path, args.requests, args.concurrency),
+                }
     floor = results[FLOOR[0]]["rps"]
-    print(f"\n{args.requests} requêtes par URL, {args.concurrency} connexions, gunicorn {args.workers}×{args.threads}\n")
+    print(
+        f"\n{args.requests} requêtes par URL, {args.concurrency} connexions, gunicorn {args.workers}×{args.threads}\n"
+    )
     print(f"{'':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'plancher/page':>14} {'erreurs':>8}")
     ok = True
     for label, row in results.items():
@@ -128,12 +156,22 @@ def main(argv=None) -> int:
         row["ratio_to_floor"] = round(ratio, 2)
         within = ratio <= TARGET_RATIO or label == FLOOR[0]
         ok = ok and within and not row["errors"]
-        print(f"{label:34} {row['rps']:>8} {row['p50_ms']:>8} {row['p99_ms']:>8} {ratio:>13.2f}x {row['errors']:>8}"
-              + ("" if within else "  > 3x"))
+        print(
+            f"{label:34} {row['rps']:>8} {row['p50_ms']:>8} {row['p99_ms']:>8} {ratio:>13.2f}x {row['errors']:>8}"
+            + ("" if within else "  > 3x")
+        )
     out = ROOT / "test-artifacts" / "web_bench.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"settings": {k: str(v) for k, v in vars(args).items()}, "results": results}, indent=2, ensure_ascii=False))
-    print(f"\nRésultats : {out.relative_to(ROOT)} ; objectif : chaque page à moins de {TARGET_RATIO:.0f}x du plancher.")
+    out.write_text(
+        json.dumps(
+            {"settings": {k: str(v) for k, v in vars(args).items()}, "results": results},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    print(
+        f"\nRésultats : {out.relative_to(ROOT)} ; objectif : chaque page à moins de {TARGET_RATIO:.0f}x du plancher."
+    )
     return 0 if ok else 1
 
 

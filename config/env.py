@@ -32,17 +32,37 @@ SETTINGS: dict[str, EnvSetting] = {
     for s in [
         EnvSetting("DEBUG", "true", "Mode développement (pages d'erreur détaillées)."),
         EnvSetting("SECRET_KEY", "", "Clé secrète Django; obligatoire hors DEBUG."),
-        EnvSetting("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'territoires.sqlite3'}", "Base de données."),
-        EnvSetting("TERRITOIRES_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"), "Données ANCT."),
-        EnvSetting("TERRITOIRES_NODE_MODULES", str(BASE_DIR / "node_modules"), "Paquets npm installés."),
+        EnvSetting(
+            "DATABASE_URL",
+            f"sqlite:///{BASE_DIR / 'var' / 'territoires.sqlite3'}",
+            "Base de données.",
+        ),
+        EnvSetting(
+            "TERRITOIRES_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"), "Données ANCT."
+        ),
+        EnvSetting(
+            "TERRITOIRES_NODE_MODULES", str(BASE_DIR / "node_modules"), "Paquets npm installés."
+        ),
         EnvSetting("ALLOWED_HOSTS", "127.0.0.1,localhost", "Noms d'hôte servis."),
         EnvSetting("CSRF_TRUSTED_ORIGINS", "", "Origines de confiance pour CSRF."),
         EnvSetting("MAP_TILES_URL", "", "Fond de carte."),
         EnvSetting("MAP_TILES_ATTRIBUTION", "", "Attribution du fond de carte."),
         EnvSetting("EMAIL_URL", "console://", "Envoi des courriels."),
-        EnvSetting("DEFAULT_FROM_EMAIL", "Territoires d'industrie <ne-pas-repondre@territoires-industrie.example>", "Expéditeur des courriels."),
-        EnvSetting("SITE_URL", "http://127.0.0.1:8000", "Adresse publique du site (liens des courriels, sitemap)."),
-        EnvSetting("MEDIA_ROOT", str(BASE_DIR / "var" / "media"), "Fichiers déposés (hors des fichiers statiques)."),
+        EnvSetting(
+            "DEFAULT_FROM_EMAIL",
+            "Territoires d'industrie <ne-pas-repondre@territoires-industrie.example>",
+            "Expéditeur des courriels.",
+        ),
+        EnvSetting(
+            "SITE_URL",
+            "http://127.0.0.1:8000",
+            "Adresse publique du site (liens des courriels, sitemap).",
+        ),
+        EnvSetting(
+            "MEDIA_ROOT",
+            str(BASE_DIR / "var" / "media"),
+            "Fichiers déposés (hors des fichiers statiques).",
+        ),
         EnvSetting("LOG_LEVEL", "INFO", "Niveau des journaux techniques."),
     ]
 }

@@ -87,7 +87,10 @@ DATABASES = {"default": dj_database_url.parse(env.get("DATABASE_URL"), conn_max_
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server read while an import writes; measured harmless for tests.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -96,7 +99,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -108,7 +114,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request when it is missing
+STATIC_ROOT.mkdir(
+    parents=True, exist_ok=True
+)  # whitenoise warns on every request when it is missing
 STATICFILES_DIRS = [("npm", TERRITOIRES_NODE_MODULES)] if TERRITOIRES_NODE_MODULES.is_dir() else []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -132,7 +140,9 @@ def _email_settings(url: str) -> dict:
         "smtp": "django.core.mail.backends.smtp.EmailBackend",
     }
     if parsed.scheme not in backends:
-        raise ImproperlyConfigured(f"EMAIL_URL : schéma « {parsed.scheme} » inconnu (console, locmem ou smtp).")
+        raise ImproperlyConfigured(
+            f"EMAIL_URL : schéma « {parsed.scheme} » inconnu (console, locmem ou smtp)."
+        )
     options = {k: v[0] for k, v in parse_qs(parsed.query).items()}
     return {
         "EMAIL_BACKEND": backends[parsed.scheme],

@@ -7,8 +7,9 @@ for each kind of endpoint (sign-in redirect or 403 for pages, 401 or 403 for the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login

@@ -56,5 +56,7 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.header not in response:
             response[self.header] = build_policy(request.csp_nonce)
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), payment=()")
+        response.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(self), payment=()"
+        )
         return response

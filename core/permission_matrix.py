@@ -15,8 +15,9 @@ view, an API operation or an editable admin has no row. See docs/roles.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 # Every profile: a role whose scope covers the target ("-hors": the same role, another scope).
 PROFILES = (
@@ -104,20 +105,30 @@ class Endpoint:
 def build_world() -> World:
     """Users for every profile around one 2023-2027 territory (call inside a test: it writes to the database)."""
     from django.contrib.auth import get_user_model
+    from django.db.models import Count
 
     from accounts.models import Operator, Role
     from accounts.services.roles import grant_role
     from territories.models import Territory
 
-    from django.db.models import Count
-
-    candidates = Territory.objects.filter(phase_id="2023-2027", principal_departement__isnull=False).defer(
-        "geometry", "geometry_simplified"  # megabytes of GeoJSON that no row needs
+    candidates = Territory.objects.filter(
+        phase_id="2023-2027", principal_departement__isnull=False
+    ).defer(
+        "geometry",
+        "geometry_simplified",  # megabytes of GeoJSON that no row needs
     )
-    territory = candidates.annotate(region_count=Count("regions")).filter(region_count=1).order_by("ti_id").first()
+    territory = (
+        candidates.annotate(region_count=Count("regions"))
+        .filter(region_count=1)
+        .order_by("ti_id")
+        .first()
+    )
     region = territory.regions.get()
     other_territory = (
-        candidates.exclude(regions=region).exclude(departements__in=territory.departements.all()).order_by("ti_id").first()
+        candidates.exclude(regions=region)
+        .exclude(departements__in=territory.departements.all())
+        .order_by("ti_id")
+        .first()
     )
     operator = Operator.objects.create(slug="operateur-cible", name="Opérateur cible")
     other_operator = Operator.objects.create(slug="autre-operateur", name="Autre opérateur")
@@ -126,9 +137,18 @@ def build_world() -> World:
         "administrateur": (Role.ADMINISTRATEUR, {}),
         "equipe-nationale": (Role.EQUIPE_NATIONALE, {}),
         "coordinateur-region": (Role.COORDINATEUR, {"region": region}),
-        "coordinateur-region-hors": (Role.COORDINATEUR, {"region": other_territory.principal_region}),
-        "coordinateur-departement": (Role.COORDINATEUR, {"departement": territory.principal_departement}),
-        "coordinateur-departement-hors": (Role.COORDINATEUR, {"departement": other_territory.principal_departement}),
+        "coordinateur-region-hors": (
+            Role.COORDINATEUR,
+            {"region": other_territory.principal_region},
+        ),
+        "coordinateur-departement": (
+            Role.COORDINATEUR,
+            {"departement": territory.principal_departement},
+        ),
+        "coordinateur-departement-hors": (
+            Role.COORDINATEUR,
+            {"departement": other_territory.principal_departement},
+        ),
         "chef-de-projet": (Role.CHEF_DE_PROJET, {"territory": territory}),
         "chef-de-projet-hors": (Role.CHEF_DE_PROJET, {"territory": other_territory}),
         "binome": (Role.BINOME, {"territory": territory}),
@@ -136,7 +156,12 @@ def build_world() -> World:
         "operateur": (Role.OPERATEUR, {"operator": operator}),
         "operateur-hors": (Role.OPERATEUR, {"operator": other_operator}),
     }
-    world = World(territory=territory, other_territory=other_territory, operator=operator, other_operator=other_operator)
+    world = World(
+        territory=territory,
+        other_territory=other_territory,
+        operator=operator,
+        other_operator=other_operator,
+    )
     User = get_user_model()
     for profile, scope in scopes.items():
         user = User(username=f"{profile}@matrice.test", email=f"{profile}@matrice.test")

@@ -24,8 +24,14 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
     ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+    ),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
     ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
     ".ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
 }
@@ -59,10 +65,15 @@ class UploadValidator:
         head = upload.read(16)
         upload.seek(0)
         if not head.startswith(ALLOWED_TYPES[extension][1]):
-            raise ValidationError(f"Le contenu du fichier « {name} » ne correspond pas à son extension {extension}.")
+            raise ValidationError(
+                f"Le contenu du fichier « {name} » ne correspond pas à son extension {extension}."
+            )
 
     def __eq__(self, other):
-        return isinstance(other, UploadValidator) and (self.extensions, self.max_size) == (other.extensions, other.max_size)
+        return isinstance(other, UploadValidator) and (self.extensions, self.max_size) == (
+            other.extensions,
+            other.max_size,
+        )
 
 
 validate_upload = UploadValidator()
@@ -70,7 +81,9 @@ validate_upload = UploadValidator()
 
 class PrivateFileSystemStorage(FileSystemStorage):
     def url(self, name):
-        raise ValueError("Un fichier privé n'a pas d'adresse publique : servez-le par une vue protégée.")
+        raise ValueError(
+            "Un fichier privé n'a pas d'adresse publique : servez-le par une vue protégée."
+        )
 
 
 def private_storage() -> FileSystemStorage:
@@ -87,8 +100,12 @@ def serve_private_file(field_file) -> FileResponse:
         raise Http404("Ce fichier n'existe plus.")
     extension = Path(field_file.name).suffix.lower()
     content_type = ALLOWED_TYPES.get(extension, ("application/octet-stream",))[0]
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=Path(field_file.name).name,
-                            content_type=content_type)
+    response = FileResponse(
+        field_file.open("rb"),
+        as_attachment=True,
+        filename=Path(field_file.name).name,
+        content_type=content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

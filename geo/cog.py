@@ -21,7 +21,14 @@ VINTAGE_PACKAGES: dict[int, str] = {
 CURRENT_VINTAGE = max(VINTAGE_PACKAGES)
 
 # decoupage-administratif "type" of an EPCI -> Groupement.Nature (METLYON is the Métropole de Lyon).
-EPCI_NATURES = {"CC": "CC", "CA": "CA", "CU": "CU", "METRO": "METRO", "MET69": "MET69", "EPT": "EPT"}
+EPCI_NATURES = {
+    "CC": "CC",
+    "CA": "CA",
+    "CU": "CU",
+    "METRO": "METRO",
+    "MET69": "MET69",
+    "EPT": "EPT",
+}
 
 
 class CogUnavailable(RuntimeError):
@@ -42,7 +49,9 @@ class CogVintage:
     year: int
     communes: dict[str, dict] = field(default_factory=dict)  # code -> commune-actuelle record
     commune_by_siren: dict[str, dict] = field(default_factory=dict)
-    former_codes: dict[str, str] = field(default_factory=dict)  # délégué/associée code -> chef-lieu code
+    former_codes: dict[str, str] = field(
+        default_factory=dict
+    )  # délégué/associée code -> chef-lieu code
     groupements: dict[str, GroupementRecord] = field(default_factory=dict)
     departements: dict[str, dict] = field(default_factory=dict)
     regions: dict[str, dict] = field(default_factory=dict)
@@ -89,7 +98,9 @@ def load_vintage(year: int) -> CogVintage:
     for name in ("epci", "ept"):
         for record in _read(path, name):
             members = [m["code"] for m in record["membres"]]
-            population = record.get("populationTotale") or sum(m.get("populationTotale", 0) for m in record["membres"])
+            population = record.get("populationTotale") or sum(
+                m.get("populationTotale", 0) for m in record["membres"]
+            )
             vintage.groupements[record["code"]] = GroupementRecord(
                 siren=record["code"],
                 name=record["nom"],

@@ -19,7 +19,9 @@ class Region(models.Model):
 class Departement(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements", verbose_name="région")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departements", verbose_name="région"
+    )
     geometry = models.JSONField("contour (GeoJSON)", null=True, blank=True)
 
     class Meta:
@@ -68,10 +70,20 @@ class Commune(models.Model):
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
     epci = models.ForeignKey(
-        Groupement, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes", verbose_name="EPCI"
+        Groupement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communes",
+        verbose_name="EPCI",
     )
     ept = models.ForeignKey(
-        Groupement, on_delete=models.SET_NULL, null=True, blank=True, related_name="ept_communes", verbose_name="EPT"
+        Groupement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ept_communes",
+        verbose_name="EPT",
     )
     search_name = models.CharField(max_length=200, db_index=True, editable=False)
 

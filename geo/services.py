@@ -24,7 +24,8 @@ class LoadReport:
 
     def lines(self) -> list[str]:
         return [
-            f"{table} : {count} lignes ({self.created.get(table, 0)} nouvelles)" for table, count in self.counts.items()
+            f"{table} : {count} lignes ({self.created.get(table, 0)} nouvelles)"
+            for table, count in self.counts.items()
         ]
 
 
@@ -40,23 +41,39 @@ def _upsert(model, rows: list, fields: list[str], report: LoadReport, progress: 
     existing = set(model.objects.values_list(pk, flat=True))
     with transaction.atomic():
         batches = range(0, len(rows), BATCH_SIZE)
-        for start in tqdm(batches, desc=model._meta.verbose_name_plural, disable=not progress, unit="lot"):
+        for start in tqdm(
+            batches, desc=model._meta.verbose_name_plural, disable=not progress, unit="lot"
+        ):
             model.objects.bulk_create(
-                rows[start : start + BATCH_SIZE], update_conflicts=True, unique_fields=[pk], update_fields=fields
+                rows[start : start + BATCH_SIZE],
+                update_conflicts=True,
+                unique_fields=[pk],
+                update_fields=fields,
             )
     report.counts[model._meta.verbose_name_plural] = len(rows)
-    report.created[model._meta.verbose_name_plural] = sum(1 for row in rows if getattr(row, pk) not in existing)
+    report.created[model._meta.verbose_name_plural] = sum(
+        1 for row in rows if getattr(row, pk) not in existing
+    )
 
 
 def build_rows(vintage: cog.CogVintage, dep_shapes: dict, reg_shapes: dict) -> dict[str, list]:
     """Every row of the reference geography, built in memory before anything is written."""
-    regions = [Region(code=c, name=r["nom"], geometry=reg_shapes.get(c)) for c, r in vintage.regions.items()]
+    regions = [
+        Region(code=c, name=r["nom"], geometry=reg_shapes.get(c))
+        for c, r in vintage.regions.items()
+    ]
     departements = [
         Departement(code=c, name=d["nom"], region_id=d["region"], geometry=dep_shapes.get(c))
         for c, d in vintage.departements.items()
     ]
     groupements = [
-        Groupement(siren=g.siren, name=g.name, nature=g.nature, population=g.population, search_name=normalize_search(g.name))
+        Groupement(
+            siren=g.siren,
+            name=g.name,
+            nature=g.nature,
+            population=g.population,
+            search_name=normalize_search(g.name),
+        )
         for g in vintage.groupements.values()
     ]
     communes = [
@@ -74,7 +91,12 @@ def build_rows(vintage: cog.CogVintage, dep_shapes: dict, reg_shapes: dict) -> d
         )
         for code, c in vintage.communes.items()
     ]
-    return {"regions": regions, "departements": departements, "groupements": groupements, "communes": communes}
+    return {
+        "regions": regions,
+        "departements": departements,
+        "groupements": groupements,
+        "communes": communes,
+    }
 
 
 def load_geo(progress: bool | None = None) -> LoadReport:
@@ -94,11 +116,27 @@ def load_geo(progress: bool | None = None) -> LoadReport:
     report = LoadReport()
     _upsert(Region, rows["regions"], ["name", "geometry"], report, progress)
     _upsert(Departement, rows["departements"], ["name", "region", "geometry"], report, progress)
-    _upsert(Groupement, rows["groupements"], ["name", "nature", "population", "search_name"], report, progress)
+    _upsert(
+        Groupement,
+        rows["groupements"],
+        ["name", "nature", "population", "search_name"],
+        report,
+        progress,
+    )
     _upsert(
         Commune,
         rows["communes"],
-        ["name", "siren", "postcodes", "population", "departement", "region", "epci", "ept", "search_name"],
+        [
+            "name",
+            "siren",
+            "postcodes",
+            "population",
+            "departement",
+            "region",
+            "epci",
+            "ept",
+            "search_name",
+        ],
         report,
         progress,
     )

@@ -8,7 +8,16 @@ from plans.models import Action, ActionPlan, Funding
 
 class FundingInline(ReadOnlyInline):
     model = Funding
-    fields = ["position", "funder", "scheme", "amount", "state", "requested_on", "decided_on", "paid_on"]
+    fields = [
+        "position",
+        "funder",
+        "scheme",
+        "amount",
+        "state",
+        "requested_on",
+        "decided_on",
+        "paid_on",
+    ]
 
 
 @admin.register(ActionPlan)
@@ -20,8 +29,24 @@ class ActionPlanAdmin(ReadOnlyAdmin):
 
 @admin.register(Action)
 class ActionAdmin(ReadOnlyAdmin):
-    list_display = ["code", "title", "plan", "axis", "status", "maturity", "confidential", "archived"]
-    list_filter = ["axis", "status", "maturity", "confidential", "archived", "plan__territory__phase"]
+    list_display = [
+        "code",
+        "title",
+        "plan",
+        "axis",
+        "status",
+        "maturity",
+        "confidential",
+        "archived",
+    ]
+    list_filter = [
+        "axis",
+        "status",
+        "maturity",
+        "confidential",
+        "archived",
+        "plan__territory__phase",
+    ]
     search_fields = ["code", "title", "plan__territory__ti_id", "plan__territory__name"]
     list_select_related = ["plan__territory"]
     exclude = ["communes"]

@@ -24,23 +24,51 @@ class CommuneChoiceField(forms.ModelMultipleChoiceField):
 class ActionForm(forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = Action
-        fields = ["code", "title", "axis", "sub_theme", "description", "objectives", "carrier_name", "carrier_kind",
-                  "carrier_siret", "partners", "maturity", "status", "priority", "start_date", "end_date",
-                  "communes", "total_cost", "industrial_investment", "jobs_created", "jobs_maintained",
-                  "confidential"]
-        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET,
-                   "description": forms.Textarea(attrs={"rows": 4}), "objectives": forms.Textarea(attrs={"rows": 3}),
-                   "partners": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "code",
+            "title",
+            "axis",
+            "sub_theme",
+            "description",
+            "objectives",
+            "carrier_name",
+            "carrier_kind",
+            "carrier_siret",
+            "partners",
+            "maturity",
+            "status",
+            "priority",
+            "start_date",
+            "end_date",
+            "communes",
+            "total_cost",
+            "industrial_investment",
+            "jobs_created",
+            "jobs_maintained",
+            "confidential",
+        ]
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "partners": forms.Textarea(attrs={"rows": 2}),
+        }
         field_classes = {"communes": CommuneChoiceField}
 
     def __init__(self, *args, plan, **kwargs):
         self.plan = plan
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
-        self.fields["communes"].queryset = (TerritoryCommune.objects.filter(territory=plan.territory)
-                                            .select_related("commune").order_by("commune__name"))
+        self.fields["communes"].queryset = (
+            TerritoryCommune.objects.filter(territory=plan.territory)
+            .select_related("commune")
+            .order_by("commune__name")
+        )
         self.fields["communes"].widget.attrs["size"] = 8
-        self.fields["communes"].help_text = "Communes du territoire ; Ctrl ou Cmd pour en choisir plusieurs."
+        self.fields[
+            "communes"
+        ].help_text = "Communes du territoire ; Ctrl ou Cmd pour en choisir plusieurs."
 
     def clean_code(self):
         code = self.cleaned_data["code"]
@@ -58,8 +86,12 @@ class FundingForm(forms.ModelForm, DsfrBaseForm):
 
 
 class IndicatorForm(forms.ModelForm, DsfrBaseForm):
-    measures = forms.CharField(label="Valeurs datées", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                               help_text=cells.DatedValues.expected.capitalize() + ".")
+    measures = forms.CharField(
+        label="Valeurs datées",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=cells.DatedValues.expected.capitalize() + ".",
+    )
 
     class Meta:
         model = Indicator
@@ -69,7 +101,8 @@ class IndicatorForm(forms.ModelForm, DsfrBaseForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["measures"] = cells.DatedValues().format(
-                tuple((v.date, v.value) for v in self.instance.values.all()))
+                tuple((v.date, v.value) for v in self.instance.values.all())
+            )
 
     def clean_measures(self):
         text = self.cleaned_data["measures"]
@@ -79,8 +112,12 @@ class IndicatorForm(forms.ModelForm, DsfrBaseForm):
             raise forms.ValidationError(f"{error.message} : attendu {error.expected}.") from None
 
 
-FundingFormSet = forms.inlineformset_factory(Action, Funding, form=FundingForm, extra=1, can_delete=True)
-IndicatorFormSet = forms.inlineformset_factory(Action, Indicator, form=IndicatorForm, extra=1, can_delete=True)
+FundingFormSet = forms.inlineformset_factory(
+    Action, Funding, form=FundingForm, extra=1, can_delete=True
+)
+IndicatorFormSet = forms.inlineformset_factory(
+    Action, Indicator, form=IndicatorForm, extra=1, can_delete=True
+)
 
 
 class NoteForm(forms.ModelForm, DsfrBaseForm):
@@ -95,19 +132,27 @@ class NoteForm(forms.ModelForm, DsfrBaseForm):
 
 class AttachmentForm(DsfrBaseForm):
     title = forms.CharField(label="Titre", max_length=255)
-    file = forms.FileField(label="Fichier", help_text="PDF, image, document bureautique ou tableur.")
+    file = forms.FileField(
+        label="Fichier", help_text="PDF, image, document bureautique ou tableur."
+    )
 
 
 class TransitionForm(DsfrBaseForm):
-    comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class PlanFilterForm(DsfrBaseForm):
     """The filters of a plan's page (GET)."""
 
     axe = forms.ChoiceField(label="Axe", required=False, choices=[("", "Tous")] + Axis.choices)
-    statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous")] + ActionStatus.choices)
-    maturite = forms.ChoiceField(label="Maturité", required=False, choices=[("", "Toutes")] + Maturity.choices)
+    statut = forms.ChoiceField(
+        label="Statut", required=False, choices=[("", "Tous")] + ActionStatus.choices
+    )
+    maturite = forms.ChoiceField(
+        label="Maturité", required=False, choices=[("", "Toutes")] + Maturity.choices
+    )
     financeur = forms.ChoiceField(label="Financeur", required=False)
     archivees = forms.BooleanField(label="Afficher les actions archivées", required=False)
 
@@ -136,13 +181,17 @@ IMPORT_MAX_SIZE = 20 * 1024 * 1024
 
 
 class ImportForm(DsfrBaseForm):
-    file = forms.FileField(label="Fichier du plan (.xlsx ou .csv)",
-                           help_text="Au format du modèle téléchargeable ; 20 Mo au plus.")
+    file = forms.FileField(
+        label="Fichier du plan (.xlsx ou .csv)",
+        help_text="Au format du modèle téléchargeable ; 20 Mo au plus.",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower().lstrip(".") not in FORMATS:
-            raise forms.ValidationError(f"« {upload.name} » n'est ni un fichier .xlsx ni un fichier .csv.")
+            raise forms.ValidationError(
+                f"« {upload.name} » n'est ni un fichier .xlsx ni un fichier .csv."
+            )
         if upload.size > IMPORT_MAX_SIZE:
             raise forms.ValidationError(f"« {upload.name} » dépasse 20 Mo.")
         return upload
@@ -151,13 +200,24 @@ class ImportForm(DsfrBaseForm):
 class ExportForm(DsfrBaseForm):
     """What to export; the view checks the permission on the chosen scope."""
 
-    phase = forms.ModelChoiceField(label="Phase", queryset=Phase.objects.all(), required=False,
-                                   empty_label="Toutes les phases")
-    region = forms.ModelChoiceField(label="Région", queryset=Region.objects.order_by("name"), required=False,
-                                    empty_label="Toutes")
-    departement = forms.ModelChoiceField(label="Département", queryset=Departement.objects.order_by("code"),
-                                         required=False, empty_label="Tous")
-    format = forms.ChoiceField(label="Format", choices=[("xlsx", "Tableur XLSX"), ("csv", "CSV (séparateur « ; »)")])
+    phase = forms.ModelChoiceField(
+        label="Phase", queryset=Phase.objects.all(), required=False, empty_label="Toutes les phases"
+    )
+    region = forms.ModelChoiceField(
+        label="Région",
+        queryset=Region.objects.order_by("name"),
+        required=False,
+        empty_label="Toutes",
+    )
+    departement = forms.ModelChoiceField(
+        label="Département",
+        queryset=Departement.objects.order_by("code"),
+        required=False,
+        empty_label="Tous",
+    )
+    format = forms.ChoiceField(
+        label="Format", choices=[("xlsx", "Tableur XLSX"), ("csv", "CSV (séparateur « ; »)")]
+    )
 
     def clean(self):
         data = super().clean()
@@ -168,4 +228,3 @@ class ExportForm(DsfrBaseForm):
     @property
     def scope(self):
         return self.cleaned_data.get("departement") or self.cleaned_data.get("region")
-

@@ -49,7 +49,12 @@ class CarrierKind(models.TextChoices):
 
 # Carriers whose name is never personal data: shown on the public plan. A company may be a sole
 # trader (a person's name), so company and "other" carriers stay private.
-PUBLIC_CARRIER_KINDS = {CarrierKind.COLLECTIVITE, CarrierKind.EPCI, CarrierKind.ETAT, CarrierKind.ASSOCIATION}
+PUBLIC_CARRIER_KINDS = {
+    CarrierKind.COLLECTIVITE,
+    CarrierKind.EPCI,
+    CarrierKind.ETAT,
+    CarrierKind.ASSOCIATION,
+}
 
 
 class Maturity(models.TextChoices):
@@ -91,9 +96,12 @@ GRANTED_STATES = {FundingState.ACCORDE, FundingState.VERSE}
 
 
 class ActionPlan(models.Model):
-    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="action_plan",
-                                     verbose_name="territoire")
-    state = models.CharField("état", max_length=12, choices=PlanState.choices, default=PlanState.BROUILLON)
+    territory = models.OneToOneField(
+        Territory, on_delete=models.CASCADE, related_name="action_plan", verbose_name="territoire"
+    )
+    state = models.CharField(
+        "état", max_length=12, choices=PlanState.choices, default=PlanState.BROUILLON
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     submitted_at = models.DateTimeField("soumis le", null=True, blank=True)
@@ -120,8 +128,14 @@ class PlanTransition(models.Model):
     from_state = models.CharField("état précédent", max_length=12, choices=PlanState.choices)
     to_state = models.CharField("nouvel état", max_length=12, choices=PlanState.choices)
     comment = models.TextField("commentaire", blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+", verbose_name="auteur")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
     created_at = models.DateTimeField("le", auto_now_add=True)
 
     class Meta:
@@ -143,33 +157,52 @@ class ActionQuerySet(models.QuerySet):
 
 class Action(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
-    code = models.CharField("code", max_length=20, validators=[validation.validate_action_code],
-                            help_text="Unique dans le plan, par exemple TE-01.")
+    code = models.CharField(
+        "code",
+        max_length=20,
+        validators=[validation.validate_action_code],
+        help_text="Unique dans le plan, par exemple TE-01.",
+    )
     title = models.CharField("intitulé", max_length=255)
     description = models.TextField("description", blank=True)
     objectives = models.TextField("objectifs", blank=True)
     axis = models.CharField("axe", max_length=25, choices=Axis.choices)
     sub_theme = models.CharField("sous-thème", max_length=120, blank=True)
     carrier_name = models.CharField("porteur", max_length=255, blank=True)
-    carrier_kind = models.CharField("type de porteur", max_length=15, choices=CarrierKind.choices, blank=True)
-    carrier_siret = models.CharField("SIRET du porteur", max_length=14, blank=True,
-                                     validators=[validation.validate_siret],
-                                     help_text="14 chiffres, sans espace ; facultatif.")
+    carrier_kind = models.CharField(
+        "type de porteur", max_length=15, choices=CarrierKind.choices, blank=True
+    )
+    carrier_siret = models.CharField(
+        "SIRET du porteur",
+        max_length=14,
+        blank=True,
+        validators=[validation.validate_siret],
+        help_text="14 chiffres, sans espace ; facultatif.",
+    )
     partners = models.TextField("partenaires", blank=True)
-    maturity = models.CharField("maturité", max_length=10, choices=Maturity.choices, default=Maturity.IDEE)
-    status = models.CharField("statut", max_length=10, choices=ActionStatus.choices, default=ActionStatus.A_VENIR)
+    maturity = models.CharField(
+        "maturité", max_length=10, choices=Maturity.choices, default=Maturity.IDEE
+    )
+    status = models.CharField(
+        "statut", max_length=10, choices=ActionStatus.choices, default=ActionStatus.A_VENIR
+    )
     priority = models.CharField("priorité", max_length=8, choices=Priority.choices, blank=True)
     start_date = models.DateField("date de début", null=True, blank=True)
     end_date = models.DateField("date de fin", null=True, blank=True)
-    communes = models.ManyToManyField(TerritoryCommune, blank=True, related_name="actions",
-                                      verbose_name="communes concernées")
+    communes = models.ManyToManyField(
+        TerritoryCommune, blank=True, related_name="actions", verbose_name="communes concernées"
+    )
     total_cost = models.DecimalField("coût total (€ HT)", null=True, blank=True, **AMOUNT)
-    industrial_investment = models.DecimalField("investissement industriel annoncé (€)", null=True, blank=True,
-                                                **AMOUNT)
+    industrial_investment = models.DecimalField(
+        "investissement industriel annoncé (€)", null=True, blank=True, **AMOUNT
+    )
     jobs_created = models.PositiveIntegerField("emplois créés", null=True, blank=True)
     jobs_maintained = models.PositiveIntegerField("emplois maintenus", null=True, blank=True)
-    confidential = models.BooleanField("confidentielle", default=False,
-                                       help_text="Une action confidentielle n'apparaît jamais sur le site public.")
+    confidential = models.BooleanField(
+        "confidentielle",
+        default=False,
+        help_text="Une action confidentielle n'apparaît jamais sur le site public.",
+    )
     archived = models.BooleanField("archivée", default=False)
     # Extension point for the service offer (issue "offre de services", not built yet): add
     # ``services = models.ManyToManyField("services.Service", blank=True, related_name="actions")`` here and
@@ -184,25 +217,33 @@ class Action(models.Model):
         ordering = ["plan", "axis", "code"]
         verbose_name = "fiche action"
         verbose_name_plural = "fiches action"
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="action_code_unique_in_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="action_code_unique_in_plan")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
 
     def clean(self):
-        error = validation.date_order_error(self.start_date, self.end_date, "La date de début", "La date de fin")
+        error = validation.date_order_error(
+            self.start_date, self.end_date, "La date de début", "La date de fin"
+        )
         if error:
             raise ValidationError({"end_date": error})
 
     @property
     def is_late(self) -> bool:
-        return bool(self.end_date and self.end_date < date.today() and self.status not in CLOSED_STATUSES)
+        return bool(
+            self.end_date and self.end_date < date.today() and self.status not in CLOSED_STATUSES
+        )
 
     def amount_granted(self) -> Decimal:
         return sum((f.amount for f in self.fundings.all() if f.state in GRANTED_STATES), Decimal(0))
 
     def amount_paid(self) -> Decimal:
-        return sum((f.amount for f in self.fundings.all() if f.state == FundingState.VERSE), Decimal(0))
+        return sum(
+            (f.amount for f in self.fundings.all() if f.state == FundingState.VERSE), Decimal(0)
+        )
 
     @property
     def financing_rate(self) -> float | None:
@@ -216,10 +257,16 @@ class Funding(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="fundings")
     position = models.PositiveSmallIntegerField("rang", default=1)
     funder = models.CharField("financeur", max_length=255)
-    scheme = models.CharField("dispositif", max_length=255, blank=True,
-                              help_text="Par exemple « Fonds vert — Territoires d'industrie en transition écologique ».")
+    scheme = models.CharField(
+        "dispositif",
+        max_length=255,
+        blank=True,
+        help_text="Par exemple « Fonds vert — Territoires d'industrie en transition écologique ».",
+    )
     amount = models.DecimalField("montant (€)", **AMOUNT)
-    state = models.CharField("état", max_length=10, choices=FundingState.choices, default=FundingState.SOLLICITE)
+    state = models.CharField(
+        "état", max_length=10, choices=FundingState.choices, default=FundingState.SOLLICITE
+    )
     requested_on = models.DateField("sollicité le", null=True, blank=True)
     decided_on = models.DateField("décidé le", null=True, blank=True)
     paid_on = models.DateField("versé le", null=True, blank=True)
@@ -233,8 +280,9 @@ class Funding(models.Model):
         return f"{self.funder} — {self.amount} €"
 
     def clean(self):
-        error = validation.date_order_error(self.requested_on, self.decided_on, "La date de sollicitation",
-                                            "La date de décision")
+        error = validation.date_order_error(
+            self.requested_on, self.decided_on, "La date de sollicitation", "La date de décision"
+        )
         if error:
             raise ValidationError({"decided_on": error})
 
@@ -263,15 +311,25 @@ class IndicatorValue(models.Model):
     class Meta:
         ordering = ["indicator", "date"]
         verbose_name = "valeur d'indicateur"
-        constraints = [models.UniqueConstraint(fields=["indicator", "date"], name="indicator_value_unique_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "date"], name="indicator_value_unique_date"
+            )
+        ]
 
 
 class FollowUpNote(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="notes")
     date = models.DateField("date")
     text = models.TextField("note")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+", verbose_name="auteur")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -280,7 +338,7 @@ class FollowUpNote(models.Model):
         verbose_name_plural = "notes de suivi"
 
 
-def attachment_path(instance: "Attachment", filename: str) -> str:
+def attachment_path(instance: Attachment, filename: str) -> str:
     return f"plans/{instance.action.plan_id}/{instance.action_id}/{filename}"
 
 
@@ -289,11 +347,18 @@ class Attachment(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField("titre", max_length=255)
-    file = models.FileField("fichier", upload_to=attachment_path, storage=private_storage,
-                            validators=[validate_upload])
+    file = models.FileField(
+        "fichier", upload_to=attachment_path, storage=private_storage, validators=[validate_upload]
+    )
     uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name="déposé par")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="déposé par",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -9,8 +9,13 @@ from __future__ import annotations
 import rules
 
 from accounts.permissions import (
-    is_administrator, is_coordinator_of_departement, is_coordinator_of_region, is_national_team,
-    is_staff_reader, is_territory_editor, is_territory_reader,
+    is_administrator,
+    is_coordinator_of_departement,
+    is_coordinator_of_region,
+    is_national_team,
+    is_staff_reader,
+    is_territory_editor,
+    is_territory_reader,
 )
 from geo.models import Departement, Region
 from territories.models import Territory
@@ -39,6 +44,10 @@ def may_export_scope(user, scope) -> bool:
 
 
 rules.add_perm("plans.view_plan", is_territory_reader)
-rules.add_perm("plans.edit_plan", is_territory_editor)  # actions, notes, attachments, import, submission
-rules.add_perm("plans.validate_plan", is_administrator | is_national_team | is_region_coordinator_of_territory)
+rules.add_perm(
+    "plans.edit_plan", is_territory_editor
+)  # actions, notes, attachments, import, submission
+rules.add_perm(
+    "plans.validate_plan", is_administrator | is_national_team | is_region_coordinator_of_territory
+)
 rules.add_perm("plans.export_plans", may_export_scope)

@@ -52,7 +52,9 @@ def validate_siret(value: str) -> None:
 
 def validate_action_code(value: str) -> None:
     if not ACTION_CODE_PATTERN.match(value or ""):
-        raise ValidationError(f"Code d'action invalide : {ACTION_CODE_EXPECTED}.", code="action_code")
+        raise ValidationError(
+            f"Code d'action invalide : {ACTION_CODE_EXPECTED}.", code="action_code"
+        )
 
 
 def validate_not_negative(value: Decimal | int | None) -> None:
@@ -60,7 +62,9 @@ def validate_not_negative(value: Decimal | int | None) -> None:
         raise ValidationError("Le montant ou le nombre doit être positif ou nul.", code="negative")
 
 
-def date_order_error(start: date | None, end: date | None, start_label: str, end_label: str) -> str | None:
+def date_order_error(
+    start: date | None, end: date | None, start_label: str, end_label: str
+) -> str | None:
     """The message when ``end`` comes before ``start`` (both optional)."""
     if start and end and end < start:
         return f"{end_label} ({end:%d/%m/%Y}) précède {start_label.lower()} ({start:%d/%m/%Y})."

@@ -33,8 +33,12 @@ def clear() -> None:
 
 
 def _cacheable(request) -> bool:
-    return (request.method == "GET" and "messages" not in request.COOKIES
-            and not request.user.is_authenticated and hasattr(request, "csp_nonce"))
+    return (
+        request.method == "GET"
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+        and hasattr(request, "csp_nonce")
+    )
 
 
 def cached_page(view):

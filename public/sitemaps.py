@@ -24,7 +24,13 @@ class SiteUrlMixin:
 
 class StaticSitemap(SiteUrlMixin, Sitemap):
     def items(self):
-        return ["public:home", "public:search", "public:map", "public:site-plan", "public:accessibility"]
+        return [
+            "public:home",
+            "public:search",
+            "public:map",
+            "public:site-plan",
+            "public:accessibility",
+        ]
 
     def location(self, item):
         return reverse(item)

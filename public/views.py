@@ -11,15 +11,28 @@ from django.urls import reverse
 from geo.models import Commune, Departement, Groupement, Region
 from territories.models import Phase
 
-from .services import areas, mapdata, queries, search as search_service, territory_page
 from .caching import cached_page
+from .services import areas, mapdata, queries, territory_page
+from .services import search as search_service
 from .services.versioning import data_version
 
 AXES = [
-    ("Transition écologique et énergétique", "Décarboner l'industrie, économiser les ressources, développer l'économie circulaire."),
-    ("Innovation", "Accompagner les projets d'innovation des entreprises et leurs liens avec la recherche."),
-    ("Compétences", "Recruter et former : attirer les talents, adapter les formations aux besoins des entreprises."),
-    ("Foncier", "Mobiliser du foncier industriel : friches, sites clés en main, sobriété foncière."),
+    (
+        "Transition écologique et énergétique",
+        "Décarboner l'industrie, économiser les ressources, développer l'économie circulaire.",
+    ),
+    (
+        "Innovation",
+        "Accompagner les projets d'innovation des entreprises et leurs liens avec la recherche.",
+    ),
+    (
+        "Compétences",
+        "Recruter et former : attirer les talents, adapter les formations aux besoins des entreprises.",
+    ),
+    (
+        "Foncier",
+        "Mobiliser du foncier industriel : friches, sites clés en main, sobriété foncière.",
+    ),
 ]
 
 
@@ -30,7 +43,9 @@ def _crumbs(current: str, *links: tuple[str, str]) -> dict:
 def _map_urls(phase: Phase, filters: dict | None = None) -> dict:
     """What the map scripts fetch; the data version in the URL lets browsers cache the GeoJSON for a year."""
     version = data_version()
-    query = "&".join(f"{k}={v}" for k, v in {"phase": phase.code, **(filters or {}), "v": version}.items())
+    query = "&".join(
+        f"{k}={v}" for k, v in {"phase": phase.code, **(filters or {}), "v": version}.items()
+    )
     return {
         "geojson": f"{reverse('api:territories_geojson')}?{query}",
         "outlines_departements": f"{reverse('api:outlines', args=['departements'])}?v={version}",
@@ -51,30 +66,42 @@ def _latest_phase() -> Phase:
 @cached_page
 def home(request):
     phase = _latest_phase()
-    return render(request, "public/home.html", {
-        "title": "Accueil",
-        "meta_description": "Territoires d'industrie : le programme, ses territoires dans chaque phase, la carte et la "
-                            "recherche de votre commune.",
-        "figures": areas.home_figures(),
-        "axes": AXES,
-        "phase": phase,
-        "map_urls": _map_urls(phase),
-        "statuses": mapdata.MAP_STATUSES,
-    })
+    return render(
+        request,
+        "public/home.html",
+        {
+            "title": "Accueil",
+            "meta_description": "Territoires d'industrie : le programme, ses territoires dans chaque phase, la carte et la "
+            "recherche de votre commune.",
+            "figures": areas.home_figures(),
+            "axes": AXES,
+            "phase": phase,
+            "map_urls": _map_urls(phase),
+            "statuses": mapdata.MAP_STATUSES,
+        },
+    )
 
 
 @cached_page
 def search(request):
     query = request.GET.get("q", "").strip()
     results = search_service.search(query, limit=30) if query else []
-    return render(request, "public/search.html", {
-        "title": f"Recherche « {query} »" if query else "Ma commune est-elle dans un Territoire d'industrie ?",
-        "meta_description": "Cherchez une commune, une intercommunalité, un département, une région ou un territoire.",
-        "breadcrumb_data": _crumbs("Recherche"),
-        "query": query,
-        "results": results,
-        "too_short": bool(query) and not results and len(query) < search_service.MIN_QUERY_LENGTH,
-    })
+    return render(
+        request,
+        "public/search.html",
+        {
+            "title": f"Recherche « {query} »"
+            if query
+            else "Ma commune est-elle dans un Territoire d'industrie ?",
+            "meta_description": "Cherchez une commune, une intercommunalité, un département, une région ou un territoire.",
+            "breadcrumb_data": _crumbs("Recherche"),
+            "query": query,
+            "results": results,
+            "too_short": bool(query)
+            and not results
+            and len(query) < search_service.MIN_QUERY_LENGTH,
+        },
+    )
 
 
 @cached_page
@@ -90,55 +117,86 @@ def map_page(request):
         error, filters = str(problem), mapdata.MapFilters()
     colour = "region" if request.GET.get("couleur") == "region" else "statut"
     features = mapdata.filtered_features(phase, filters)
-    return render(request, "public/map.html", {
-        "title": f"Carte des territoires {phase.code}",
-        "meta_description": f"Carte des Territoires d'industrie de la phase {phase.code}, par statut ou par région, "
-                            "avec téléchargement en GeoJSON et CSV.",
-        "breadcrumb_data": _crumbs("Carte"),
-        "phases": phases, "phase": phase, "filters": filters, "filter_error": error, "colour": colour,
-        "regions": queries.regions().filter(territories__phase=phase).distinct().order_by("name"),
-        "departements": queries.departements().filter(territories__phase=phase).distinct().order_by("code"),
-        "statuses": mapdata.MAP_STATUSES,
-        "territories": sorted((f["properties"] for f in features), key=lambda p: p["nom"]),
-        "map_urls": _map_urls(phase),
-        "download_query": "&".join(f"{k}={v}" for k, v in {"phase": phase.code, **filters.as_params()}.items()),
-    })
+    return render(
+        request,
+        "public/map.html",
+        {
+            "title": f"Carte des territoires {phase.code}",
+            "meta_description": f"Carte des Territoires d'industrie de la phase {phase.code}, par statut ou par région, "
+            "avec téléchargement en GeoJSON et CSV.",
+            "breadcrumb_data": _crumbs("Carte"),
+            "phases": phases,
+            "phase": phase,
+            "filters": filters,
+            "filter_error": error,
+            "colour": colour,
+            "regions": queries.regions()
+            .filter(territories__phase=phase)
+            .distinct()
+            .order_by("name"),
+            "departements": queries.departements()
+            .filter(territories__phase=phase)
+            .distinct()
+            .order_by("code"),
+            "statuses": mapdata.MAP_STATUSES,
+            "territories": sorted((f["properties"] for f in features), key=lambda p: p["nom"]),
+            "map_urls": _map_urls(phase),
+            "download_query": "&".join(
+                f"{k}={v}" for k, v in {"phase": phase.code, **filters.as_params()}.items()
+            ),
+        },
+    )
 
 
 @cached_page
 def territory(request, phase, ti_id):
     item = get_object_or_404(queries.territories_with_areas(), phase_id=phase, ti_id=ti_id)
     region = item.principal_region
-    return render(request, "public/territory.html", {
-        "title": f"{item.name} ({item.phase_id})",
-        "meta_description": f"{item.name}, Territoire d'industrie de la phase {item.phase_id} : intercommunalités, "
-                            f"communes, évolution depuis la phase précédente, plan d'action et contacts.",
-        "breadcrumb_data": _crumbs(item.name, *([(reverse("public:region", args=[region.code]), region.name)] if region else [])),
-        "territory": item,
-        "evolution": territory_page.evolution(item),
-        "successors": territory_page.successors(item),
-        "members": territory_page.members(item),
-        "communes": territory_page.communes(item),
-        "departements": item.departements.defer("geometry").order_by("code"),
-        "regions": item.regions.defer("geometry").order_by("name"),
-        "plan": territory_page.plan_summary(item),
-        "map_url": reverse("api:territory_map", args=[item.phase_id, item.ti_id]) + f"?v={data_version()}",
-        "tiles": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-    })
+    return render(
+        request,
+        "public/territory.html",
+        {
+            "title": f"{item.name} ({item.phase_id})",
+            "meta_description": f"{item.name}, Territoire d'industrie de la phase {item.phase_id} : intercommunalités, "
+            f"communes, évolution depuis la phase précédente, plan d'action et contacts.",
+            "breadcrumb_data": _crumbs(
+                item.name,
+                *([(reverse("public:region", args=[region.code]), region.name)] if region else []),
+            ),
+            "territory": item,
+            "evolution": territory_page.evolution(item),
+            "successors": territory_page.successors(item),
+            "members": territory_page.members(item),
+            "communes": territory_page.communes(item),
+            "departements": item.departements.defer("geometry").order_by("code"),
+            "regions": item.regions.defer("geometry").order_by("name"),
+            "plan": territory_page.plan_summary(item),
+            "map_url": reverse("api:territory_map", args=[item.phase_id, item.ti_id])
+            + f"?v={data_version()}",
+            "tiles": settings.MAP_TILES_URL,
+            "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        },
+    )
 
 
 def _area_page(request, area, kind: str, breadcrumb: dict):
     groups = areas.territories_by_phase(area)
     latest = groups[0].phase if groups else _latest_phase()
-    return render(request, "public/area.html", {
-        "title": f"{area.name}" + (f" ({area.code})" if kind == "departement" else ""),
-        "meta_description": f"Les Territoires d'industrie de {'la région' if kind == 'region' else 'du département'} "
-                            f"{area.name}, par phase.",
-        "breadcrumb_data": breadcrumb,
-        "area": area, "kind": kind, "groups": groups,
-        "outline": mapdata.area_outline(area),
-        "map_urls": _map_urls(latest, {kind: area.code}),
-    })
+    return render(
+        request,
+        "public/area.html",
+        {
+            "title": f"{area.name}" + (f" ({area.code})" if kind == "departement" else ""),
+            "meta_description": f"Les Territoires d'industrie de {'la région' if kind == 'region' else 'du département'} "
+            f"{area.name}, par phase.",
+            "breadcrumb_data": breadcrumb,
+            "area": area,
+            "kind": kind,
+            "groups": groups,
+            "outline": mapdata.area_outline(area),
+            "map_urls": _map_urls(latest, {kind: area.code}),
+        },
+    )
 
 
 @cached_page
@@ -149,53 +207,89 @@ def region(request, code):
 
 @cached_page
 def departement(request, code):
-    area = get_object_or_404(Departement.objects.select_related("region").defer("region__geometry"), code=code.upper())
-    crumbs = _crumbs(f"{area.name} ({area.code})", (reverse("public:region", args=[area.region_id]), area.region.name))
+    area = get_object_or_404(
+        Departement.objects.select_related("region").defer("region__geometry"), code=code.upper()
+    )
+    crumbs = _crumbs(
+        f"{area.name} ({area.code})",
+        (reverse("public:region", args=[area.region_id]), area.region.name),
+    )
     return _area_page(request, area, "departement", crumbs)
 
 
 @cached_page
 def commune(request, code):
-    item = get_object_or_404(Commune.objects.select_related("departement", "region", "epci", "ept"), code=code.upper())
-    return render(request, "public/commune.html", {
-        "title": f"{item.name} ({item.code})",
-        "meta_description": f"{item.name} est-elle dans un Territoire d'industrie ? Territoires de la commune par phase et contacts.",
-        "breadcrumb_data": _crumbs(item.name, (reverse("public:departement", args=[item.departement_id]),
-                                               f"{item.departement.name} ({item.departement_id})")),
-        "commune": item,
-        "memberships": areas.commune_memberships(item),
-    })
+    item = get_object_or_404(
+        Commune.objects.select_related("departement", "region", "epci", "ept"), code=code.upper()
+    )
+    return render(
+        request,
+        "public/commune.html",
+        {
+            "title": f"{item.name} ({item.code})",
+            "meta_description": f"{item.name} est-elle dans un Territoire d'industrie ? Territoires de la commune par phase et contacts.",
+            "breadcrumb_data": _crumbs(
+                item.name,
+                (
+                    reverse("public:departement", args=[item.departement_id]),
+                    f"{item.departement.name} ({item.departement_id})",
+                ),
+            ),
+            "commune": item,
+            "memberships": areas.commune_memberships(item),
+        },
+    )
 
 
 @cached_page
 def groupement(request, siren):
     item = get_object_or_404(Groupement, siren=siren)
-    return render(request, "public/groupement.html", {
-        "title": item.name,
-        "meta_description": f"{item.name} : ses Territoires d'industrie par phase et ses communes.",
-        "breadcrumb_data": _crumbs(item.name),
-        "groupement": item,
-        "memberships": areas.groupement_memberships(item),
-        "communes": (item.ept_communes if item.is_ept else item.communes).order_by("name"),
-    })
+    return render(
+        request,
+        "public/groupement.html",
+        {
+            "title": item.name,
+            "meta_description": f"{item.name} : ses Territoires d'industrie par phase et ses communes.",
+            "breadcrumb_data": _crumbs(item.name),
+            "groupement": item,
+            "memberships": areas.groupement_memberships(item),
+            "communes": (item.ept_communes if item.is_ept else item.communes).order_by("name"),
+        },
+    )
 
 
 @cached_page
 def site_plan(request):
-    return render(request, "public/site_plan.html", {
-        "title": "Plan du site",
-        "meta_description": "Toutes les pages de la plateforme Territoires d'industrie.",
-        "breadcrumb_data": _crumbs("Plan du site"),
-        "phases": Phase.objects.order_by("-number").prefetch_related(Prefetch("territories", queries.territories().order_by("name"))),
-        "regions": queries.regions().filter(territories__isnull=False).distinct().order_by("name"),
-        "departements": queries.departements().filter(territories__isnull=False).distinct().order_by("code"),
-    })
+    return render(
+        request,
+        "public/site_plan.html",
+        {
+            "title": "Plan du site",
+            "meta_description": "Toutes les pages de la plateforme Territoires d'industrie.",
+            "breadcrumb_data": _crumbs("Plan du site"),
+            "phases": Phase.objects.order_by("-number").prefetch_related(
+                Prefetch("territories", queries.territories().order_by("name"))
+            ),
+            "regions": queries.regions()
+            .filter(territories__isnull=False)
+            .distinct()
+            .order_by("name"),
+            "departements": queries.departements()
+            .filter(territories__isnull=False)
+            .distinct()
+            .order_by("code"),
+        },
+    )
 
 
 @cached_page
 def accessibility(request):
-    return render(request, "public/accessibility.html", {
-        "title": "Accessibilité",
-        "meta_description": "Déclaration d'accessibilité de la plateforme Territoires d'industrie.",
-        "breadcrumb_data": _crumbs("Accessibilité"),
-    })
+    return render(
+        request,
+        "public/accessibility.html",
+        {
+            "title": "Accessibilité",
+            "meta_description": "Déclaration d'accessibilité de la plateforme Territoires d'industrie.",
+            "breadcrumb_data": _crumbs("Accessibilité"),
+        },
+    )

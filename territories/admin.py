@@ -8,7 +8,15 @@ from territories.models import Lineage, Phase, Territory, TerritoryCommune, Terr
 class PhaseAdmin(admin.ModelAdmin):
     """Programme-level data: labels and dates are editable; what the import sets is not."""
 
-    list_display = ["code", "label", "start_date", "end_date", "cog_year", "source_name", "imported_at"]
+    list_display = [
+        "code",
+        "label",
+        "start_date",
+        "end_date",
+        "cog_year",
+        "source_name",
+        "imported_at",
+    ]
     readonly_fields = ["code", "number", "cog_year", "source_name", "imported_at"]
 
     def has_add_permission(self, request):
@@ -38,8 +46,17 @@ class PredecessorInline(ReadOnlyInline):
 
 @admin.register(Territory)
 class TerritoryAdmin(ReadOnlyAdmin):
-    list_display = ["ti_id", "name", "phase", "principal_region", "principal_departement", "lineage_status",
-                    "outcome_status", "commune_count", "population"]
+    list_display = [
+        "ti_id",
+        "name",
+        "phase",
+        "principal_region",
+        "principal_departement",
+        "lineage_status",
+        "outcome_status",
+        "commune_count",
+        "population",
+    ]
     list_filter = ["phase", "lineage_status", "outcome_status", "principal_region", "departements"]
     search_fields = ["ti_id", "name", "search_name", "members__name", "members__siren"]
     list_select_related = ["phase", "principal_region", "principal_departement"]

@@ -11,7 +11,9 @@ class Phase(models.Model):
     label = models.CharField("libellé", max_length=100)
     start_date = models.DateField("début")
     end_date = models.DateField("fin")
-    cog_year = models.PositiveSmallIntegerField("millésime du COG des données", null=True, blank=True)
+    cog_year = models.PositiveSmallIntegerField(
+        "millésime du COG des données", null=True, blank=True
+    )
     source_name = models.CharField("fichier importé", max_length=255, blank=True)
     imported_at = models.DateTimeField("importé le", null=True, blank=True)
 
@@ -40,28 +42,44 @@ class LineageStatus(models.TextChoices):
 
 class Territory(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="territories")
-    ti_id = models.CharField("identifiant ANCT", max_length=20)  # "ti-1103"; unique within a phase only
+    ti_id = models.CharField(
+        "identifiant ANCT", max_length=20
+    )  # "ti-1103"; unique within a phase only
     name = models.CharField("nom", max_length=255)
     search_name = models.CharField(max_length=255, db_index=True, editable=False)
     population = models.PositiveIntegerField("population", default=0)
     commune_count = models.PositiveIntegerField("nombre de communes", default=0)
     principal_departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, null=True, related_name="principal_territories",
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="principal_territories",
         verbose_name="département principal",
     )
     principal_region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, related_name="principal_territories",
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="principal_territories",
         verbose_name="région principale",
     )
-    departements = models.ManyToManyField(Departement, related_name="territories", verbose_name="départements")
+    departements = models.ManyToManyField(
+        Departement, related_name="territories", verbose_name="départements"
+    )
     regions = models.ManyToManyField(Region, related_name="territories", verbose_name="régions")
-    communes = models.ManyToManyField(Commune, through="TerritoryCommune", related_name="territories")
+    communes = models.ManyToManyField(
+        Commune, through="TerritoryCommune", related_name="territories"
+    )
     geometry = models.JSONField("contour (GeoJSON, précision d'origine)", null=True, blank=True)
     geometry_simplified = models.JSONField("contour simplifié (cartes)", null=True, blank=True)
     # Against the previous phase (empty in the first phase), and what became of it in the next phase
     # (empty in the last phase). See territories/services/lineage.py for the rule.
-    lineage_status = models.CharField("statut", max_length=20, choices=LineageStatus.choices, blank=True)
-    outcome_status = models.CharField("devenir", max_length=20, choices=LineageStatus.choices, blank=True)
+    lineage_status = models.CharField(
+        "statut", max_length=20, choices=LineageStatus.choices, blank=True
+    )
+    outcome_status = models.CharField(
+        "devenir", max_length=20, choices=LineageStatus.choices, blank=True
+    )
     # Hash of what the source file said (name, members, communes, polygon): re-importing an unchanged
     # territory writes nothing.
     source_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -70,7 +88,9 @@ class Territory(models.Model):
         ordering = ["phase", "ti_id"]
         verbose_name = "territoire d'industrie"
         verbose_name_plural = "territoires d'industrie"
-        constraints = [models.UniqueConstraint(fields=["phase", "ti_id"], name="territory_unique_id_in_phase")]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "ti_id"], name="territory_unique_id_in_phase")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.ti_id}, {self.phase_id})"
@@ -87,14 +107,20 @@ class TerritoryMember(models.Model):
     siren = models.CharField("SIREN", max_length=9)
     name = models.CharField("nom", max_length=255)
     kind = models.CharField("type", max_length=12, choices=Kind.choices)
-    legal_nature = models.CharField("nature juridique", max_length=10)  # CC, CA, CU, METRO, MET69, EPT, COM
+    legal_nature = models.CharField(
+        "nature juridique", max_length=10
+    )  # CC, CA, CU, METRO, MET69, EPT, COM
     groupement = models.ForeignKey(Groupement, on_delete=models.SET_NULL, null=True, blank=True)
     population = models.PositiveIntegerField("population", default=0)
 
     class Meta:
         ordering = ["territory", "name"]
         verbose_name = "membre"
-        constraints = [models.UniqueConstraint(fields=["territory", "siren"], name="member_unique_in_territory")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "siren"], name="member_unique_in_territory"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.siren})"
@@ -103,21 +129,27 @@ class TerritoryMember(models.Model):
 class TerritoryCommune(models.Model):
     """A current commune of a territory, with the code the source file gave (older COG vintage)."""
 
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="territory_communes")
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="territory_communes"
+    )
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="territory_links")
     source_code = models.CharField("code dans le fichier source", max_length=5)
 
     class Meta:
         verbose_name = "commune d'un territoire"
         constraints = [
-            models.UniqueConstraint(fields=["territory", "commune"], name="territory_commune_unique"),
+            models.UniqueConstraint(
+                fields=["territory", "commune"], name="territory_commune_unique"
+            ),
         ]
 
 
 class UnmappedCommune(models.Model):
     """A commune code of the source vintage with no current commune (merged without a commune déléguée)."""
 
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="unmapped_communes")
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="unmapped_communes"
+    )
     source_code = models.CharField("code dans le fichier source", max_length=5)
     source_name = models.CharField("nom dans le fichier source", max_length=200)
 
@@ -128,8 +160,12 @@ class UnmappedCommune(models.Model):
 class Lineage(models.Model):
     """A successor territory of phase N+1 sharing communes with a predecessor of phase N."""
 
-    successor = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="predecessor_links")
-    predecessor = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="successor_links")
+    successor = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    predecessor = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="successor_links"
+    )
     shared_communes = models.PositiveIntegerField("communes en commun")
     successor_share = models.FloatField("part des communes du successeur")
     predecessor_share = models.FloatField("part des communes du prédécesseur")
@@ -137,4 +173,6 @@ class Lineage(models.Model):
     class Meta:
         ordering = ["-shared_communes"]
         verbose_name = "filiation"
-        constraints = [models.UniqueConstraint(fields=["successor", "predecessor"], name="lineage_unique_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["successor", "predecessor"], name="lineage_unique_pair")
+        ]

@@ -7,35 +7,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPhase',
+            name="HistoricalPhase",
             fields=[
-                ('code', models.CharField(db_index=True, max_length=9, verbose_name='code')),
-                ('number', models.PositiveSmallIntegerField(db_index=True, verbose_name='numéro')),
-                ('label', models.CharField(max_length=100, verbose_name='libellé')),
-                ('start_date', models.DateField(verbose_name='début')),
-                ('end_date', models.DateField(verbose_name='fin')),
-                ('cog_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='millésime du COG des données')),
-                ('source_name', models.CharField(blank=True, max_length=255, verbose_name='fichier importé')),
-                ('imported_at', models.DateTimeField(blank=True, null=True, verbose_name='importé le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("code", models.CharField(db_index=True, max_length=9, verbose_name="code")),
+                ("number", models.PositiveSmallIntegerField(db_index=True, verbose_name="numéro")),
+                ("label", models.CharField(max_length=100, verbose_name="libellé")),
+                ("start_date", models.DateField(verbose_name="début")),
+                ("end_date", models.DateField(verbose_name="fin")),
+                (
+                    "cog_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="millésime du COG des données"
+                    ),
+                ),
+                (
+                    "source_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="fichier importé"),
+                ),
+                (
+                    "imported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="importé le"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical phase',
-                'verbose_name_plural': 'historical phases',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical phase",
+                "verbose_name_plural": "historical phases",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

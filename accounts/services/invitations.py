@@ -51,9 +51,13 @@ def send_invitation(invitation: Invitation, invited_by) -> str:
 def find_invitation(token: str) -> Invitation:
     invitation = Invitation.objects.filter(token_hash=_hash(token)).first()
     if invitation is None:
-        raise InvitationError("Ce lien d'invitation n'existe pas. Vérifiez qu'il a été copié en entier.")
+        raise InvitationError(
+            "Ce lien d'invitation n'existe pas. Vérifiez qu'il a été copié en entier."
+        )
     if invitation.accepted_at is not None:
-        raise InvitationError("Cette invitation a déjà été utilisée. Connectez-vous avec votre adresse électronique.")
+        raise InvitationError(
+            "Cette invitation a déjà été utilisée. Connectez-vous avec votre adresse électronique."
+        )
     if not invitation.is_usable():
         raise InvitationError(
             "Cette invitation a expiré (validité : 7 jours). Demandez une nouvelle invitation à la personne qui vous a invité."
@@ -74,7 +78,11 @@ def accept_invitation(token: str, password: str, first_name: str = "", last_name
     user.is_active = True
     user.set_password(password)
     user.save()
-    scope = {field: getattr(invitation, field) for field in SCOPE_FIELDS if getattr(invitation, field) is not None}
+    scope = {
+        field: getattr(invitation, field)
+        for field in SCOPE_FIELDS
+        if getattr(invitation, field) is not None
+    }
     if invitation.phase_id:
         scope["phase"] = invitation.phase
     grant_role(user, invitation.role, **scope)

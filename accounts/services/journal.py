@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Iterable
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -40,7 +41,11 @@ class JournalEntry:
 
 def journalled_models() -> list[type[models.Model]]:
     """Every model with a ``HistoricalRecords`` (or ``register``), in a stable order."""
-    found = [m for m in registered_models.values() if getattr(m._meta, "simple_history_manager_attribute", None)]
+    found = [
+        m
+        for m in registered_models.values()
+        if getattr(m._meta, "simple_history_manager_attribute", None)
+    ]
     return sorted(set(found), key=lambda m: m._meta.label_lower)
 
 
@@ -73,19 +78,31 @@ def _field_label(record, field_name: str) -> str:
 
 
 def _changes(record) -> list[FieldChange]:
-    tracked = [f for f in record._meta.fields if f.name not in _HISTORY_FIELDS and not f.name.startswith("history_")]
+    tracked = [
+        f
+        for f in record._meta.fields
+        if f.name not in _HISTORY_FIELDS and not f.name.startswith("history_")
+    ]
     if record.history_type == "~":
         previous = record.prev_record
         if previous is not None:
             delta = record.diff_against(previous)
             return [
-                FieldChange(_field_label(record, c.field), _display(record, c.field, c.old), _display(record, c.field, c.new))
+                FieldChange(
+                    _field_label(record, c.field),
+                    _display(record, c.field, c.old),
+                    _display(record, c.field, c.new),
+                )
                 for c in delta.changes
             ]
         return []
     values = []
     for model_field in tracked:
-        name = model_field.attname.removesuffix("_id") if isinstance(model_field, models.ForeignKey) else model_field.name
+        name = (
+            model_field.attname.removesuffix("_id")
+            if isinstance(model_field, models.ForeignKey)
+            else model_field.name
+        )
         value = getattr(record, model_field.attname)
         shown = _display(record, name, value)
         if record.history_type == "+":
@@ -95,7 +112,13 @@ def _changes(record) -> list[FieldChange]:
     return values
 
 
-_HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+_HISTORY_FIELDS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+}
 
 
 def _entry(record) -> JournalEntry:
@@ -124,7 +147,11 @@ def object_history(obj: models.Model) -> list[JournalEntry]:
     manager_name = getattr(obj._meta, "simple_history_manager_attribute", None)
     if manager_name is None:
         return []
-    records = getattr(obj, manager_name).select_related("history_user").order_by("-history_date", "-history_id")
+    records = (
+        getattr(obj, manager_name)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
     return [_entry(record) for record in records]
 
 
@@ -144,9 +171,13 @@ def _filtered(history, filters: JournalFilters):
     if filters.action:
         records = records.filter(history_type=filters.action)
     if filters.since:
-        records = records.filter(history_date__gte=timezone.make_aware(datetime.combine(filters.since, time.min)))
+        records = records.filter(
+            history_date__gte=timezone.make_aware(datetime.combine(filters.since, time.min))
+        )
     if filters.until:
-        records = records.filter(history_date__lte=timezone.make_aware(datetime.combine(filters.until, time.max)))
+        records = records.filter(
+            history_date__lte=timezone.make_aware(datetime.combine(filters.until, time.max))
+        )
     return records.order_by("-history_date", "-history_id")
 
 
@@ -155,7 +186,9 @@ def journal(filters: JournalFilters, offset: int = 0, limit: int = 50) -> list[J
     models_to_read = journalled_models()
     if filters.model_label:
         models_to_read = [m for m in models_to_read if m._meta.label_lower == filters.model_label]
-    streams: list[Iterable] = [_filtered(history_model(m), filters)[: offset + limit] for m in models_to_read]
+    streams: list[Iterable] = [
+        _filtered(history_model(m), filters)[: offset + limit] for m in models_to_read
+    ]
     merged = heapq.merge(*streams, key=lambda record: record.history_date, reverse=True)
     page = []
     for index, record in enumerate(merged):
@@ -167,7 +200,10 @@ def journal(filters: JournalFilters, offset: int = 0, limit: int = 50) -> list[J
 
 
 def model_choices() -> list[tuple[str, str]]:
-    return [(m._meta.label_lower, f"{m._meta.verbose_name} ({m._meta.app_config.verbose_name})") for m in journalled_models()]
+    return [
+        (m._meta.label_lower, f"{m._meta.verbose_name} ({m._meta.app_config.verbose_name})")
+        for m in journalled_models()
+    ]
 
 
 def resolve_model(app_label: str, model_name: str):

@@ -36,7 +36,9 @@ def lockout_for(email: str, ip_address: str | None) -> Lockout | None:
         if not value:
             continue
         since = timezone.now() - WINDOW
-        failures = LoginAttempt.objects.filter(succeeded=False, created_at__gte=since, **{field: value})
+        failures = LoginAttempt.objects.filter(
+            succeeded=False, created_at__gte=since, **{field: value}
+        )
         failures = failures.order_by("-created_at")
         times = list(failures.values_list("created_at", flat=True)[:MAX_FAILURES])
         if len(times) >= MAX_FAILURES:
@@ -46,7 +48,9 @@ def lockout_for(email: str, ip_address: str | None) -> Lockout | None:
 
 
 def record_attempt(email: str, ip_address: str | None, succeeded: bool) -> None:
-    LoginAttempt.objects.create(email=_normalize(email), ip_address=ip_address or None, succeeded=succeeded)
+    LoginAttempt.objects.create(
+        email=_normalize(email), ip_address=ip_address or None, succeeded=succeeded
+    )
     if succeeded:
         # A successful sign-in forgives the account's earlier failures (not the address's).
         LoginAttempt.objects.filter(email=_normalize(email), succeeded=False).delete()

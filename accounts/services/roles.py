@@ -14,8 +14,12 @@ STAFF_ROLES = (Role.ADMINISTRATEUR, Role.EQUIPE_NATIONALE)
 def sync_staff_flag(user_id: int) -> None:
     """``is_staff`` follows the roles (superusers keep it): only Django's admin site reads it."""
     User = get_user_model()
-    has_staff_role = RoleAssignment.objects.filter(user_id=user_id, active=True, role__in=STAFF_ROLES).exists()
-    User.objects.filter(pk=user_id, is_superuser=False).exclude(is_staff=has_staff_role).update(is_staff=has_staff_role)
+    has_staff_role = RoleAssignment.objects.filter(
+        user_id=user_id, active=True, role__in=STAFF_ROLES
+    ).exists()
+    User.objects.filter(pk=user_id, is_superuser=False).exclude(is_staff=has_staff_role).update(
+        is_staff=has_staff_role
+    )
 
 
 @transaction.atomic

@@ -18,7 +18,9 @@ def remember_session(request, user) -> None:
         return
     if not request.session.session_key:
         request.session.save()
-    UserSession.objects.update_or_create(session_key=request.session.session_key, defaults={"user": user})
+    UserSession.objects.update_or_create(
+        session_key=request.session.session_key, defaults={"user": user}
+    )
 
 
 def end_all_sessions(user) -> int:

@@ -24,7 +24,12 @@ def make_user(django_user_model):
 def territory(db):
     from territories.models import Territory
 
-    return Territory.objects.filter(phase_id="2023-2027").defer("geometry", "geometry_simplified").order_by("ti_id").first()
+    return (
+        Territory.objects.filter(phase_id="2023-2027")
+        .defer("geometry", "geometry_simplified")
+        .order_by("ti_id")
+        .first()
+    )
 
 
 @pytest.fixture

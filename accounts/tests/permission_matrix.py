@@ -8,7 +8,12 @@ from django.urls import reverse
 from core.permission_matrix import ADMIN, COORDINATORS_IN, SIGNED_IN, STAFF, Endpoint
 
 ALL_COORDINATORS = frozenset(
-    {"coordinateur-region", "coordinateur-region-hors", "coordinateur-departement", "coordinateur-departement-hors"}
+    {
+        "coordinateur-region",
+        "coordinateur-region-hors",
+        "coordinateur-departement",
+        "coordinateur-departement-hors",
+    }
 )
 INVITED = "invitee@matrice.test"
 
@@ -33,7 +38,9 @@ def _role_state(world, assignment):
 def _roles_of(email):
     from accounts.models import RoleAssignment
 
-    return lambda world, target: sorted(RoleAssignment.objects.filter(user__email=email).values_list("role", "active"))
+    return lambda world, target: sorted(
+        RoleAssignment.objects.filter(user__email=email).values_list("role", "active")
+    )
 
 
 def _url(name, *args):
@@ -64,7 +71,9 @@ def _operator(world):
 def _invitation(world):
     from accounts.models import Invitation, Role
 
-    return Invitation.objects.create(email=INVITED, token_hash="x" * 64, role=Role.BINOME, territory=world.territory)
+    return Invitation.objects.create(
+        email=INVITED, token_hash="x" * 64, role=Role.BINOME, territory=world.territory
+    )
 
 
 def _count(model_path, **filters):
@@ -83,90 +92,198 @@ def _assignment_form(world, target):
 PERMISSION_MATRIX = [
     # Pages about the person's own account.
     Endpoint("accounts:dashboard", "page", "GET", SIGNED_IN, url=_url("accounts:dashboard")),
-    Endpoint("accounts:logout_everywhere", "page", "POST", SIGNED_IN, url=_url("accounts:logout_everywhere")),
+    Endpoint(
+        "accounts:logout_everywhere",
+        "page",
+        "POST",
+        SIGNED_IN,
+        url=_url("accounts:logout_everywhere"),
+    ),
     # Invitations: any coordinator opens the form, but may only invite within its area.
-    Endpoint("accounts:invite", "page", "GET", ADMIN | ALL_COORDINATORS, url=_url("accounts:invite"), label="formulaire"),
     Endpoint(
-        "accounts:invite", "page", "POST", ADMIN | COORDINATORS_IN, url=_url("accounts:invite"),
-        data=lambda world, target: {"email": INVITED, "role": "chef-de-projet", "territory": world.territory.pk},
-        state=_count("accounts.Invitation", email=INVITED), ok=frozenset({302}), label="envoi",
+        "accounts:invite",
+        "page",
+        "GET",
+        ADMIN | ALL_COORDINATORS,
+        url=_url("accounts:invite"),
+        label="formulaire",
     ),
     Endpoint(
-        "accounts:revoke_role", "page", "POST", ADMIN | COORDINATORS_IN, setup=_lead_of_target,
-        url=lambda world, target: reverse("accounts:revoke_role", args=[target.pk]), state=_role_state,
+        "accounts:invite",
+        "page",
+        "POST",
+        ADMIN | COORDINATORS_IN,
+        url=_url("accounts:invite"),
+        data=lambda world, target: {
+            "email": INVITED,
+            "role": "chef-de-projet",
+            "territory": world.territory.pk,
+        },
+        state=_count("accounts.Invitation", email=INVITED),
+        ok=frozenset({302}),
+        label="envoi",
     ),
     Endpoint(
-        "accounts:deactivate_user", "page", "POST", ADMIN, setup=_someone,
+        "accounts:revoke_role",
+        "page",
+        "POST",
+        ADMIN | COORDINATORS_IN,
+        setup=_lead_of_target,
+        url=lambda world, target: reverse("accounts:revoke_role", args=[target.pk]),
+        state=_role_state,
+    ),
+    Endpoint(
+        "accounts:deactivate_user",
+        "page",
+        "POST",
+        ADMIN,
+        setup=_someone,
         url=lambda world, target: reverse("accounts:deactivate_user", args=[target.pk]),
         state=_refetch(["is_active"]),
     ),
     Endpoint("accounts:users", "page", "GET", ADMIN, url=_url("accounts:users")),
     Endpoint("accounts:journal", "page", "GET", STAFF, url=_url("accounts:journal")),
-    Endpoint("accounts:journal_export", "export", "GET", STAFF, url=_url("accounts:journal_export")),
     Endpoint(
-        "accounts:object_history", "page", "GET", ADMIN, setup=_someone,
-        url=lambda world, target: reverse("accounts:object_history", args=["auth", "user", target.pk]),
+        "accounts:journal_export", "export", "GET", STAFF, url=_url("accounts:journal_export")
+    ),
+    Endpoint(
+        "accounts:object_history",
+        "page",
+        "GET",
+        ADMIN,
+        setup=_someone,
+        url=lambda world, target: reverse(
+            "accounts:object_history", args=["auth", "user", target.pk]
+        ),
     ),
     # JSON API.
     Endpoint("accounts-api:me", "api", "GET", SIGNED_IN, url=_url("accounts-api:me")),
     Endpoint(
-        "accounts-api:create_role", "api", "POST", ADMIN | COORDINATORS_IN, setup=_someone,
+        "accounts-api:create_role",
+        "api",
+        "POST",
+        ADMIN | COORDINATORS_IN,
+        setup=_someone,
         url=_url("accounts-api:create_role"),
-        data=lambda world, target: {"user_email": target.email, "role": "binome", "territory_id": world.territory.pk},
-        state=_roles_of("cible@matrice.test"), ok=frozenset({201}),
+        data=lambda world, target: {
+            "user_email": target.email,
+            "role": "binome",
+            "territory_id": world.territory.pk,
+        },
+        state=_roles_of("cible@matrice.test"),
+        ok=frozenset({201}),
     ),
     Endpoint(
-        "accounts-api:delete_role", "api", "DELETE", ADMIN | COORDINATORS_IN, setup=_lead_of_target,
-        url=lambda world, target: reverse("accounts-api:delete_role", args=[target.pk]), state=_role_state,
+        "accounts-api:delete_role",
+        "api",
+        "DELETE",
+        ADMIN | COORDINATORS_IN,
+        setup=_lead_of_target,
+        url=lambda world, target: reverse("accounts-api:delete_role", args=[target.pk]),
+        state=_role_state,
         ok=frozenset({204}),
     ),
     # Django admin.
     Endpoint(
-        "admin:accounts_roleassignment_add", "admin", "POST", ADMIN, url=_admin_url("admin:accounts_roleassignment_add"),
-        setup=_someone, data=_assignment_form, state=_roles_of("cible@matrice.test"),
+        "admin:accounts_roleassignment_add",
+        "admin",
+        "POST",
+        ADMIN,
+        url=_admin_url("admin:accounts_roleassignment_add"),
+        setup=_someone,
+        data=_assignment_form,
+        state=_roles_of("cible@matrice.test"),
     ),
     Endpoint(
-        "admin:accounts_roleassignment_change", "admin", "POST", ADMIN, setup=_lead_of_target,
+        "admin:accounts_roleassignment_change",
+        "admin",
+        "POST",
+        ADMIN,
+        setup=_lead_of_target,
         url=_admin_url("admin:accounts_roleassignment_change"),
-        data=lambda world, target: {"user": target.user_id, "role": "binome", "territory": world.territory.pk},
+        data=lambda world, target: {
+            "user": target.user_id,
+            "role": "binome",
+            "territory": world.territory.pk,
+        },
         state=_refetch(["role", "active"]),
     ),
     Endpoint(
-        "admin:accounts_roleassignment_delete", "admin", "POST", ADMIN, setup=_lead_of_target,
-        url=_admin_url("admin:accounts_roleassignment_delete"), data=lambda world, target: {"post": "yes"},
+        "admin:accounts_roleassignment_delete",
+        "admin",
+        "POST",
+        ADMIN,
+        setup=_lead_of_target,
+        url=_admin_url("admin:accounts_roleassignment_delete"),
+        data=lambda world, target: {"post": "yes"},
         state=_refetch(["role"]),
     ),
     Endpoint(
-        "admin:accounts_operator_add", "admin", "POST", ADMIN, url=_admin_url("admin:accounts_operator_add"),
+        "admin:accounts_operator_add",
+        "admin",
+        "POST",
+        ADMIN,
+        url=_admin_url("admin:accounts_operator_add"),
         data=lambda world, target: {"slug": "nouvel-operateur", "name": "Nouvel opérateur"},
         state=_count("accounts.Operator", slug="nouvel-operateur"),
     ),
     Endpoint(
-        "admin:accounts_operator_change", "admin", "POST", ADMIN, setup=_operator,
+        "admin:accounts_operator_change",
+        "admin",
+        "POST",
+        ADMIN,
+        setup=_operator,
         url=_admin_url("admin:accounts_operator_change"),
-        data=lambda world, target: {"slug": target.slug, "name": "Nom changé"}, state=_refetch(["name"]),
-    ),
-    Endpoint(
-        "admin:accounts_operator_delete", "admin", "POST", ADMIN, setup=_operator,
-        url=_admin_url("admin:accounts_operator_delete"), data=lambda world, target: {"post": "yes"},
+        data=lambda world, target: {"slug": target.slug, "name": "Nom changé"},
         state=_refetch(["name"]),
     ),
     Endpoint(
-        "admin:accounts_invitation_change", "admin", "POST", ADMIN, setup=_invitation,
+        "admin:accounts_operator_delete",
+        "admin",
+        "POST",
+        ADMIN,
+        setup=_operator,
+        url=_admin_url("admin:accounts_operator_delete"),
+        data=lambda world, target: {"post": "yes"},
+        state=_refetch(["name"]),
+    ),
+    Endpoint(
+        "admin:accounts_invitation_change",
+        "admin",
+        "POST",
+        ADMIN,
+        setup=_invitation,
         url=_admin_url("admin:accounts_invitation_change"),
-        data=lambda world, target: {"email": target.email, "role": "chef-de-projet", "territory": world.territory.pk},
+        data=lambda world, target: {
+            "email": target.email,
+            "role": "chef-de-projet",
+            "territory": world.territory.pk,
+        },
         state=_refetch(["email", "role"]),
     ),
     Endpoint(
-        "admin:accounts_invitation_delete", "admin", "POST", ADMIN, setup=_invitation,
-        url=_admin_url("admin:accounts_invitation_delete"), data=lambda world, target: {"post": "yes"},
+        "admin:accounts_invitation_delete",
+        "admin",
+        "POST",
+        ADMIN,
+        setup=_invitation,
+        url=_admin_url("admin:accounts_invitation_delete"),
+        data=lambda world, target: {"post": "yes"},
         state=_refetch(["email"]),
     ),
     # Programme-level data: the national team edits the phases' labels and dates.
     Endpoint(
-        "admin:territories_phase_change", "admin", "POST", STAFF,
-        setup=lambda world: world.territory.phase, url=_admin_url("admin:territories_phase_change"),
-        data=lambda world, target: {"label": "Phase renommée", "start_date": "2023-01-01", "end_date": "2027-12-31"},
+        "admin:territories_phase_change",
+        "admin",
+        "POST",
+        STAFF,
+        setup=lambda world: world.territory.phase,
+        url=_admin_url("admin:territories_phase_change"),
+        data=lambda world, target: {
+            "label": "Phase renommée",
+            "start_date": "2023-01-01",
+            "end_date": "2027-12-31",
+        },
         state=_refetch(["label"]),
     ),
 ]

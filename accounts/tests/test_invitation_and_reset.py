@@ -21,7 +21,8 @@ def _link(message) -> str:
 def _invite(client, inviter, territory, email="nouvelle.cheffe@exemple.fr"):
     client.force_login(inviter)
     return client.post(
-        reverse("accounts:invite"), {"email": email, "role": Role.CHEF_DE_PROJET, "territory": territory.pk}
+        reverse("accounts:invite"),
+        {"email": email, "role": Role.CHEF_DE_PROJET, "territory": territory.pk},
     )
 
 
@@ -37,14 +38,22 @@ def test_admin_invitation_creates_the_account_with_its_role(client, admin_user, 
 
     page = client.get(link)
     assert page.status_code == 200 and "nouvelle.cheffe@exemple.fr" in page.content.decode()
-    accepted = client.post(link, {
-        "first_name": "Camille", "last_name": "Durand", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
-    })
+    accepted = client.post(
+        link,
+        {
+            "first_name": "Camille",
+            "last_name": "Durand",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
     assert accepted.status_code == 302 and accepted["Location"] == reverse("accounts:dashboard")
 
     user = get_user_model().objects.get(email="nouvelle.cheffe@exemple.fr")
     assert user.check_password(NEW_PASSWORD) and user.get_full_name() == "Camille Durand"
-    assert RoleAssignment.objects.filter(user=user, role=Role.CHEF_DE_PROJET, territory=territory, active=True).exists()
+    assert RoleAssignment.objects.filter(
+        user=user, role=Role.CHEF_DE_PROJET, territory=territory, active=True
+    ).exists()
     dashboard = client.get(reverse("accounts:dashboard")).content.decode()
     assert territory.name in dashboard
 
@@ -56,12 +65,17 @@ def test_admin_invitation_creates_the_account_with_its_role(client, admin_user, 
 def test_invitation_expires_after_seven_days(client, admin_user, territory):
     _invite(client, admin_user, territory)
     link = _link(mail.outbox[0])
-    Invitation.objects.update(created_at=Invitation.objects.get().created_at - timedelta(days=7, minutes=1))
+    Invitation.objects.update(
+        created_at=Invitation.objects.get().created_at - timedelta(days=7, minutes=1)
+    )
     client.logout()
     response = client.get(link)
     assert response.status_code == 410
     assert "expiré" in response.content.decode()
-    post = client.post(link, {"first_name": "A", "last_name": "B", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    post = client.post(
+        link,
+        {"first_name": "A", "last_name": "B", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
     assert post.status_code == 410
     assert not get_user_model().objects.filter(email="nouvelle.cheffe@exemple.fr").exists()
 
@@ -75,7 +89,10 @@ def test_weak_password_is_refused_and_nothing_is_created(client, admin_user, ter
     _invite(client, admin_user, territory)
     link = _link(mail.outbox[0])
     client.logout()
-    response = client.post(link, {"first_name": "A", "last_name": "B", "password1": "12345678", "password2": "12345678"})
+    response = client.post(
+        link,
+        {"first_name": "A", "last_name": "B", "password1": "12345678", "password2": "12345678"},
+    )
     assert response.status_code == 200
     assert "Ce mot de passe est trop court" in response.content.decode()
     assert not get_user_model().objects.filter(email="nouvelle.cheffe@exemple.fr").exists()
@@ -85,26 +102,37 @@ def test_weak_password_is_refused_and_nothing_is_created(client, admin_user, ter
 def test_coordinator_invites_within_its_area_only(client, make_user, territory):
     from territories.models import Territory
 
-    coordinator = make_user("coord@prefecture.test", (Role.COORDINATEUR, {"departement": territory.principal_departement}))
+    coordinator = make_user(
+        "coord@prefecture.test",
+        (Role.COORDINATEUR, {"departement": territory.principal_departement}),
+    )
     assert _invite(client, coordinator, territory).status_code == 302
     assert len(mail.outbox) == 1
 
-    far_away = Territory.objects.exclude(departements=territory.principal_departement).exclude(
-        regions=territory.principal_departement.region
-    ).first()
+    far_away = (
+        Territory.objects.exclude(departements=territory.principal_departement)
+        .exclude(regions=territory.principal_departement.region)
+        .first()
+    )
     refused = _invite(client, coordinator, far_away, email="hors.zone@exemple.fr")
     assert refused.status_code == 403
     assert not Invitation.objects.filter(email="hors.zone@exemple.fr").exists()
     assert len(mail.outbox) == 1
 
     # Nor may a coordinator hand out an administrator role.
-    response = client.post(reverse("accounts:invite"), {"email": "x@exemple.fr", "role": Role.ADMINISTRATEUR})
-    assert response.status_code == 200 and not Invitation.objects.filter(email="x@exemple.fr").exists()
+    response = client.post(
+        reverse("accounts:invite"), {"email": "x@exemple.fr", "role": Role.ADMINISTRATEUR}
+    )
+    assert (
+        response.status_code == 200 and not Invitation.objects.filter(email="x@exemple.fr").exists()
+    )
 
 
 def test_invitation_with_an_incoherent_scope_is_refused_with_a_french_message(client, admin_user):
     client.force_login(admin_user)
-    response = client.post(reverse("accounts:invite"), {"email": "x@exemple.fr", "role": Role.CHEF_DE_PROJET})
+    response = client.post(
+        reverse("accounts:invite"), {"email": "x@exemple.fr", "role": Role.CHEF_DE_PROJET}
+    )
     assert response.status_code == 200
     assert "attend : territory" in response.content.decode()
     assert not Invitation.objects.exists() and not mail.outbox
@@ -121,9 +149,16 @@ def test_password_reset_end_to_end(client, make_user):
     assert form_page.status_code == 200 and form_page.context["validlink"]
     set_url = form_page.redirect_chain[-1][0]
     done = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert done.status_code == 302 and done["Location"] == reverse("accounts:password_reset_complete")
+    assert done.status_code == 302 and done["Location"] == reverse(
+        "accounts:password_reset_complete"
+    )
 
-    assert client.post("/compte/connexion/", {"email": "oubli@exemple.fr", "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/compte/connexion/", {"email": "oubli@exemple.fr", "password": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
     # The link cannot be replayed.
     client.logout()
     assert not client.get(link, follow=True).context["validlink"]
@@ -131,5 +166,7 @@ def test_password_reset_end_to_end(client, make_user):
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, db):
     response = client.post(reverse("accounts:password_reset"), {"email": "personne@exemple.fr"})
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_reset_done")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "accounts:password_reset_done"
+    )
     assert mail.outbox == []

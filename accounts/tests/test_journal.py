@@ -10,7 +10,9 @@ from accounts.models import Operator, Role, RoleAssignment
 from accounts.services.journal import JournalFilters, journal, object_history
 
 
-def test_a_change_through_the_api_is_journalled_with_its_author_and_fields(client, admin_user, make_user, territory):
+def test_a_change_through_the_api_is_journalled_with_its_author_and_fields(
+    client, admin_user, make_user, territory
+):
     target = make_user("cible@exemple.fr")
     client.force_login(admin_user)
     created = client.post(
@@ -20,7 +22,9 @@ def test_a_change_through_the_api_is_journalled_with_its_author_and_fields(clien
     )
     assert created.status_code == 201
     assignment = RoleAssignment.objects.get(pk=created.json()["id"])
-    assert client.delete(reverse("accounts-api:delete_role", args=[assignment.pk])).status_code == 204
+    assert (
+        client.delete(reverse("accounts-api:delete_role", args=[assignment.pk])).status_code == 204
+    )
 
     entries = object_history(assignment)
     assert [e.action for e in entries] == ["~", "+"]
@@ -28,7 +32,9 @@ def test_a_change_through_the_api_is_journalled_with_its_author_and_fields(clien
     change = entries[0].changes
     assert [(c.field, c.old, c.new) for c in change] == [("actif", "oui", "non")]
     creation = {c.field: c.new for c in entries[1].changes}
-    assert creation["rôle"] == "Binôme (élu ou industriel)" and creation["territoire"] == str(territory)
+    assert creation["rôle"] == "Binôme (élu ou industriel)" and creation["territoire"] == str(
+        territory
+    )
 
 
 def test_object_history_page_and_global_journal_with_filters(client, admin_user, make_user):
@@ -37,14 +43,18 @@ def test_object_history_page_and_global_journal_with_filters(client, admin_user,
     operator.save()
     client.force_login(admin_user)
 
-    page = client.get(reverse("accounts:object_history", args=["accounts", "operator", operator.pk]))
+    page = client.get(
+        reverse("accounts:object_history", args=["accounts", "operator", operator.pk])
+    )
     assert page.status_code == 200
     html = page.content.decode()
     assert "Banque des Territoires → Banque des Territoires (CDC)" in html
 
     only_operators = journal(JournalFilters(model_label="accounts.operator"))
     assert [e.action for e in only_operators] == ["~", "+"]
-    journal_page = client.get(reverse("accounts:journal"), {"model": "accounts.operator", "action": "~"})
+    journal_page = client.get(
+        reverse("accounts:journal"), {"model": "accounts.operator", "action": "~"}
+    )
     assert journal_page.status_code == 200
     assert "Banque des Territoires (CDC)" in journal_page.content.decode()
     assert len(journal_page.context["entries"]) == 1
@@ -58,14 +68,22 @@ def test_journal_export_is_a_csv_of_field_changes(client, admin_user):
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("date;auteur;action")
-    assert any(";Suppression;accounts.operator;" in line and ";nom;ADEME;—" in line for line in lines)
+    assert any(
+        ";Suppression;accounts.operator;" in line and ";nom;ADEME;—" in line for line in lines
+    )
     assert any(";Création;accounts.operator;" in line and ";nom;—;ADEME" in line for line in lines)
 
 
 def test_history_of_an_unjournalled_or_unknown_model_is_a_404(client, admin_user):
     client.force_login(admin_user)
-    assert client.get(reverse("accounts:object_history", args=["geo", "region", "11"])).status_code == 404
-    assert client.get(reverse("accounts:object_history", args=["nope", "nope", "1"])).status_code == 404
+    assert (
+        client.get(reverse("accounts:object_history", args=["geo", "region", "11"])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("accounts:object_history", args=["nope", "nope", "1"])).status_code
+        == 404
+    )
 
 
 def test_a_person_reads_the_history_of_their_own_account(client, make_user):

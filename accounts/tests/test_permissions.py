@@ -24,7 +24,9 @@ def _territories():
     return Territory.objects.defer("geometry", "geometry_simplified")
 
 
-def test_region_coordinator_follows_exactly_the_territories_touching_its_region(make_user, territory):
+def test_region_coordinator_follows_exactly_the_territories_touching_its_region(
+    make_user, territory
+):
     region = territory.principal_region
     coordinator = make_user("coord@region.test", (Role.COORDINATEUR, {"region": region}))
     followed = set(territories_followed_by(coordinator).values_list("pk", flat=True))
@@ -32,7 +34,9 @@ def test_region_coordinator_follows_exactly_the_territories_touching_its_region(
     assert territory.pk in followed
     outside = _territories().exclude(regions=region).first()
     assert not is_coordinator_of_territory(coordinator, outside)
-    assert is_territory_reader(coordinator, territory) and not is_territory_reader(coordinator, outside)
+    assert is_territory_reader(coordinator, territory) and not is_territory_reader(
+        coordinator, outside
+    )
     assert not editable_territories(coordinator).exists()
 
 
@@ -41,14 +45,17 @@ def test_coordinator_limited_to_a_phase(make_user, territory):
 
     first_phase = Phase.objects.get(code="2019-2022")
     coordinator = make_user(
-        "coord@dep.test", (Role.COORDINATEUR, {"departement": territory.principal_departement, "phase": first_phase})
+        "coord@dep.test",
+        (Role.COORDINATEUR, {"departement": territory.principal_departement, "phase": first_phase}),
     )
     assert not is_coordinator_of_territory(coordinator, territory)  # a 2023-2027 territory
     followed = territories_followed_by(coordinator)
     assert followed.exists() and set(followed.values_list("phase_id", flat=True)) == {"2019-2022"}
 
 
-def test_departement_coordinator_covers_its_departement_but_not_the_whole_region(make_user, territory):
+def test_departement_coordinator_covers_its_departement_but_not_the_whole_region(
+    make_user, territory
+):
     departement = territory.principal_departement
     coordinator = make_user("coord@pref.test", (Role.COORDINATEUR, {"departement": departement}))
     assert is_coordinator_of_departement(coordinator, departement)
@@ -62,7 +69,11 @@ def test_departement_coordinator_covers_its_departement_but_not_the_whole_region
 
 def test_project_lead_edits_its_territories_only_and_loses_them_when_revoked(make_user, territory):
     other = _territories().exclude(pk=territory.pk).first()
-    lead = make_user("lead@ti.test", (Role.CHEF_DE_PROJET, {"territory": territory}), (Role.CHEF_DE_PROJET, {"territory": other}))
+    lead = make_user(
+        "lead@ti.test",
+        (Role.CHEF_DE_PROJET, {"territory": territory}),
+        (Role.CHEF_DE_PROJET, {"territory": other}),
+    )
     assert set(editable_territories(lead)) == {territory, other}
     assert is_project_lead_of_territory(lead, territory)
 
@@ -79,7 +90,10 @@ def test_binome_reads_but_does_not_edit(make_user, territory):
 
 
 def test_operator_member(make_user):
-    bpi, ademe = Operator.objects.create(slug="bpi", name="Bpifrance"), Operator.objects.create(slug="ademe", name="ADEME")
+    bpi, ademe = (
+        Operator.objects.create(slug="bpi", name="Bpifrance"),
+        Operator.objects.create(slug="ademe", name="ADEME"),
+    )
     member = make_user("agent@bpi.test", (Role.OPERATEUR, {"operator": bpi}))
     assert is_operator_member(member, bpi) and not is_operator_member(member, ademe)
 

@@ -37,17 +37,28 @@ def test_wrong_password_gives_a_french_message_and_no_session(client, make_user)
 
 def test_next_parameter_is_followed_only_on_this_site(client, make_user):
     make_user("lead@exemple.fr")
-    ok = client.post(LOGIN + "?next=/compte/journal/", {"email": "lead@exemple.fr", "password": PASSWORD})
+    ok = client.post(
+        LOGIN + "?next=/compte/journal/", {"email": "lead@exemple.fr", "password": PASSWORD}
+    )
     assert ok["Location"] == "/compte/journal/"
     client.logout()
-    evil = client.post(LOGIN + "?next=https://evil.example/", {"email": "lead@exemple.fr", "password": PASSWORD})
+    evil = client.post(
+        LOGIN + "?next=https://evil.example/", {"email": "lead@exemple.fr", "password": PASSWORD}
+    )
     assert evil["Location"] == reverse("accounts:dashboard")
 
 
-def test_five_failures_on_an_account_lock_it_even_with_the_right_password_then_it_recovers(client, make_user):
+def test_five_failures_on_an_account_lock_it_even_with_the_right_password_then_it_recovers(
+    client, make_user
+):
     make_user("cible@exemple.fr")
     for attempt in range(MAX_FAILURES):
-        assert _login(client, "cible@exemple.fr", f"mauvais-{attempt}", ip=f"198.51.100.{attempt}").status_code == 200
+        assert (
+            _login(
+                client, "cible@exemple.fr", f"mauvais-{attempt}", ip=f"198.51.100.{attempt}"
+            ).status_code
+            == 200
+        )
 
     locked = _login(client, "cible@exemple.fr", PASSWORD, ip="203.0.113.99")
     assert locked.status_code == 429

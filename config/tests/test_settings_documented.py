@@ -31,8 +31,12 @@ def test_environment_is_read_only_through_config_env():
             if path == ROOT / "config" / "env.py" or "tests" in path.parts:
                 continue
             text = path.read_text(encoding="utf-8")
-            for match in re.finditer(r"os\.(?:environ(?!\.setdefault\(\"DJANGO_SETTINGS_MODULE\")|getenv)", text):
-                offenders.append(f"{path.relative_to(ROOT)}: {text[match.start():match.start() + 40]}")
+            for match in re.finditer(
+                r"os\.(?:environ(?!\.setdefault\(\"DJANGO_SETTINGS_MODULE\")|getenv)", text
+            ):
+                offenders.append(
+                    f"{path.relative_to(ROOT)}: {text[match.start() : match.start() + 40]}"
+                )
     assert offenders == []
 
 
@@ -41,8 +45,17 @@ def test_environment_is_read_only_through_config_env():
     [
         ("console://", "console", {}),
         ("locmem://", "locmem", {}),
-        ("smtp://user%40x:p%40ss@mail.example:587?tls=1", "smtp",
-         {"EMAIL_HOST": "mail.example", "EMAIL_PORT": 587, "EMAIL_HOST_USER": "user@x", "EMAIL_HOST_PASSWORD": "p@ss", "EMAIL_USE_TLS": True}),
+        (
+            "smtp://user%40x:p%40ss@mail.example:587?tls=1",
+            "smtp",
+            {
+                "EMAIL_HOST": "mail.example",
+                "EMAIL_PORT": 587,
+                "EMAIL_HOST_USER": "user@x",
+                "EMAIL_HOST_PASSWORD": "p@ss",
+                "EMAIL_USE_TLS": True,
+            },
+        ),
     ],
 )
 def test_email_url_forms(url, backend, extra):

@@ -14,9 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_python(code: str, **environment) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for Playwright tests only
+    env = {
+        k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }  # set for Playwright tests only
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **environment})
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_default_secret_key_is_refused_outside_debug():
@@ -26,7 +30,9 @@ def test_default_secret_key_is_refused_outside_debug():
 
 
 def test_a_long_secret_key_is_accepted_outside_debug():
-    result = run_python("import django; django.setup(); print('ok')", DEBUG="false", SECRET_KEY="x" * 50)
+    result = run_python(
+        "import django; django.setup(); print('ok')", DEBUG="false", SECRET_KEY="x" * 50
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 
@@ -35,7 +41,9 @@ def test_production_settings_pass_the_deploy_check():
     result = run_python(
         "import django; django.setup(); from django.core.management import call_command; "
         "call_command('check', '--deploy', '--fail-level', 'WARNING')",
-        DEBUG="false", SECRET_KEY="Zq8-vR2#Lw9!kT4pXe7$Mn3@Hs6%Jd1^Bc5&Gf0*Ya-Uo2+Ei8=Ar4~Ny6", ALLOWED_HOSTS="territoires.example",
+        DEBUG="false",
+        SECRET_KEY="Zq8-vR2#Lw9!kT4pXe7$Mn3@Hs6%Jd1^Bc5&Gf0*Ya-Uo2+Ei8=Ar4~Ny6",
+        ALLOWED_HOSTS="territoires.example",
     )
     assert result.returncode == 0, result.stderr + result.stdout
 

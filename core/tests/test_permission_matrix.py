@@ -30,7 +30,9 @@ def _send(client, row, world, target):
         return client.generic(row.method, url, body, content_type="application/json")
     if row.method == "GET":
         return client.get(url, data or {})
-    return client.generic(row.method, url, _form_encode(data or {}), content_type="application/x-www-form-urlencoded")
+    return client.generic(
+        row.method, url, _form_encode(data or {}), content_type="application/x-www-form-urlencoded"
+    )
 
 
 def _form_encode(data: dict) -> str:
@@ -43,7 +45,9 @@ def _is_login_redirect(response, kind) -> bool:
     if response.status_code != 302:
         return False
     location = response["Location"]
-    return location.startswith(settings.LOGIN_URL) or (kind == "admin" and location.startswith(ADMIN_LOGIN))
+    return location.startswith(settings.LOGIN_URL) or (
+        kind == "admin" and location.startswith(ADMIN_LOGIN)
+    )
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -72,7 +76,9 @@ def test_permission_matrix(row, profile, world, client):
         # Django's admin site sends signed-in non-staff people to its own sign-in page (with a notice).
         assert response.status_code == 403 or _is_login_redirect(response, row.kind)
     else:
-        assert response.status_code == 403, f"{profile} ne devrait pas pouvoir : {response.status_code}"
+        assert response.status_code == 403, (
+            f"{profile} ne devrait pas pouvoir : {response.status_code}"
+        )
     assert after == before, f"{profile} a été refusé mais l'état a changé"
 
 
@@ -82,16 +88,26 @@ def test_permission_matrix(row, profile, world, client):
 def _walk(resolver: URLResolver, namespace: str = ""):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (pattern.namespace or namespace)
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
             yield from _walk(pattern, inner)
         elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
+            name = (
+                f"{namespace}:{pattern.name}"
+                if namespace and pattern.name
+                else (pattern.name or "")
+            )
             yield name, pattern.callback
 
 
 def _is_guarded(callback) -> bool:
     view_class = getattr(callback, "view_class", None)
-    return hasattr(callback, "authz_permission") or bool(view_class and issubclass(view_class, PermissionRequiredMixin))
+    return hasattr(callback, "authz_permission") or bool(
+        view_class and issubclass(view_class, PermissionRequiredMixin)
+    )
 
 
 def _ninja_operations(callback):
@@ -109,7 +125,9 @@ def test_every_guarded_view_and_api_operation_has_rows():
         if operations:
             for operation in operations:
                 editing = set(operation.methods) - {"GET", "HEAD", "OPTIONS"}
-                if (editing or hasattr(operation.view_func, "authz_permission")) and name not in covered:
+                if (
+                    editing or hasattr(operation.view_func, "authz_permission")
+                ) and name not in covered:
                     missing.append(f"{name} {sorted(operation.methods)}")
         elif _is_guarded(callback) and name not in covered:
             missing.append(name)
@@ -123,15 +141,19 @@ def test_every_url_of_an_app_with_a_matrix_is_accounted_for():
     covered = {row.name for row in ROWS} | set(collect_not_editing())
     packages = tuple(f"{app}." for app in _matrix_modules())
     missing = [
-        name for name, callback in _walk(get_resolver())
-        if not name.startswith("admin:") and (getattr(callback, "__module__", "") or "").startswith(packages)
+        name
+        for name, callback in _walk(get_resolver())
+        if not name.startswith("admin:")
+        and (getattr(callback, "__module__", "") or "").startswith(packages)
         and name not in covered
     ]
     assert not missing, f"URL sans ligne ni justification : {missing}"
 
 
 def test_every_editable_admin_has_rows(db, django_user_model):
-    superuser = django_user_model(username="root", email="root@matrice.test", is_superuser=True, is_staff=True)
+    superuser = django_user_model(
+        username="root", email="root@matrice.test", is_superuser=True, is_staff=True
+    )
     request = RequestFactory().get("/admin/")
     request.user = superuser
     covered = {row.name for row in ROWS} | set(collect_not_editing())
@@ -140,10 +162,19 @@ def test_every_editable_admin_has_rows(db, django_user_model):
         if "site-packages" in str(model._meta.app_config.path):
             continue  # Django's and django-dsfr's own admins: superusers only (no rules perm grants them)
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        checks = {"add": model_admin.has_add_permission(request), "change": model_admin.has_change_permission(request),
-                  "delete": model_admin.has_delete_permission(request)}
-        missing += [f"{prefix}_{action}" for action, editable in checks.items() if editable and f"{prefix}_{action}" not in covered]
-    assert not missing, f"Administration modifiable sans ligne dans une PERMISSION_MATRIX : {missing}"
+        checks = {
+            "add": model_admin.has_add_permission(request),
+            "change": model_admin.has_change_permission(request),
+            "delete": model_admin.has_delete_permission(request),
+        }
+        missing += [
+            f"{prefix}_{action}"
+            for action, editable in checks.items()
+            if editable and f"{prefix}_{action}" not in covered
+        ]
+    assert not missing, (
+        f"Administration modifiable sans ligne dans une PERMISSION_MATRIX : {missing}"
+    )
 
 
 def test_rows_are_unique():

@@ -29,7 +29,7 @@ def test_every_page_gets_a_csp_whose_nonce_is_on_the_dsfr_scripts(client, db):
     policy = _csp(response)
     scripts = policy["script-src"]
     assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
-    nonce = next(s for s in scripts if s.startswith("'nonce-"))[len("'nonce-"):-1]
+    nonce = next(s for s in scripts if s.startswith("'nonce-"))[len("'nonce-") : -1]
     html = response.content.decode()
     script_tags = re.findall(r"<script\b[^>]*>", html)
     assert script_tags and all(f'nonce="{nonce}"' in tag for tag in script_tags)
@@ -61,7 +61,9 @@ def test_forms_carry_a_csrf_token(client, db):
 
 def test_check_deploy_passes_with_production_settings(tmp_path):
     env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # set by conftest for Playwright
+        **{
+            k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        },  # set by conftest for Playwright
         "DEBUG": "false",
         "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-0123456789",
         "ALLOWED_HOSTS": "territoires-industrie.example",
@@ -69,7 +71,11 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -86,15 +92,22 @@ def test_permission_required_redirects_anonymous_before_looking_the_object_up(rf
     from django.contrib.auth.models import AnonymousUser
 
     looked_up = []
-    guarded = permission_required("accounts.view_journal", lambda request, pk: looked_up.append(pk))(_view)
+    guarded = permission_required(
+        "accounts.view_journal", lambda request, pk: looked_up.append(pk)
+    )(_view)
     request = rf.get("/quelque-part/?x=1")
     request.user = AnonymousUser()
     response = guarded(request, pk=7)
-    assert response.status_code == 302 and response["Location"] == "/compte/connexion/?next=/quelque-part/%3Fx%3D1"
+    assert (
+        response.status_code == 302
+        and response["Location"] == "/compte/connexion/?next=/quelque-part/%3Fx%3D1"
+    )
     assert looked_up == []
 
 
-def test_permission_required_denies_and_passes_the_object(rf: RequestFactory, django_user_model, db):
+def test_permission_required_denies_and_passes_the_object(
+    rf: RequestFactory, django_user_model, db
+):
     def missing(request, pk):
         raise Http404
 
@@ -102,10 +115,14 @@ def test_permission_required_denies_and_passes_the_object(rf: RequestFactory, dj
     request = rf.get("/")
     request.user = user
     with pytest.raises(PermissionDenied):
-        permission_required("accounts.view_journal", lambda request, pk: "journal")(_view)(request, pk=1)
+        permission_required("accounts.view_journal", lambda request, pk: "journal")(_view)(
+            request, pk=1
+        )
     with pytest.raises(Http404):
         permission_required("accounts.is_signed_in", missing)(_view)(request, pk=1)
-    response = permission_required("accounts.is_signed_in", lambda request, pk: "objet")(_view)(request, pk=1)
+    response = permission_required("accounts.is_signed_in", lambda request, pk: "objet")(_view)(
+        request, pk=1
+    )
     assert response.content == b"ok objet"
 
 
@@ -113,7 +130,9 @@ def test_permission_required_denies_and_passes_the_object(rf: RequestFactory, dj
 
 
 def test_upload_of_a_real_pdf_is_accepted():
-    validate_upload(SimpleUploadedFile("plan.pdf", b"%PDF-1.7\n...", content_type="application/pdf"))
+    validate_upload(
+        SimpleUploadedFile("plan.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+    )
 
 
 @pytest.mark.parametrize(

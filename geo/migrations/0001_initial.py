@@ -5,69 +5,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Groupement',
+            name="Groupement",
             fields=[
-                ('siren', models.CharField(max_length=9, primary_key=True, serialize=False, verbose_name='SIREN')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('nature', models.CharField(choices=[('CC', 'Communauté de communes'), ('CA', "Communauté d'agglomération"), ('CU', 'Communauté urbaine'), ('METRO', 'Métropole'), ('MET69', 'Métropole de Lyon'), ('EPT', 'Établissement public territorial')], max_length=5, verbose_name='nature juridique')),
-                ('population', models.PositiveIntegerField(default=0, verbose_name='population')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "siren",
+                    models.CharField(
+                        max_length=9, primary_key=True, serialize=False, verbose_name="SIREN"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[
+                            ("CC", "Communauté de communes"),
+                            ("CA", "Communauté d'agglomération"),
+                            ("CU", "Communauté urbaine"),
+                            ("METRO", "Métropole"),
+                            ("MET69", "Métropole de Lyon"),
+                            ("EPT", "Établissement public territorial"),
+                        ],
+                        max_length=5,
+                        verbose_name="nature juridique",
+                    ),
+                ),
+                ("population", models.PositiveIntegerField(default=0, verbose_name="population")),
+                ("search_name", models.CharField(db_index=True, editable=False, max_length=200)),
             ],
             options={
-                'verbose_name': 'intercommunalité',
-                'ordering': ['name'],
+                "verbose_name": "intercommunalité",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('geometry', models.JSONField(blank=True, null=True, verbose_name='contour (GeoJSON)')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=3, primary_key=True, serialize=False, verbose_name="code INSEE"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "geometry",
+                    models.JSONField(blank=True, null=True, verbose_name="contour (GeoJSON)"),
+                ),
             ],
             options={
-                'verbose_name': 'région',
-                'ordering': ['code'],
+                "verbose_name": "région",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Departement',
+            name="Departement",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('geometry', models.JSONField(blank=True, null=True, verbose_name='contour (GeoJSON)')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departements', to='geo.region', verbose_name='région')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=3, primary_key=True, serialize=False, verbose_name="code INSEE"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "geometry",
+                    models.JSONField(blank=True, null=True, verbose_name="contour (GeoJSON)"),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departements",
+                        to="geo.region",
+                        verbose_name="région",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'département',
-                'ordering': ['code'],
+                "verbose_name": "département",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('siren', models.CharField(blank=True, max_length=9, null=True, unique=True, verbose_name='SIREN')),
-                ('postcodes', models.JSONField(default=list, verbose_name='codes postaux')),
-                ('population', models.PositiveIntegerField(default=0, verbose_name='population')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='geo.departement')),
-                ('epci', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='communes', to='geo.groupement', verbose_name='EPCI')),
-                ('ept', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ept_communes', to='geo.groupement', verbose_name='EPT')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='geo.region')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=5, primary_key=True, serialize=False, verbose_name="code INSEE"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "siren",
+                    models.CharField(
+                        blank=True, max_length=9, null=True, unique=True, verbose_name="SIREN"
+                    ),
+                ),
+                ("postcodes", models.JSONField(default=list, verbose_name="codes postaux")),
+                ("population", models.PositiveIntegerField(default=0, verbose_name="population")),
+                ("search_name", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="geo.departement",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="communes",
+                        to="geo.groupement",
+                        verbose_name="EPCI",
+                    ),
+                ),
+                (
+                    "ept",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="ept_communes",
+                        to="geo.groupement",
+                        verbose_name="EPT",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="geo.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'ordering': ['name', 'code'],
+                "verbose_name": "commune",
+                "ordering": ["name", "code"],
             },
         ),
     ]

@@ -43,10 +43,20 @@ def test_departements_and_regions_get_anct_polygons():
 
 
 def test_reloading_changes_nothing():
-    before = list(Commune.objects.order_by("code").values_list("code", "name", "epci_id", "population"))
+    before = list(
+        Commune.objects.order_by("code").values_list("code", "name", "epci_id", "population")
+    )
     report = load_geo(progress=False)
-    assert report.created == {"régions": 0, "départements": 0, "intercommunalités": 0, "communes": 0}
-    assert list(Commune.objects.order_by("code").values_list("code", "name", "epci_id", "population")) == before
+    assert report.created == {
+        "régions": 0,
+        "départements": 0,
+        "intercommunalités": 0,
+        "communes": 0,
+    }
+    assert (
+        list(Commune.objects.order_by("code").values_list("code", "name", "epci_id", "population"))
+        == before
+    )
 
 
 def test_reloading_restores_a_corrupted_row(capsys):
@@ -57,12 +67,15 @@ def test_reloading_restores_a_corrupted_row(capsys):
     assert "communes : 34969 lignes (0 nouvelles)" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Saint-Étienne", "saint etienne"),
-    ("  L'Haÿ-les-Roses ", "l hay les roses"),
-    ("ŒUVRE", "oeuvre"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Saint-Étienne", "saint etienne"),
+        ("  L'Haÿ-les-Roses ", "l hay les roses"),
+        ("ŒUVRE", "oeuvre"),
+        ("", ""),
+    ],
+)
 def test_search_normalisation(text, expected):
     assert normalize_search(text) == expected
 

@@ -21,7 +21,9 @@ from territories.models import Territory, TerritoryCommune
 BATCH = 500
 
 
-def bulk_create_with_history(objs, model, batch_size=BATCH, default_user=None, default_change_reason=""):
+def bulk_create_with_history(
+    objs, model, batch_size=BATCH, default_user=None, default_change_reason=""
+):
     """simple_history's bulk_create_with_history, with the journal rows written by _bulk_history_create."""
     with transaction.atomic(savepoint=False):
         created = _bulk_insert(objs, model, batch_size)
@@ -41,33 +43,47 @@ def _bulk_insert(objs, model, batch_size=BATCH):
     """
     connection = connections[router.db_for_write(model)]
     meta = model._meta
-    if not objs or not connection.features.can_return_rows_from_bulk_insert or any(o.pk is not None for o in objs):
+    if (
+        not objs
+        or not connection.features.can_return_rows_from_bulk_insert
+        or any(o.pk is not None for o in objs)
+    ):
         return model._default_manager.bulk_create(objs, batch_size=batch_size)
     fields = [f for f in meta.concrete_fields if f is not meta.pk]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
     # Field.pre_save only reads the attribute: called only where a field overrides it (auto_now...).
-    readers = [(lambda obj, name=f.attname: getattr(obj, name)) if type(f).pre_save is models.Field.pre_save
-               else (lambda obj, f=f: f.pre_save(obj, True)) for f in fields]
-    steps = list(zip(readers, [_preparer(f, connection) for f in fields]))
+    readers = [
+        (lambda obj, name=f.attname: getattr(obj, name))
+        if type(f).pre_save is models.Field.pre_save
+        else (lambda obj, f=f: f.pre_save(obj, True))
+        for f in fields
+    ]
+    steps = list(zip(readers, [_preparer(f, connection) for f in fields], strict=False))
     rows = [[prep(read(obj)) for read, prep in steps] for obj in objs]
     quote = connection.ops.quote_name
     size = max(1, min(batch_size, connection.ops.bulk_batch_size(fields, objs)))
-    head = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ")
+    head = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
+    )
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
-            batch = rows[start:start + size]
-            cursor.execute(head + ", ".join([one] * len(batch)) + f" RETURNING {quote(meta.pk.column)}",
-                           [value for row in batch for value in row])
-            for obj, (pk,) in zip(objs[start:start + size], cursor.fetchall()):
+            batch = rows[start : start + size]
+            cursor.execute(
+                head + ", ".join([one] * len(batch)) + f" RETURNING {quote(meta.pk.column)}",
+                [value for row in batch for value in row],
+            )
+            for obj, (pk,) in zip(objs[start : start + size], cursor.fetchall(), strict=False):
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = connection.alias
     return objs
 
 
-def bulk_update_with_history(objs, model, fields, batch_size=BATCH, default_user=None, default_change_reason=""):
+def bulk_update_with_history(
+    objs, model, fields, batch_size=BATCH, default_user=None, default_change_reason=""
+):
     """simple_history's bulk_update_with_history, with the journal rows written by _bulk_history_create."""
     with transaction.atomic(savepoint=False):
         model._default_manager.bulk_update(objs, fields, batch_size=batch_size)
@@ -76,9 +92,17 @@ def bulk_update_with_history(objs, model, fields, batch_size=BATCH, default_user
 
 # Fields whose database value is the Python value itself when it has the exact type below (or is None):
 # their get_db_prep_save would only return it unchanged, at ~1 µs a call for a million values.
-_PLAIN = {models.CharField: str, models.TextField: str, models.IntegerField: int, models.BigIntegerField: int,
-          models.PositiveIntegerField: int, models.PositiveSmallIntegerField: int, models.BooleanField: bool,
-          models.BigAutoField: int, models.AutoField: int}
+_PLAIN = {
+    models.CharField: str,
+    models.TextField: str,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.BooleanField: bool,
+    models.BigAutoField: int,
+    models.AutoField: int,
+}
 
 
 def _preparer(field, connection):
@@ -88,10 +112,14 @@ def _preparer(field, connection):
     plain = _PLAIN.get(type(target))
     if plain is None:
         return lambda value: prepare(value, connection)
-    return lambda value: value if value is None or type(value) is plain else prepare(value, connection)
+    return lambda value: (
+        value if value is None or type(value) is plain else prepare(value, connection)
+    )
 
 
-def _bulk_history_create(objs, model, history_type: str, default_user, default_change_reason) -> None:
+def _bulk_history_create(
+    objs, model, history_type: str, default_user, default_change_reason
+) -> None:
     """The rows simple_history's bulk_history_create writes (same values, same per-row history_date, user
     and reason rules), inserted with executemany instead of a historical model instance per row compiled by
     bulk_create.
@@ -105,11 +133,17 @@ def _bulk_history_create(objs, model, history_type: str, default_user, default_c
     if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history = get_history_manager_for_model(model).model
-    connection = connections[router.db_for_write(history)]  # not the django.db.connection proxy: 1 lookup
+    connection = connections[
+        router.db_for_write(history)
+    ]  # not the django.db.connection proxy: 1 lookup
     tracked = [field.attname for field in history.tracked_fields]
-    fields = [next(f for f in history._meta.concrete_fields if f.attname == name) for name in tracked]
-    extra = [history._meta.get_field(name) for name in
-             ("history_date", "history_user", "history_change_reason", "history_type")]
+    fields = [
+        next(f for f in history._meta.concrete_fields if f.attname == name) for name in tracked
+    ]
+    extra = [
+        history._meta.get_field(name)
+        for name in ("history_date", "history_user", "history_change_reason", "history_type")
+    ]
     columns = [f.column for f in fields + extra]
     preps = [_preparer(f, connection) for f in fields]
     date_prep, user_prep, reason_prep, type_prep = (_preparer(f, connection) for f in extra)
@@ -125,21 +159,28 @@ def _bulk_history_create(objs, model, history_type: str, default_user, default_c
                 fallback.append(history.get_default_history_user(instance))
             user = fallback[0]
         reason = get_change_reason_from_object(instance) or default_change_reason
-        rows.append([prep(getattr(instance, name)) for prep, name in zip(preps, tracked)] + [
-            date_prep(getattr(instance, "_history_date", timezone.now())),
-            user_prep(user.pk if user is not None else None),
-            reason_prep(reason),
-            type_prep(history_type),
-        ])
+        rows.append(
+            [prep(getattr(instance, name)) for prep, name in zip(preps, tracked, strict=False)]
+            + [
+                date_prep(getattr(instance, "_history_date", timezone.now())),
+                user_prep(user.pk if user is not None else None),
+                reason_prep(reason),
+                type_prep(history_type),
+            ]
+        )
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH * 10):
-            cursor.executemany(sql, rows[start:start + BATCH * 10])
+            cursor.executemany(sql, rows[start : start + BATCH * 10])
 
 
-def apply_changes(plan_changes: list, territories: dict[str, Territory], user=None, reason: str = "") -> None:
+def apply_changes(
+    plan_changes: list, territories: dict[str, Territory], user=None, reason: str = ""
+) -> None:
     journal = {"default_user": user, "default_change_reason": reason, "batch_size": BATCH}
     for changes in plan_changes:
         if changes.plan is None and changes.created:
@@ -148,11 +189,15 @@ def apply_changes(plan_changes: list, territories: dict[str, Territory], user=No
     created: list[tuple[Action, dict[str, Any]]] = []
     for changes in plan_changes:
         for record in changes.created:
-            action = Action(plan=changes.plan, **{k: record[k] for k in SCALAR_FIELDS if k in record})
+            action = Action(
+                plan=changes.plan, **{k: record[k] for k in SCALAR_FIELDS if k in record}
+            )
             created.append((action, record))
     bulk_create_with_history([a for a, _ in created], Action, **journal)
 
-    updated: list[tuple[Action, dict[str, Any], list[str]]] = [u for c in plan_changes for u in c.updated]
+    updated: list[tuple[Action, dict[str, Any], list[str]]] = [
+        u for c in plan_changes for u in c.updated
+    ]
     fields = sorted({k for _, _, keys in updated for k in keys if k in SCALAR_FIELDS})
     now = timezone.now()
     for action, record, keys in updated:
@@ -161,10 +206,17 @@ def apply_changes(plan_changes: list, territories: dict[str, Territory], user=No
                 setattr(action, key, record[key])
         action.updated_at = now
     if updated:
-        bulk_update_with_history([a for a, _, _ in updated], Action, fields=fields + ["updated_at"], **journal)
+        bulk_update_with_history(
+            [a for a, _, _ in updated], Action, fields=fields + ["updated_at"], **journal
+        )
 
     # Relations to (re)write: every relation of a new action, the changed ones of an updated action.
-    todo: dict[str, list[tuple[Action, Any]]] = {"fundings": [], "indicators": [], "communes": [], "notes": []}
+    todo: dict[str, list[tuple[Action, Any]]] = {
+        "fundings": [],
+        "indicators": [],
+        "communes": [],
+        "notes": [],
+    }
     for action, record in created:
         for key in todo:
             if record.get(key):
@@ -186,8 +238,11 @@ def _touched(items, existing_ids) -> list[int]:
 
 def _replace_fundings(items, existing_ids, journal) -> None:
     Funding.objects.filter(action_id__in=_touched(items, existing_ids)).delete()
-    fundings = [Funding(action=action, position=position, **{k: item[k] for k in FUNDING_FIELDS})
-                for action, group in items for position, item in enumerate(group, start=1)]
+    fundings = [
+        Funding(action=action, position=position, **{k: item[k] for k in FUNDING_FIELDS})
+        for action, group in items
+        for position, item in enumerate(group, start=1)
+    ]
     bulk_create_with_history(fundings, Funding, **journal)
 
 
@@ -196,12 +251,20 @@ def _replace_indicators(items, existing_ids, journal) -> None:
     indicators, measures = [], []
     for action, group in items:
         for position, item in enumerate(group, start=1):
-            indicator = Indicator(action=action, position=position, **{k: item[k] for k in INDICATOR_FIELDS})
+            indicator = Indicator(
+                action=action, position=position, **{k: item[k] for k in INDICATOR_FIELDS}
+            )
             indicators.append(indicator)
             measures.append(item["values"])
     bulk_create_with_history(indicators, Indicator, **journal)
-    _bulk_insert([IndicatorValue(indicator=indicator, date=when, value=value)
-                  for indicator, values in zip(indicators, measures) for when, value in values], IndicatorValue)
+    _bulk_insert(
+        [
+            IndicatorValue(indicator=indicator, date=when, value=value)
+            for indicator, values in zip(indicators, measures, strict=False)
+            for when, value in values
+        ],
+        IndicatorValue,
+    )
 
 
 def _replace_communes(items, existing_ids, territories: dict[str, Territory]) -> None:
@@ -210,13 +273,25 @@ def _replace_communes(items, existing_ids, territories: dict[str, Territory]) ->
     link_ids = {
         (territory_pk, code): pk
         for pk, territory_pk, code in TerritoryCommune.objects.filter(
-            territory__in=territories.values()).values_list("pk", "territory_id", "commune__code")
+            territory__in=territories.values()
+        ).values_list("pk", "territory_id", "commune__code")
     }
-    territory_of_plan = dict(ActionPlan.objects.filter(
-        pk__in={action.plan_id for action, _ in items}).values_list("pk", "territory_id"))
-    _bulk_insert([through(action_id=action.pk,
-                          territorycommune_id=link_ids[(territory_of_plan[action.plan_id], code)])
-                  for action, codes in items for code in codes], through)
+    territory_of_plan = dict(
+        ActionPlan.objects.filter(pk__in={action.plan_id for action, _ in items}).values_list(
+            "pk", "territory_id"
+        )
+    )
+    _bulk_insert(
+        [
+            through(
+                action_id=action.pk,
+                territorycommune_id=link_ids[(territory_of_plan[action.plan_id], code)],
+            )
+            for action, codes in items
+            for code in codes
+        ],
+        through,
+    )
 
 
 def _merge_notes(items, existing_ids, journal) -> None:
@@ -232,7 +307,10 @@ def _merge_notes(items, existing_ids, journal) -> None:
                 wanted[(note.date, note.text)] -= 1
             else:
                 obsolete.append(note.pk)
-        new += [FollowUpNote(action=action, date=when, text=text)
-                for (when, text), count in wanted.items() for _ in range(count)]
+        new += [
+            FollowUpNote(action=action, date=when, text=text)
+            for (when, text), count in wanted.items()
+            for _ in range(count)
+        ]
     FollowUpNote.objects.filter(pk__in=obsolete).delete()
     bulk_create_with_history(new, FollowUpNote, **journal)

@@ -10,14 +10,27 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from plans.models import HEAVY_FIELDS, ActionStatus, Axis, CarrierKind, FundingState, Maturity, Priority
+from plans.models import (
+    HEAVY_FIELDS,
+    ActionStatus,
+    Axis,
+    CarrierKind,
+    FundingState,
+    Maturity,
+    Priority,
+)
 from plans.services.importing import PlanImportReport, upsert_records
 from plans.validation import luhn_is_valid
 from territories.models import Phase, Territory
 
 EXAMPLE_PREFIX = "[Exemple] "
 
-AXIS_CODES = {Axis.TRANSITION_ECOLOGIQUE: "TE", Axis.INNOVATION: "IN", Axis.COMPETENCES: "CO", Axis.FONCIER: "FO"}
+AXIS_CODES = {
+    Axis.TRANSITION_ECOLOGIQUE: "TE",
+    Axis.INNOVATION: "IN",
+    Axis.COMPETENCES: "CO",
+    Axis.FONCIER: "FO",
+}
 
 TITLES = {
     Axis.TRANSITION_ECOLOGIQUE: [
@@ -75,8 +88,13 @@ FUNDERS = [
     ("Union européenne", "FEDER"),
     ("État — préfecture", "Fonds friches"),
 ]
-INDICATORS = [("Emplois créés", "emplois"), ("Entreprises accompagnées", "entreprises"),
-              ("Surface requalifiée", "ha"), ("Émissions évitées", "tCO2e/an"), ("Personnes formées", "personnes")]
+INDICATORS = [
+    ("Emplois créés", "emplois"),
+    ("Entreprises accompagnées", "entreprises"),
+    ("Surface requalifiée", "ha"),
+    ("Émissions évitées", "tCO2e/an"),
+    ("Personnes formées", "personnes"),
+]
 
 
 def demo_siret(rng: random.Random) -> str:
@@ -106,64 +124,106 @@ def demo_records(territory: Territory, count: int, seed: int = 0) -> list[dict]:
         status = rng.choice(list(ActionStatus))
         cost = _money(rng, 20_000, 5_000_000)
         fundings = []
-        for position in range(rng.randint(0, 3)):
+        for _position in range(rng.randint(0, 3)):
             funder, scheme = rng.choice(FUNDERS)
             state = rng.choice(list(FundingState))
             requested = start - timedelta(days=rng.randrange(30, 200))
-            decided = requested + timedelta(days=rng.randrange(30, 120)) if state != FundingState.SOLLICITE else None
-            paid = decided + timedelta(days=rng.randrange(30, 300)) if state == FundingState.VERSE else None
-            fundings.append({"funder": funder, "scheme": scheme, "amount": (cost * rng.randint(5, 40) / 100)
-                             .quantize(Decimal("1")), "state": state.value, "requested_on": requested,
-                             "decided_on": decided, "paid_on": paid})
+            decided = (
+                requested + timedelta(days=rng.randrange(30, 120))
+                if state != FundingState.SOLLICITE
+                else None
+            )
+            paid = (
+                decided + timedelta(days=rng.randrange(30, 300))
+                if state == FundingState.VERSE
+                else None
+            )
+            fundings.append(
+                {
+                    "funder": funder,
+                    "scheme": scheme,
+                    "amount": (cost * rng.randint(5, 40) / 100).quantize(Decimal("1")),
+                    "state": state.value,
+                    "requested_on": requested,
+                    "decided_on": decided,
+                    "paid_on": paid,
+                }
+            )
         indicators = []
         for name, unit in rng.sample(INDICATORS, rng.randint(0, 2)):
             target = Decimal(rng.randint(5, 200))
-            values = tuple(sorted({date(start.year + i, 12, 31): Decimal(rng.randint(0, int(target)))
-                                   for i in range(rng.randint(0, 2))}.items()))
+            values = tuple(
+                sorted(
+                    {
+                        date(start.year + i, 12, 31): Decimal(rng.randint(0, int(target)))
+                        for i in range(rng.randint(0, 2))
+                    }.items()
+                )
+            )
             indicators.append({"name": name, "unit": unit, "target": target, "values": values})
-        records.append({
-            "territory": territory.ti_id,
-            "code": f"{AXIS_CODES[axis]}-{number:0{width}d}",
-            "title": EXAMPLE_PREFIX + rng.choice(TITLES[axis]),
-            "axis": axis.value,
-            "sub_theme": rng.choice(SUB_THEMES[axis]),
-            "description": "Action fictive générée pour la démonstration de la plateforme.",
-            "objectives": "Illustrer le suivi des actions et de leurs financements.",
-            "carrier_name": carrier,
-            "carrier_kind": kind.value,
-            "carrier_siret": demo_siret(rng) if kind == CarrierKind.ENTREPRISE else "",
-            "partners": "Région ; CCI ; France Travail" if rng.random() < 0.5 else "",
-            "maturity": rng.choice(list(Maturity)).value,
-            "status": status.value,
-            "priority": rng.choice([p.value for p in Priority] + [""]),
-            "start_date": start,
-            "end_date": end,
-            "communes": tuple(sorted(rng.sample(communes, min(len(communes), rng.randint(0, 3))))),
-            "total_cost": cost,
-            "industrial_investment": _money(rng, 0, 20_000_000) if axis != Axis.COMPETENCES else None,
-            "jobs_created": rng.randint(0, 120) if rng.random() < 0.6 else None,
-            "jobs_maintained": rng.randint(0, 300) if rng.random() < 0.4 else None,
-            "confidential": rng.random() < 0.1,
-            "archived": False,
-            "notes": ((start + timedelta(days=30), "Comité de pilotage : lancement confirmé."),)
-            if rng.random() < 0.3 else (),
-            "fundings": tuple(fundings),
-            "indicators": tuple(indicators),
-        })
+        records.append(
+            {
+                "territory": territory.ti_id,
+                "code": f"{AXIS_CODES[axis]}-{number:0{width}d}",
+                "title": EXAMPLE_PREFIX + rng.choice(TITLES[axis]),
+                "axis": axis.value,
+                "sub_theme": rng.choice(SUB_THEMES[axis]),
+                "description": "Action fictive générée pour la démonstration de la plateforme.",
+                "objectives": "Illustrer le suivi des actions et de leurs financements.",
+                "carrier_name": carrier,
+                "carrier_kind": kind.value,
+                "carrier_siret": demo_siret(rng) if kind == CarrierKind.ENTREPRISE else "",
+                "partners": "Région ; CCI ; France Travail" if rng.random() < 0.5 else "",
+                "maturity": rng.choice(list(Maturity)).value,
+                "status": status.value,
+                "priority": rng.choice([p.value for p in Priority] + [""]),
+                "start_date": start,
+                "end_date": end,
+                "communes": tuple(
+                    sorted(rng.sample(communes, min(len(communes), rng.randint(0, 3))))
+                ),
+                "total_cost": cost,
+                "industrial_investment": _money(rng, 0, 20_000_000)
+                if axis != Axis.COMPETENCES
+                else None,
+                "jobs_created": rng.randint(0, 120) if rng.random() < 0.6 else None,
+                "jobs_maintained": rng.randint(0, 300) if rng.random() < 0.4 else None,
+                "confidential": rng.random() < 0.1,
+                "archived": False,
+                "notes": ((start + timedelta(days=30), "Comité de pilotage : lancement confirmé."),)
+                if rng.random() < 0.3
+                else (),
+                "fundings": tuple(fundings),
+                "indicators": tuple(indicators),
+            }
+        )
     return records
 
 
 def demo_territories(phase_code: str, count: int) -> list[Territory]:
     """The first ``count`` territories of the phase (by identifier) that have communes: a stable choice."""
-    return list(Territory.objects.filter(phase_id=phase_code, commune_count__gt=0).defer(*HEAVY_FIELDS)
-                .select_related("phase").order_by("ti_id")[:count])
+    return list(
+        Territory.objects.filter(phase_id=phase_code, commune_count__gt=0)
+        .defer(*HEAVY_FIELDS)
+        .select_related("phase")
+        .order_by("ti_id")[:count]
+    )
 
 
-def create_demo_plans(phase_code: str = "2023-2027", territories: int = 5, actions: int = 24, seed: int = 0,
-                      dry_run: bool = False) -> PlanImportReport:
+def create_demo_plans(
+    phase_code: str = "2023-2027",
+    territories: int = 5,
+    actions: int = 24,
+    seed: int = 0,
+    dry_run: bool = False,
+) -> PlanImportReport:
     if not Phase.objects.filter(code=phase_code).exists():
-        raise ValueError(f"Phase « {phase_code} » inconnue : chargez d'abord les territoires (make load).")
+        raise ValueError(
+            f"Phase « {phase_code} » inconnue : chargez d'abord les territoires (make load)."
+        )
     chosen = demo_territories(phase_code, territories)
     records = [record for territory in chosen for record in demo_records(territory, actions, seed)]
     report = PlanImportReport("démonstration", phase_code, dry_run)
-    return upsert_records(records, {t.ti_id: t for t in chosen}, report, reason="Plans de démonstration")
+    return upsert_records(
+        records, {t.ti_id: t for t in chosen}, report, reason="Plans de démonstration"
+    )

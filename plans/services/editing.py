@@ -32,11 +32,19 @@ def save_action(form, fundings, indicators) -> Action:
             obj.save()
     for indicator_form in indicators.forms:
         indicator = indicator_form.instance
-        if indicator.pk is None or indicator_form in indicators.deleted_forms or not indicator_form.has_changed():
+        if (
+            indicator.pk is None
+            or indicator_form in indicators.deleted_forms
+            or not indicator_form.has_changed()
+        ):
             continue
         indicator.values.all().delete()
-        IndicatorValue.objects.bulk_create([IndicatorValue(indicator=indicator, date=when, value=value)
-                                            for when, value in indicator_form.cleaned_data.get("measures", ())])
+        IndicatorValue.objects.bulk_create(
+            [
+                IndicatorValue(indicator=indicator, date=when, value=value)
+                for when, value in indicator_form.cleaned_data.get("measures", ())
+            ]
+        )
     return action
 
 
@@ -54,7 +62,10 @@ def free_copy_code(action: Action) -> str:
 @transaction.atomic
 def duplicate_action(action: Action) -> Action:
     """A copy in the same plan (financements, indicators and communes too; not notes nor attachments)."""
-    fundings, indicators = list(action.fundings.all()), list(action.indicators.prefetch_related("values"))
+    fundings, indicators = (
+        list(action.fundings.all()),
+        list(action.indicators.prefetch_related("values")),
+    )
     communes = list(action.communes.all())
     copy = Action.objects.get(pk=action.pk)
     copy.pk = None
@@ -70,8 +81,9 @@ def duplicate_action(action: Action) -> Action:
         values = list(indicator.values.all())
         indicator.pk, indicator.action = None, copy
         indicator.save()
-        IndicatorValue.objects.bulk_create([IndicatorValue(indicator=indicator, date=v.date, value=v.value)
-                                            for v in values])
+        IndicatorValue.objects.bulk_create(
+            [IndicatorValue(indicator=indicator, date=v.date, value=v.value) for v in values]
+        )
     return copy
 
 

@@ -19,8 +19,10 @@ def export_actions(actions: QuerySet[Action], stream: IO[bytes], fmt: str) -> in
     ordered = actions.order_by("plan__territory__phase", "plan__territory__ti_id", "code")
     records = [record for _, record in load_records(ordered)]
     counts = group_counts(records)
-    sheet_layout = layout(max(TEMPLATE_FUNDING_GROUPS, counts["fundings"]),
-                          max(TEMPLATE_INDICATOR_GROUPS, counts["indicators"]))
+    sheet_layout = layout(
+        max(TEMPLATE_FUNDING_GROUPS, counts["fundings"]),
+        max(TEMPLATE_INDICATOR_GROUPS, counts["indicators"]),
+    )
     rows = (record_to_row(record, sheet_layout) for record in records)
     (files.write_xlsx if fmt == "xlsx" else files.write_csv)(stream, sheet_layout, rows)
     return len(records)

@@ -17,14 +17,19 @@ from django.db import transaction
 from openpyxl.utils import get_column_letter
 
 from geo.text import normalize_search
+from plans import validation
 from plans.models import HEAVY_FIELDS, Action, ActionPlan
 from plans.services.applying import apply_changes
 from plans.services.records import FIELD_LABELS, differences, load_records
 from plans.spreadsheet import cells, files
 from plans.spreadsheet.columns import (
-    ACTION_COLUMNS, GROUPS, TERRITORY_COLUMN, Column, PlacedColumn, known_headers,
+    ACTION_COLUMNS,
+    GROUPS,
+    TERRITORY_COLUMN,
+    Column,
+    PlacedColumn,
+    known_headers,
 )
-from plans import validation
 from territories.importers.problems import ImportRefused, Problem
 from territories.models import Phase, Territory, TerritoryCommune
 
@@ -39,14 +44,20 @@ class PlanChanges:
     territory: Territory
     plan: ActionPlan | None
     created: list[dict[str, Any]] = field(default_factory=list)  # records
-    updated: list[tuple[Action, dict[str, Any], list[str]]] = field(default_factory=list)  # action, record, keys
+    updated: list[tuple[Action, dict[str, Any], list[str]]] = field(
+        default_factory=list
+    )  # action, record, keys
     unchanged: list[str] = field(default_factory=list)
-    untouched: list[str] = field(default_factory=list)  # in the plan, absent from the file: left alone
+    untouched: list[str] = field(
+        default_factory=list
+    )  # in the plan, absent from the file: left alone
 
     @property
     def updated_summary(self) -> list[tuple[str, str, list[str]]]:
-        return [(action.code, record["title"], [FIELD_LABELS[k] for k in keys])
-                for action, record, keys in self.updated]
+        return [
+            (action.code, record["title"], [FIELD_LABELS[k] for k in keys])
+            for action, record, keys in self.updated
+        ]
 
 
 @dataclass
@@ -65,9 +76,11 @@ class PlanImportReport:
 
     def summary(self) -> str:
         verb = "seraient" if self.dry_run else "ont été"
-        return (f"{self.file} — phase {self.phase}, {len(self.plans)} plan(s) : {self.count('created')} actions "
-                f"{verb} créées, {self.count('updated')} modifiées ; {self.count('unchanged')} inchangées, "
-                f"{self.count('untouched')} absentes du fichier laissées telles quelles.")
+        return (
+            f"{self.file} — phase {self.phase}, {len(self.plans)} plan(s) : {self.count('created')} actions "
+            f"{verb} créées, {self.count('updated')} modifiées ; {self.count('unchanged')} inchangées, "
+            f"{self.count('untouched')} absentes du fichier laissées telles quelles."
+        )
 
 
 class _Problems:
@@ -77,15 +90,30 @@ class _Problems:
         self.where = f"{file_name}, feuille « {sheet_name} »"
         self.items: list[Problem] = []
 
-    def add(self, message: str, row: int | None = None, index: int | None = None, header: str | None = None,
-            value: Any = None, expected: str | None = None) -> None:
+    def add(
+        self,
+        message: str,
+        row: int | None = None,
+        index: int | None = None,
+        header: str | None = None,
+        value: Any = None,
+        expected: str | None = None,
+    ) -> None:
         column = f"{get_column_letter(index + 1)} — {header}" if index is not None else header
         shown = None if value is None else cells.raw_text(value)
-        self.items.append(Problem(self.where, message, row=row, column=column, value=shown, expected=expected))
+        self.items.append(
+            Problem(self.where, message, row=row, column=column, value=shown, expected=expected)
+        )
 
 
-def import_plans(source: str | Path | IO[bytes], phase_code: str, territory_id: str | None = None,
-                 dry_run: bool = False, user=None, file_name: str | None = None) -> PlanImportReport:
+def import_plans(
+    source: str | Path | IO[bytes],
+    phase_code: str,
+    territory_id: str | None = None,
+    dry_run: bool = False,
+    user=None,
+    file_name: str | None = None,
+) -> PlanImportReport:
     name = file_name or Path(str(source)).name
     phase = Phase.objects.filter(code=phase_code).first()
     if phase is None:
@@ -93,10 +121,19 @@ def import_plans(source: str | Path | IO[bytes], phase_code: str, territory_id: 
         raise ImportRefused([Problem(name, f"phase « {phase_code} » inconnue", expected=codes)])
     fixed = None
     if territory_id:
-        fixed = Territory.objects.filter(phase=phase, ti_id=territory_id).defer(*HEAVY_FIELDS).first()
+        fixed = (
+            Territory.objects.filter(phase=phase, ti_id=territory_id).defer(*HEAVY_FIELDS).first()
+        )
         if fixed is None:
-            raise ImportRefused([Problem(name, f"territoire « {territory_id} » inconnu dans la phase {phase_code}",
-                                         expected="un identifiant ANCT de la phase, par exemple ti-1108")])
+            raise ImportRefused(
+                [
+                    Problem(
+                        name,
+                        f"territoire « {territory_id} » inconnu dans la phase {phase_code}",
+                        expected="un identifiant ANCT de la phase, par exemple ti-1108",
+                    )
+                ]
+            )
     try:
         sheet = files.read_rows(source, name)
     except files.UnreadableFile as error:
@@ -111,12 +148,22 @@ def import_plans(source: str | Path | IO[bytes], phase_code: str, territory_id: 
     if problems.items:
         raise ImportRefused(problems.items)
 
-    return upsert_records(records, territories, PlanImportReport(sheet.file_name, phase.code, dry_run), user=user,
-                          reason=f"Import du fichier {sheet.file_name}")
+    return upsert_records(
+        records,
+        territories,
+        PlanImportReport(sheet.file_name, phase.code, dry_run),
+        user=user,
+        reason=f"Import du fichier {sheet.file_name}",
+    )
 
 
-def upsert_records(records: list[dict], territories: dict[str, Territory], report: PlanImportReport, user=None,
-                   reason: str = "") -> PlanImportReport:
+def upsert_records(
+    records: list[dict],
+    territories: dict[str, Territory],
+    report: PlanImportReport,
+    user=None,
+    reason: str = "",
+) -> PlanImportReport:
     """Compare checked records with the plans and, unless a dry run, write the differences atomically."""
     report.plans = _compare(records, territories)
     if not report.dry_run and report.changed:
@@ -125,65 +172,105 @@ def upsert_records(records: list[dict], territories: dict[str, Territory], repor
     return report
 
 
-def _map_headers(headers: list[str], territory_fixed: bool, problems: _Problems) -> list[PlacedColumn | None]:
+def _map_headers(
+    headers: list[str], territory_fixed: bool, problems: _Problems
+) -> list[PlacedColumn | None]:
     by_text = known_headers()
-    group_columns = {(g.title.lower(), normalize_search(c.header)): (g, c) for g in GROUPS for c in g.columns}
+    group_columns = {
+        (g.title.lower(), normalize_search(c.header)): (g, c) for g in GROUPS for c in g.columns
+    }
     mapping: list[PlacedColumn | None] = []
     seen: dict[tuple, int] = {}
     for index, header in enumerate(headers):
         key = normalize_search(header)
         placed = None
         if not key:
-            mapping.append(None)  # an unnamed column (often Excel's trailing empty columns): ignored
+            mapping.append(
+                None
+            )  # an unnamed column (often Excel's trailing empty columns): ignored
             continue
         if key in by_text:
             placed = PlacedColumn(header, by_text[key])
-        elif (match := _GROUP_HEADER.match(key)) and (match.group(1), match.group(3)) in group_columns:
+        elif (match := _GROUP_HEADER.match(key)) and (
+            match.group(1),
+            match.group(3),
+        ) in group_columns:
             group, column = group_columns[(match.group(1), match.group(3))]
             placed = PlacedColumn(header, column, group, int(match.group(2)))
         if placed is None:
-            problems.add("colonne inconnue", row=1, index=index, value=header,
-                         expected="un en-tête du modèle (voir la feuille « Lisez-moi »)")
+            problems.add(
+                "colonne inconnue",
+                row=1,
+                index=index,
+                value=header,
+                expected="un en-tête du modèle (voir la feuille « Lisez-moi »)",
+            )
             mapping.append(None)
             continue
-        identity = (placed.group.title if placed.group else None, placed.number, placed.column.field)
+        identity = (
+            placed.group.title if placed.group else None,
+            placed.number,
+            placed.column.field,
+        )
         if identity in seen:
-            problems.add(f"colonne en double (déjà en {get_column_letter(seen[identity] + 1)})", row=1, index=index,
-                         value=header, expected="chaque colonne une seule fois")
+            problems.add(
+                f"colonne en double (déjà en {get_column_letter(seen[identity] + 1)})",
+                row=1,
+                index=index,
+                value=header,
+                expected="chaque colonne une seule fois",
+            )
         seen[identity] = index
         mapping.append(placed)
     present = {identity for identity in seen}
     required = REQUIRED_HEADERS + ([] if territory_fixed else [TERRITORY_COLUMN])
     for column in required:
         if (None, 0, column.field) not in present:
-            problems.add(f"colonne obligatoire « {column.header} » absente", row=1,
-                         expected=f"une colonne intitulée « {column.header} »")
+            problems.add(
+                f"colonne obligatoire « {column.header} » absente",
+                row=1,
+                expected=f"une colonne intitulée « {column.header} »",
+            )
     for group in GROUPS:
         for number in sorted({n for title, n, _ in present if title == group.title}):
             for column in group.columns:
                 if column.required and (group.title, number, column.field) not in present:
-                    problems.add(f"colonne « {group.header(number, column)} » absente", row=1,
-                                 expected=f"les colonnes obligatoires du groupe « {group.title} {number} »")
+                    problems.add(
+                        f"colonne « {group.header(number, column)} » absente",
+                        row=1,
+                        expected=f"les colonnes obligatoires du groupe « {group.title} {number} »",
+                    )
     return mapping
 
 
-def _parse_rows(sheet: files.SheetRows, mapping: list[PlacedColumn | None], problems: _Problems) -> list[dict]:
+def _parse_rows(
+    sheet: files.SheetRows, mapping: list[PlacedColumn | None], problems: _Problems
+) -> list[dict]:
     """Records with their row number under "_row"; keys only for the columns present in the file."""
     # Performance: what depends only on the header (which column goes where, group defaults) is worked out
     # once instead of once per row; with the cache of plans/spreadsheet/cells.py, parsing 10,000 rows went
     # from 9.0 s to 6.0 s under cProfile (~2 s left without it; benchmarks/plans_bench.py rows).
     records = []
-    group_fields = [group.record_field for group in GROUPS if any(p and p.group is group for p in mapping)]
-    scalars = [(index, placed) for index, placed in enumerate(mapping)
-               if placed is not None and not placed.column.computed and placed.group is None]
+    group_fields = [
+        group.record_field for group in GROUPS if any(p and p.group is group for p in mapping)
+    ]
+    scalars = [
+        (index, placed)
+        for index, placed in enumerate(mapping)
+        if placed is not None and not placed.column.computed and placed.group is None
+    ]
     grouped: dict[tuple, list[tuple[int, PlacedColumn]]] = {}
     for index, placed in enumerate(mapping):
         if placed is not None and not placed.column.computed and placed.group is not None:
-            grouped.setdefault((placed.group.record_field, placed.number), []).append((index, placed))
+            grouped.setdefault((placed.group.record_field, placed.number), []).append(
+                (index, placed)
+            )
     group_plans = []
     for (record_field, _), members in sorted(grouped.items()):
         group = next(g for g in GROUPS if g.record_field == record_field)
-        defaults = [(c.field, c.default if c.default is not None else c.cell.blank()) for c in group.columns]
+        defaults = [
+            (c.field, c.default if c.default is not None else c.cell.blank()) for c in group.columns
+        ]
         where = {placed.column.field: (index, placed.header) for index, placed in members}
         group_plans.append((record_field, members, defaults, where))
     is_blank, parse_cell = cells.is_blank, _parse_cell
@@ -194,14 +281,20 @@ def _parse_rows(sheet: files.SheetRows, mapping: list[PlacedColumn | None], prob
         record: dict[str, Any] = {"_row": number}
         for index, placed in scalars:
             raw = values[index] if index < size else None
-            record[placed.column.field] = parse_cell(placed.column, raw, number, index, placed.header, problems)
+            record[placed.column.field] = parse_cell(
+                placed.column, raw, number, index, placed.header, problems
+            )
         items: dict[str, list] = {key: [] for key in group_fields}
         for record_field, members, defaults, where in group_plans:
             raws = [values[index] if index < size else None for index, _ in members]
             if all(is_blank(raw) for raw in raws):
                 continue  # an empty group: no financement / indicator there
-            item = {placed.column.field: parse_cell(placed.column, raw, number, index, placed.header, problems)
-                    for (index, placed), raw in zip(members, raws)}
+            item = {
+                placed.column.field: parse_cell(
+                    placed.column, raw, number, index, placed.header, problems
+                )
+                for (index, placed), raw in zip(members, raws, strict=False)
+            }
             for name, default in defaults:
                 item.setdefault(name, default)
             item["_columns"] = dict(where)
@@ -212,40 +305,66 @@ def _parse_rows(sheet: files.SheetRows, mapping: list[PlacedColumn | None], prob
     return records
 
 
-def _parse_cell(column: Column, raw: Any, row: int, index: int, header: str, problems: _Problems) -> Any:
+def _parse_cell(
+    column: Column, raw: Any, row: int, index: int, header: str, problems: _Problems
+) -> Any:
     try:
         return column.parse(raw)
     except cells.CellError as error:
-        problems.add(error.message, row=row, index=index, header=header, value="" if raw is None else raw,
-                     expected=error.expected)
+        problems.add(
+            error.message,
+            row=row,
+            index=index,
+            header=header,
+            value="" if raw is None else raw,
+            expected=error.expected,
+        )
         return None
 
 
-def _resolve_territories(records: list[dict], phase: Phase, fixed: Territory | None,
-                         problems: _Problems) -> dict[str, Territory]:
+def _resolve_territories(
+    records: list[dict], phase: Phase, fixed: Territory | None, problems: _Problems
+) -> dict[str, Territory]:
     by_id = {t.ti_id: t for t in Territory.objects.filter(phase=phase).defer(*HEAVY_FIELDS)}
     for record in records:
         given = record.get("territory") or ""
         if fixed is not None:
             if given and given != fixed.ti_id:
-                problems.add("ligne d'un autre territoire que celui de l'import", row=record["_row"],
-                             header=TERRITORY_COLUMN.header, value=given,
-                             expected=f"« {fixed.ti_id} » ou une cellule vide")
+                problems.add(
+                    "ligne d'un autre territoire que celui de l'import",
+                    row=record["_row"],
+                    header=TERRITORY_COLUMN.header,
+                    value=given,
+                    expected=f"« {fixed.ti_id} » ou une cellule vide",
+                )
             record["territory"] = fixed.ti_id
         elif not given:
-            problems.add("territoire manquant", row=record["_row"], header=TERRITORY_COLUMN.header, value="",
-                         expected="l'identifiant ANCT du territoire, par exemple ti-1108")
+            problems.add(
+                "territoire manquant",
+                row=record["_row"],
+                header=TERRITORY_COLUMN.header,
+                value="",
+                expected="l'identifiant ANCT du territoire, par exemple ti-1108",
+            )
         elif given not in by_id:
-            problems.add(f"territoire inconnu dans la phase {phase.code}", row=record["_row"],
-                         header=TERRITORY_COLUMN.header, value=given, expected="un identifiant ANCT de la phase")
+            problems.add(
+                f"territoire inconnu dans la phase {phase.code}",
+                row=record["_row"],
+                header=TERRITORY_COLUMN.header,
+                value=given,
+                expected="un identifiant ANCT de la phase",
+            )
     used = {record.get("territory") for record in records}
     return {ti_id: territory for ti_id, territory in by_id.items() if ti_id in used}
 
 
-def _check_rules(records: list[dict], territories: dict[str, Territory], problems: _Problems) -> None:
+def _check_rules(
+    records: list[dict], territories: dict[str, Territory], problems: _Problems
+) -> None:
     communes_by_territory: dict[int, set[str]] = {}
     for territory_pk, code in TerritoryCommune.objects.filter(
-            territory__in=territories.values()).values_list("territory_id", "commune__code"):
+        territory__in=territories.values()
+    ).values_list("territory_id", "commune__code"):
         communes_by_territory.setdefault(territory_pk, set()).add(code)
     first_row: dict[tuple[str, str], int] = {}
     for record in records:
@@ -254,32 +373,63 @@ def _check_rules(records: list[dict], territories: dict[str, Territory], problem
         if code and territory:
             key = (territory.ti_id, code)
             if key in first_row:
-                problems.add(f"code d'action en double (déjà ligne {first_row[key]})", row=row,
-                             header="Code de l'action", value=code, expected="un code unique dans le plan")
+                problems.add(
+                    f"code d'action en double (déjà ligne {first_row[key]})",
+                    row=row,
+                    header="Code de l'action",
+                    value=code,
+                    expected="un code unique dans le plan",
+                )
             first_row.setdefault(key, row)
-        error = validation.date_order_error(record.get("start_date"), record.get("end_date"),
-                                            "La date de début", "La date de fin")
+        error = validation.date_order_error(
+            record.get("start_date"), record.get("end_date"), "La date de début", "La date de fin"
+        )
         if error:
-            problems.add(error, row=row, header="Date de fin", value=record.get("end_date"),
-                         expected="une date de fin postérieure ou égale à la date de début")
+            problems.add(
+                error,
+                row=row,
+                header="Date de fin",
+                value=record.get("end_date"),
+                expected="une date de fin postérieure ou égale à la date de début",
+            )
         if territory and record.get("communes"):
-            outside = [c for c in record["communes"] if c not in communes_by_territory.get(territory.pk, set())]
+            outside = [
+                c
+                for c in record["communes"]
+                if c not in communes_by_territory.get(territory.pk, set())
+            ]
             if outside:
-                problems.add("commune(s) hors du territoire", row=row, header="Communes concernées (codes INSEE)",
-                             value="; ".join(outside), expected=f"des communes du territoire {territory.ti_id}")
+                problems.add(
+                    "commune(s) hors du territoire",
+                    row=row,
+                    header="Communes concernées (codes INSEE)",
+                    value="; ".join(outside),
+                    expected=f"des communes du territoire {territory.ti_id}",
+                )
         for funding in record.get("fundings", ()):
             for start, end, start_label, end_label in (
-                    ("requested_on", "decided_on", "La date de sollicitation", "La date de décision"),
-                    ("decided_on", "paid_on", "La date de décision", "La date de versement")):
-                error = validation.date_order_error(funding.get(start), funding.get(end), start_label, end_label)
+                ("requested_on", "decided_on", "La date de sollicitation", "La date de décision"),
+                ("decided_on", "paid_on", "La date de décision", "La date de versement"),
+            ):
+                error = validation.date_order_error(
+                    funding.get(start), funding.get(end), start_label, end_label
+                )
                 if error:
                     index, header = funding["_columns"].get(end, (None, end))
-                    problems.add(error, row=row, index=index, header=header, value=funding.get(end),
-                                 expected="des dates dans l'ordre sollicité ≤ décidé ≤ versé")
+                    problems.add(
+                        error,
+                        row=row,
+                        index=index,
+                        header=header,
+                        value=funding.get(end),
+                        expected="des dates dans l'ordre sollicité ≤ décidé ≤ versé",
+                    )
 
 
 def _compare(records: list[dict], territories: dict[str, Territory]) -> list[PlanChanges]:
-    plans = {p.territory_id: p for p in ActionPlan.objects.filter(territory__in=territories.values())}
+    plans = {
+        p.territory_id: p for p in ActionPlan.objects.filter(territory__in=territories.values())
+    }
     existing: dict[int, dict[str, Action]] = {}
     current: dict[int, dict[str, Any]] = {}  # action pk -> record
     for action, current_record in load_records(Action.objects.filter(plan__in=plans.values())):
@@ -298,7 +448,10 @@ def _compare(records: list[dict], territories: dict[str, Territory]) -> list[Pla
         else:
             plan_changes.unchanged.append(action.code)
     for plan_changes in changes.values():
-        in_file = {r["code"] for r in plan_changes.created} | set(plan_changes.unchanged) | {
-            a.code for a, _, _ in plan_changes.updated}
+        in_file = (
+            {r["code"] for r in plan_changes.created}
+            | set(plan_changes.unchanged)
+            | {a.code for a, _, _ in plan_changes.updated}
+        )
         plan_changes.untouched = sorted(set(existing.get(plan_changes.territory.pk, {})) - in_file)
     return list(changes.values())

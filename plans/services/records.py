@@ -6,40 +6,67 @@ records of the actions already in the plan (equal records: nothing to write) and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from itertools import islice
-from typing import Any, Iterator
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from plans.models import (
-    GRANTED_STATES, HEAVY_FIELDS, Action, ActionPlan, FollowUpNote, Funding, FundingState, Indicator, IndicatorValue,
+    GRANTED_STATES,
+    HEAVY_FIELDS,
+    Action,
+    ActionPlan,
+    FollowUpNote,
+    Funding,
+    FundingState,
+    Indicator,
+    IndicatorValue,
 )
 from plans.spreadsheet.columns import (
-    ACTION_COLUMNS, FUNDING_COLUMNS, FUNDING_GROUP, INDICATOR_COLUMNS, INDICATOR_GROUP, Layout,
+    ACTION_COLUMNS,
+    FUNDING_COLUMNS,
+    FUNDING_GROUP,
+    INDICATOR_COLUMNS,
+    INDICATOR_GROUP,
+    Layout,
 )
 
 # Action model fields written directly from a record (the other record keys need their own handling).
 SPECIAL_FIELDS = {"territory", "territory_name", "communes", "notes"}
-SCALAR_FIELDS = [c.field for c in ACTION_COLUMNS if not c.computed and c.field not in SPECIAL_FIELDS]
+SCALAR_FIELDS = [
+    c.field for c in ACTION_COLUMNS if not c.computed and c.field not in SPECIAL_FIELDS
+]
 FUNDING_FIELDS = [c.field for c in FUNDING_COLUMNS]
 INDICATOR_FIELDS = [c.field for c in INDICATOR_COLUMNS if c.field != "values"]
 # What an import compares and may change, in the spreadsheet's order.
 COMPARED_KEYS = [c.field for c in ACTION_COLUMNS if not c.computed and c.field != "territory"] + [
-    "fundings", "indicators"]
-FIELD_LABELS = {c.field: c.header for c in ACTION_COLUMNS} | {"fundings": "Financements",
-                                                              "indicators": "Indicateurs"}
+    "fundings",
+    "indicators",
+]
+FIELD_LABELS = {c.field: c.header for c in ACTION_COLUMNS} | {
+    "fundings": "Financements",
+    "indicators": "Indicateurs",
+}
 
 
 def with_record_relations(actions: QuerySet[Action]) -> QuerySet[Action]:
     """Everything action_to_record reads, in a constant number of queries."""
     # The territory's contours are large JSON documents: decoding them per action cost seconds (profiled).
     heavy = [f"plan__territory__{name}" for name in HEAVY_FIELDS]
-    return actions.select_related("plan__territory").defer(*heavy).prefetch_related(
-        Prefetch("fundings", queryset=Funding.objects.order_by("position", "id")),
-        Prefetch("indicators", queryset=Indicator.objects.order_by("position", "id").prefetch_related("values")),
-        Prefetch("notes", queryset=FollowUpNote.objects.order_by("date", "id")),
-        "communes__commune",
+    return (
+        actions.select_related("plan__territory")
+        .defer(*heavy)
+        .prefetch_related(
+            Prefetch("fundings", queryset=Funding.objects.order_by("position", "id")),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.order_by("position", "id").prefetch_related("values"),
+            ),
+            Prefetch("notes", queryset=FollowUpNote.objects.order_by("date", "id")),
+            "communes__commune",
+        )
     )
 
 
@@ -64,8 +91,13 @@ def action_to_record(action: Action) -> dict[str, Any]:
     )
 
 
-def _build_record(action: Action, fundings: list[dict], indicators: list[dict], communes: list[str],
-                  notes: list[tuple]) -> dict[str, Any]:
+def _build_record(
+    action: Action,
+    fundings: list[dict],
+    indicators: list[dict],
+    communes: list[str],
+    notes: list[tuple],
+) -> dict[str, Any]:
     territory = action.plan.territory
     record: dict[str, Any] = {name: getattr(action, name) for name in SCALAR_FIELDS}
     granted = sum((f["amount"] for f in fundings if f["state"] in GRANTED_STATES), Decimal(0))
@@ -85,7 +117,9 @@ def _build_record(action: Action, fundings: list[dict], indicators: list[dict], 
     return record
 
 
-def load_records(actions: QuerySet[Action], chunk_size: int = 2000) -> Iterator[tuple[Action, dict[str, Any]]]:
+def load_records(
+    actions: QuerySet[Action], chunk_size: int = 2000
+) -> Iterator[tuple[Action, dict[str, Any]]]:
     """(action, record) for every action of the queryset, in its order: what action_to_record gives.
 
     Performance (benchmarks/plans_bench.py, 10,000 actions): prefetch_related built one queryset per action
@@ -101,37 +135,60 @@ def load_records(actions: QuerySet[Action], chunk_size: int = 2000) -> Iterator[
     while chunk := list(islice(iterator, chunk_size)):
         missing = {action.plan_id for action in chunk} - plans.keys()
         if missing:
-            plans.update((plan.pk, plan) for plan in ActionPlan.objects.filter(pk__in=missing).select_related(
-                "territory").defer(*(f"territory__{name}" for name in HEAVY_FIELDS)))
+            plans.update(
+                (plan.pk, plan)
+                for plan in ActionPlan.objects.filter(pk__in=missing)
+                .select_related("territory")
+                .defer(*(f"territory__{name}" for name in HEAVY_FIELDS))
+            )
         for action in chunk:
             action.plan = plans[action.plan_id]
         ids = [action.pk for action in chunk]
         fundings: dict[int, list[dict]] = {}
-        for action_id, *values in Funding.objects.filter(action_id__in=ids).order_by(
-                "action_id", "position", "id").values_list("action_id", *FUNDING_FIELDS):
-            fundings.setdefault(action_id, []).append(dict(zip(FUNDING_FIELDS, values)))
+        for action_id, *values in (
+            Funding.objects.filter(action_id__in=ids)
+            .order_by("action_id", "position", "id")
+            .values_list("action_id", *FUNDING_FIELDS)
+        ):
+            fundings.setdefault(action_id, []).append(
+                dict(zip(FUNDING_FIELDS, values, strict=False))
+            )
         measures: dict[int, list[tuple]] = {}
         for indicator_id, when, value in IndicatorValue.objects.filter(
-                indicator__action_id__in=ids).values_list("indicator_id", "date", "value"):
+            indicator__action_id__in=ids
+        ).values_list("indicator_id", "date", "value"):
             measures.setdefault(indicator_id, []).append((when, value))
         indicators: dict[int, list[dict]] = {}
-        for indicator_id, action_id, *values in Indicator.objects.filter(action_id__in=ids).order_by(
-                "action_id", "position", "id").values_list("id", "action_id", *INDICATOR_FIELDS):
-            item = dict(zip(INDICATOR_FIELDS, values))
+        for indicator_id, action_id, *values in (
+            Indicator.objects.filter(action_id__in=ids)
+            .order_by("action_id", "position", "id")
+            .values_list("id", "action_id", *INDICATOR_FIELDS)
+        ):
+            item = dict(zip(INDICATOR_FIELDS, values, strict=False))
             item["values"] = tuple(sorted(measures.get(indicator_id, ())))
             indicators.setdefault(action_id, []).append(item)
         communes: dict[int, list[str]] = {}
-        for action_id, code in Action.communes.through.objects.filter(action_id__in=ids).values_list(
-                "action_id", "territorycommune__commune__code"):
+        for action_id, code in Action.communes.through.objects.filter(
+            action_id__in=ids
+        ).values_list("action_id", "territorycommune__commune__code"):
             communes.setdefault(action_id, []).append(code)
         notes: dict[int, list[tuple]] = {}
         for action_id, when, text in FollowUpNote.objects.filter(action_id__in=ids).values_list(
-                "action_id", "date", "text"):
+            "action_id", "date", "text"
+        ):
             notes.setdefault(action_id, []).append((when, text))
         for action in chunk:
             pk = action.pk
-            yield action, _build_record(action, fundings.get(pk, []), indicators.get(pk, []),
-                                        communes.get(pk, []), notes.get(pk, []))
+            yield (
+                action,
+                _build_record(
+                    action,
+                    fundings.get(pk, []),
+                    indicators.get(pk, []),
+                    communes.get(pk, []),
+                    notes.get(pk, []),
+                ),
+            )
 
 
 def _public(value: Any) -> Any:
@@ -146,7 +203,9 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
     A column absent from an imported file is absent from its records: that field is left alone.
     """
-    return [key for key in COMPARED_KEYS if key in new and _public(old.get(key)) != _public(new[key])]
+    return [
+        key for key in COMPARED_KEYS if key in new and _public(old.get(key)) != _public(new[key])
+    ]
 
 
 def record_to_row(record: dict[str, Any], layout: Layout) -> list[Any]:
@@ -156,11 +215,17 @@ def record_to_row(record: dict[str, Any], layout: Layout) -> list[Any]:
             value = record.get(placed.column.field)
         else:
             items = record.get(placed.group.record_field, ())
-            value = items[placed.number - 1].get(placed.column.field) if placed.number <= len(items) else None
+            value = (
+                items[placed.number - 1].get(placed.column.field)
+                if placed.number <= len(items)
+                else None
+            )
         row.append(placed.column.cell.format(value) if value is not None else None)
     return row
 
 
 def group_counts(records: list[dict[str, Any]]) -> dict[str, int]:
-    return {group.record_field: max((len(r[group.record_field]) for r in records), default=0)
-            for group in (FUNDING_GROUP, INDICATOR_GROUP)}
+    return {
+        group.record_field: max((len(r[group.record_field]) for r in records), default=0)
+        for group in (FUNDING_GROUP, INDICATOR_GROUP)
+    }

@@ -14,7 +14,15 @@ from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from plans.models import (
-    CLOSED_STATUSES, GRANTED_STATES, Action, ActionPlan, ActionStatus, Axis, Funding, FundingState, PlanState,
+    CLOSED_STATUSES,
+    GRANTED_STATES,
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Axis,
+    Funding,
+    FundingState,
+    PlanState,
 )
 from territories.models import Territory
 
@@ -51,8 +59,15 @@ class PlanSummary:
     def total(self) -> AxisSummary:
         total = AxisSummary("total", "Total")
         for axis in self.axes:
-            for name in ("actions", "realised", "late", "total_cost", "amount_requested", "amount_granted",
-                         "amount_paid"):
+            for name in (
+                "actions",
+                "realised",
+                "late",
+                "total_cost",
+                "amount_requested",
+                "amount_granted",
+                "amount_paid",
+            ):
                 setattr(total, name, getattr(total, name) + getattr(axis, name))
         return total
 
@@ -60,27 +75,46 @@ class PlanSummary:
 def summarize(actions: QuerySet[Action], today: date | None = None) -> PlanSummary:
     """Per-axis counts and amounts of ``actions`` (archived ones excluded), every axis listed, in two queries."""
     actions = actions.filter(archived=False)
-    rows = {row["axis"]: row for row in actions.values("axis").annotate(
-        count=Count("id"),
-        realised=Count("id", filter=Q(status=ActionStatus.REALISE)),
-        late=Count("id", filter=Q(end_date__lt=today or date.today()) & ~Q(status__in=CLOSED_STATUSES)),
-        cost=Coalesce(Sum("total_cost"), ZERO),
-    ).order_by()}
-    money = {row["action__axis"]: row for row in Funding.objects.filter(action__in=actions).values(
-        "action__axis").annotate(
-        requested=Coalesce(Sum("amount", filter=~Q(state=FundingState.REFUSE)), ZERO),
-        granted=Coalesce(Sum("amount", filter=Q(state__in=GRANTED_STATES)), ZERO),
-        paid=Coalesce(Sum("amount", filter=Q(state=FundingState.VERSE)), ZERO),
-    ).order_by()}
+    rows = {
+        row["axis"]: row
+        for row in actions.values("axis")
+        .annotate(
+            count=Count("id"),
+            realised=Count("id", filter=Q(status=ActionStatus.REALISE)),
+            late=Count(
+                "id", filter=Q(end_date__lt=today or date.today()) & ~Q(status__in=CLOSED_STATUSES)
+            ),
+            cost=Coalesce(Sum("total_cost"), ZERO),
+        )
+        .order_by()
+    }
+    money = {
+        row["action__axis"]: row
+        for row in Funding.objects.filter(action__in=actions)
+        .values("action__axis")
+        .annotate(
+            requested=Coalesce(Sum("amount", filter=~Q(state=FundingState.REFUSE)), ZERO),
+            granted=Coalesce(Sum("amount", filter=Q(state__in=GRANTED_STATES)), ZERO),
+            paid=Coalesce(Sum("amount", filter=Q(state=FundingState.VERSE)), ZERO),
+        )
+        .order_by()
+    }
     summary = PlanSummary()
     for axis in Axis:
         row, amounts = rows.get(axis.value, {}), money.get(axis.value, {})
-        summary.axes.append(AxisSummary(
-            axis.value, axis.label, actions=row.get("count", 0), realised=row.get("realised", 0),
-            late=row.get("late", 0), total_cost=row.get("cost", Decimal(0)),
-            amount_requested=amounts.get("requested", Decimal(0)), amount_granted=amounts.get("granted", Decimal(0)),
-            amount_paid=amounts.get("paid", Decimal(0)),
-        ))
+        summary.axes.append(
+            AxisSummary(
+                axis.value,
+                axis.label,
+                actions=row.get("count", 0),
+                realised=row.get("realised", 0),
+                late=row.get("late", 0),
+                total_cost=row.get("cost", Decimal(0)),
+                amount_requested=amounts.get("requested", Decimal(0)),
+                amount_granted=amounts.get("granted", Decimal(0)),
+                amount_paid=amounts.get("paid", Decimal(0)),
+            )
+        )
     return summary
 
 
@@ -104,13 +138,19 @@ class FundingLine:
 
 def funding_totals(actions: QuerySet[Action]) -> list[FundingLine]:
     """Amounts requested, granted and paid per financeur and dispositif (refused ones count nowhere)."""
-    rows = (Funding.objects.filter(action__in=actions.filter(archived=False))
-            .exclude(state=FundingState.REFUSE)
-            .values("funder", "scheme")
-            .annotate(requested=Coalesce(Sum("amount"), ZERO),
-                      granted=Coalesce(Sum("amount", filter=Q(state__in=GRANTED_STATES)), ZERO),
-                      paid=Coalesce(Sum("amount", filter=Q(state=FundingState.VERSE)), ZERO),
-                      actions=Count("action", distinct=True))
-            .order_by("-granted", "funder", "scheme"))
-    return [FundingLine(r["funder"], r["scheme"], r["requested"], r["granted"], r["paid"], r["actions"])
-            for r in rows]
+    rows = (
+        Funding.objects.filter(action__in=actions.filter(archived=False))
+        .exclude(state=FundingState.REFUSE)
+        .values("funder", "scheme")
+        .annotate(
+            requested=Coalesce(Sum("amount"), ZERO),
+            granted=Coalesce(Sum("amount", filter=Q(state__in=GRANTED_STATES)), ZERO),
+            paid=Coalesce(Sum("amount", filter=Q(state=FundingState.VERSE)), ZERO),
+            actions=Count("action", distinct=True),
+        )
+        .order_by("-granted", "funder", "scheme")
+    )
+    return [
+        FundingLine(r["funder"], r["scheme"], r["requested"], r["granted"], r["paid"], r["actions"])
+        for r in rows
+    ]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from geo.text import normalize_search
@@ -33,7 +33,11 @@ def neutralize(text: str) -> str:
 
 
 def unneutralize(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_TRIGGERS) else text
+    return (
+        text[1:]
+        if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_TRIGGERS)
+        else text
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -82,7 +86,9 @@ class Text(CellType):
     def parse(self, raw):
         text = unneutralize(raw_text(raw)).replace("\r\n", "\n")
         if self.max_length and len(text) > self.max_length:
-            raise CellError(f"texte trop long ({len(text)} caractères)", f"au plus {self.max_length} caractères")
+            raise CellError(
+                f"texte trop long ({len(text)} caractères)", f"au plus {self.max_length} caractères"
+            )
         return text
 
     def format(self, value):
@@ -111,7 +117,9 @@ class Choice(CellType):
             self.by_key[normalize_search(code)] = code
             self.by_key[normalize_search(label)] = code
         self.labels = [label for _, label in self.choices.choices]
-        self.expected = "une valeur de la liste : " + ", ".join(f"« {label} »" for label in self.labels)
+        self.expected = "une valeur de la liste : " + ", ".join(
+            f"« {label} »" for label in self.labels
+        )
 
     def parse(self, raw):
         code = self.by_key.get(_normalized(raw_text(raw)))
@@ -249,11 +257,15 @@ class DatedValues(CellType):
                 measure_date = parse_date_text(when, self.expected)
                 measures[measure_date] = self._number.parse(value.strip())
             except CellError as error:
-                raise CellError(f"mesure illisible « {item.strip()} » : {error.message}", self.expected) from None
+                raise CellError(
+                    f"mesure illisible « {item.strip()} » : {error.message}", self.expected
+                ) from None
         return tuple(sorted(measures.items()))
 
     def format(self, value):
-        return "; ".join(f"{d.isoformat()} : {format_decimal(v)}" for d, v in value) if value else None
+        return (
+            "; ".join(f"{d.isoformat()} : {format_decimal(v)}" for d, v in value) if value else None
+        )
 
     def blank(self):
         return ()
@@ -281,7 +293,11 @@ class Notes(CellType):
         return tuple(sorted((when, text.strip()) for when, text in notes))
 
     def format(self, value):
-        return neutralize("\n".join(f"{d.isoformat()} : {text}" for d, text in value)) if value else None
+        return (
+            neutralize("\n".join(f"{d.isoformat()} : {text}" for d, text in value))
+            if value
+            else None
+        )
 
     def blank(self):
         return ()

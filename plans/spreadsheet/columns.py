@@ -8,8 +8,9 @@ read this table, so a column is added, renamed or validated in one place. An act
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -41,14 +42,18 @@ class Column:
         """Cell → value; raises cells.CellError."""
         if cells.is_blank(raw):
             if self.required:
-                raise cells.CellError("valeur obligatoire manquante", self.cell.expected or "une valeur")
+                raise cells.CellError(
+                    "valeur obligatoire manquante", self.cell.expected or "une valeur"
+                )
             return self.default if self.default is not None else self.cell.blank()
         value = self.cell.parse(raw)
         for validator in self.validators:
             try:
                 validator(value)
             except ValidationError as error:
-                raise cells.CellError(" ".join(error.messages), self.help or self.cell.expected) from None
+                raise cells.CellError(
+                    " ".join(error.messages), self.help or self.cell.expected
+                ) from None
         return value
 
 
@@ -64,57 +69,122 @@ A = models.Action
 AMOUNT = cells.Number(decimal_places=2)
 
 # Territory columns come first: an export may span several territories (a département, the programme).
-TERRITORY_COLUMN = Column("Territoire (identifiant)", "territory", cells.Text(max_length=20),
-                          help="Identifiant ANCT du territoire, par exemple ti-1108. Facultatif quand le fichier "
-                               "est importé dans un plan donné.", width=16)
-TERRITORY_NAME_COLUMN = Column("Territoire (nom)", "territory_name", cells.Text(), computed=True, width=30,
-                               help="Rappel du nom du territoire ; ignoré à l'import.")
+TERRITORY_COLUMN = Column(
+    "Territoire (identifiant)",
+    "territory",
+    cells.Text(max_length=20),
+    help="Identifiant ANCT du territoire, par exemple ti-1108. Facultatif quand le fichier "
+    "est importé dans un plan donné.",
+    width=16,
+)
+TERRITORY_NAME_COLUMN = Column(
+    "Territoire (nom)",
+    "territory_name",
+    cells.Text(),
+    computed=True,
+    width=30,
+    help="Rappel du nom du territoire ; ignoré à l'import.",
+)
 
 ACTION_COLUMNS: list[Column] = [
     TERRITORY_COLUMN,
     TERRITORY_NAME_COLUMN,
-    Column("Code de l'action", "code", cells.Text(max_length=20), required=True,
-           validators=(validation.validate_action_code,), width=12,
-           help=f"Unique dans le plan ; sert à reconnaître l'action lors d'un nouvel import. "
-                f"{validation.ACTION_CODE_EXPECTED}."),
+    Column(
+        "Code de l'action",
+        "code",
+        cells.Text(max_length=20),
+        required=True,
+        validators=(validation.validate_action_code,),
+        width=12,
+        help=f"Unique dans le plan ; sert à reconnaître l'action lors d'un nouvel import. "
+        f"{validation.ACTION_CODE_EXPECTED}.",
+    ),
     Column("Intitulé", "title", _text(A, "title"), required=True, width=40),
-    Column("Axe", "axis", cells.Choice(models.Axis), required=True, width=30,
-           help="Un des quatre axes du programme (liste « Axes »)."),
+    Column(
+        "Axe",
+        "axis",
+        cells.Choice(models.Axis),
+        required=True,
+        width=30,
+        help="Un des quatre axes du programme (liste « Axes »).",
+    ),
     Column("Sous-thème", "sub_theme", _text(A, "sub_theme"), help="Libre, facultatif."),
     Column("Description", "description", cells.Text(), width=50),
     Column("Objectifs", "objectives", cells.Text(), width=40),
     Column("Porteur", "carrier_name", _text(A, "carrier_name"), width=30),
     Column("Type de porteur", "carrier_kind", cells.Choice(models.CarrierKind)),
-    Column("SIRET du porteur", "carrier_siret", cells.Digits(max_length=14), validators=(validation.validate_siret,),
-           help="14 chiffres dont une clé de contrôle (Luhn) ; facultatif.", width=17),
+    Column(
+        "SIRET du porteur",
+        "carrier_siret",
+        cells.Digits(max_length=14),
+        validators=(validation.validate_siret,),
+        help="14 chiffres dont une clé de contrôle (Luhn) ; facultatif.",
+        width=17,
+    ),
     Column("Partenaires", "partners", cells.Text(), width=30),
-    Column("Maturité", "maturity", cells.Choice(models.Maturity), default=models.Maturity.IDEE,
-           help="« Idée » si vide."),
-    Column("Statut", "status", cells.Choice(models.ActionStatus), default=models.ActionStatus.A_VENIR,
-           help="« À venir » si vide."),
+    Column(
+        "Maturité",
+        "maturity",
+        cells.Choice(models.Maturity),
+        default=models.Maturity.IDEE,
+        help="« Idée » si vide.",
+    ),
+    Column(
+        "Statut",
+        "status",
+        cells.Choice(models.ActionStatus),
+        default=models.ActionStatus.A_VENIR,
+        help="« À venir » si vide.",
+    ),
     Column("Priorité", "priority", cells.Choice(models.Priority), width=12),
     Column("Date de début", "start_date", cells.Date(), width=13),
     Column("Date de fin", "end_date", cells.Date(), width=13),
-    Column("Communes concernées (codes INSEE)", "communes", cells.CodeList(), width=30,
-           help="Communes du territoire, codes INSEE séparés par « ; »."),
+    Column(
+        "Communes concernées (codes INSEE)",
+        "communes",
+        cells.CodeList(),
+        width=30,
+        help="Communes du territoire, codes INSEE séparés par « ; ».",
+    ),
     Column("Coût total (€ HT)", "total_cost", AMOUNT, width=16),
     Column("Investissement industriel annoncé (€)", "industrial_investment", AMOUNT, width=16),
     Column("Emplois créés", "jobs_created", cells.Integer(), width=10),
     Column("Emplois maintenus", "jobs_maintained", cells.Integer(), width=10),
-    Column("Confidentielle", "confidential", cells.Boolean(), width=10,
-           help="« oui » : l'action n'apparaît jamais sur le site public."),
+    Column(
+        "Confidentielle",
+        "confidential",
+        cells.Boolean(),
+        width=10,
+        help="« oui » : l'action n'apparaît jamais sur le site public.",
+    ),
     Column("Archivée", "archived", cells.Boolean(), width=10),
-    Column("Notes de suivi", "notes", cells.Notes(), width=50,
-           help="Une note par ligne, commençant par sa date : « 2025-01-15 : comité de pilotage »."),
+    Column(
+        "Notes de suivi",
+        "notes",
+        cells.Notes(),
+        width=50,
+        help="Une note par ligne, commençant par sa date : « 2025-01-15 : comité de pilotage ».",
+    ),
 ]
 
 F = models.Funding
 FUNDING_COLUMNS: list[Column] = [
     Column("financeur", "funder", _text(F, "funder"), required=True, width=24),
-    Column("dispositif", "scheme", _text(F, "scheme"), width=30,
-           help="Par exemple « Fonds vert — Territoires d'industrie en transition écologique »."),
+    Column(
+        "dispositif",
+        "scheme",
+        _text(F, "scheme"),
+        width=30,
+        help="Par exemple « Fonds vert — Territoires d'industrie en transition écologique ».",
+    ),
     Column("montant (€)", "amount", AMOUNT, required=True, width=14),
-    Column("état", "state", cells.Choice(models.FundingState), default=models.FundingState.SOLLICITE, width=12),
+    Column(
+        "état",
+        "state",
+        cells.Choice(models.FundingState),
+        default=models.FundingState.SOLLICITE,
+        width=12,
+    ),
     Column("sollicité le", "requested_on", cells.Date(), width=13),
     Column("décidé le", "decided_on", cells.Date(), width=13),
     Column("versé le", "paid_on", cells.Date(), width=13),
@@ -129,13 +199,31 @@ INDICATOR_COLUMNS: list[Column] = [
 ]
 
 COMPUTED_COLUMNS: list[Column] = [
-    Column("Montant accordé (calculé)", "amount_granted", AMOUNT, computed=True, width=16,
-           help="Somme des financements accordés ou versés ; ignoré à l'import."),
+    Column(
+        "Montant accordé (calculé)",
+        "amount_granted",
+        AMOUNT,
+        computed=True,
+        width=16,
+        help="Somme des financements accordés ou versés ; ignoré à l'import.",
+    ),
     Column("Montant versé (calculé)", "amount_paid", AMOUNT, computed=True, width=16),
-    Column("Taux de financement (calculé)", "financing_rate", cells.Number(decimal_places=4), computed=True,
-           width=12, help="Montant accordé ÷ coût total ; ignoré à l'import."),
-    Column("En retard (calculé)", "is_late", cells.Boolean(), computed=True, width=10,
-           help="Date de fin passée et action ni réalisée ni abandonnée ; ignoré à l'import."),
+    Column(
+        "Taux de financement (calculé)",
+        "financing_rate",
+        cells.Number(decimal_places=4),
+        computed=True,
+        width=12,
+        help="Montant accordé ÷ coût total ; ignoré à l'import.",
+    ),
+    Column(
+        "En retard (calculé)",
+        "is_late",
+        cells.Boolean(),
+        computed=True,
+        width=10,
+        help="Date de fin passée et action ni réalisée ni abandonnée ; ignoré à l'import.",
+    ),
 ]
 
 
@@ -177,12 +265,18 @@ class Layout:
         return [placed.header for placed in self.columns]
 
 
-def layout(funding_groups: int = TEMPLATE_FUNDING_GROUPS, indicator_groups: int = TEMPLATE_INDICATOR_GROUPS,
-           with_computed: bool = True) -> Layout:
+def layout(
+    funding_groups: int = TEMPLATE_FUNDING_GROUPS,
+    indicator_groups: int = TEMPLATE_INDICATOR_GROUPS,
+    with_computed: bool = True,
+) -> Layout:
     placed = [PlacedColumn(column.header, column) for column in ACTION_COLUMNS]
     for group, count in ((FUNDING_GROUP, funding_groups), (INDICATOR_GROUP, indicator_groups)):
         for number in range(1, count + 1):
-            placed += [PlacedColumn(group.header(number, column), column, group, number) for column in group.columns]
+            placed += [
+                PlacedColumn(group.header(number, column), column, group, number)
+                for column in group.columns
+            ]
     if with_computed:
         placed += [PlacedColumn(column.header, column) for column in COMPUTED_COLUMNS]
     return Layout(placed)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 import xlsxwriter
 from python_calamine import CalamineWorkbook
@@ -21,7 +22,13 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from plans.spreadsheet import cells
 from plans.spreadsheet.columns import (
-    ACTION_COLUMNS, COMPUTED_COLUMNS, FUNDING_COLUMNS, INDICATOR_COLUMNS, SHEET_ACTIONS, SHEET_LISTS, SHEET_README,
+    ACTION_COLUMNS,
+    COMPUTED_COLUMNS,
+    FUNDING_COLUMNS,
+    INDICATOR_COLUMNS,
+    SHEET_ACTIONS,
+    SHEET_LISTS,
+    SHEET_README,
     Layout,
 )
 
@@ -44,6 +51,7 @@ def format_of(name: str) -> str:
 
 
 # --- writing ---------------------------------------------------------------------------------------------
+
 
 def write_csv(stream: IO[bytes], layout: Layout, rows: Iterable[list[Any]]) -> None:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
@@ -80,10 +88,13 @@ def write_xlsx(stream: IO[bytes], layout: Layout, rows: Iterable[list[Any]]) -> 
         sheet.set_column(index, index, placed.column.width)
     sheet.freeze_panes(1, 3)  # D2
     header_format = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    computed_format = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top",
-                                           "pattern": 1, "bg_color": "#EEEEEE"})
+    computed_format = workbook.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "pattern": 1, "bg_color": "#EEEEEE"}
+    )
     for index, placed in enumerate(layout.columns):
-        sheet.write_string(0, index, placed.header, computed_format if placed.column.computed else header_format)
+        sheet.write_string(
+            0, index, placed.header, computed_format if placed.column.computed else header_format
+        )
     date_format = workbook.add_format({"num_format": DATE_FORMAT})
     # Values are text (labels, « oui »/« non », texts already neutralised), Decimal, int or date: written by
     # type, never through write(), which would turn text into formulas or links.
@@ -91,14 +102,25 @@ def write_xlsx(stream: IO[bytes], layout: Layout, rows: Iterable[list[Any]]) -> 
     def write_date(row: int, col: int, value: date) -> None:
         sheet.write_datetime(row, col, value, date_format)
 
-    writers = {str: sheet.write_string, Decimal: sheet.write_number, int: sheet.write_number,
-               float: sheet.write_number, date: write_date, datetime: write_date, bool: sheet.write_boolean}
+    writers = {
+        str: sheet.write_string,
+        Decimal: sheet.write_number,
+        int: sheet.write_number,
+        float: sheet.write_number,
+        date: write_date,
+        datetime: write_date,
+        bool: sheet.write_boolean,
+    }
     for number, row in enumerate(rows, start=1):
         for index, value in enumerate(row):
             if value is not None:
                 writer = writers.get(type(value))
-                if writer is None:  # a subclass (str enum, SafeString…): its base's writer, found once
-                    writer = writers[type(value)] = next(w for base, w in writers.items() if isinstance(value, base))
+                if (
+                    writer is None
+                ):  # a subclass (str enum, SafeString…): its base's writer, found once
+                    writer = writers[type(value)] = next(
+                        w for base, w in writers.items() if isinstance(value, base)
+                    )
                 writer(number, index, value)
     _write_lists(workbook.add_worksheet(SHEET_LISTS), lists)
     _write_readme(workbook.add_worksheet(SHEET_README))
@@ -122,11 +144,20 @@ def _add_validations(sheet, layout: Layout, list_ranges: dict[str, str]) -> None
     for formula, ranges in by_formula.items():
         # One rule per list, over every column that uses it (multi_range), as Excel itself records it.
         first_col = xl_cell_to_rowcol(ranges[0].split(":")[0])[1]
-        sheet.data_validation(1, first_col, VALIDATED_ROWS - 1, first_col, {
-            "validate": "list", "source": "=" + formula, "ignore_blank": True, "multi_range": " ".join(ranges),
-            "error_title": "Valeur hors liste",
-            "error_message": "Choisissez une valeur de la liste (feuille « Listes »).",
-        })
+        sheet.data_validation(
+            1,
+            first_col,
+            VALIDATED_ROWS - 1,
+            first_col,
+            {
+                "validate": "list",
+                "source": "=" + formula,
+                "ignore_blank": True,
+                "multi_range": " ".join(ranges),
+                "error_title": "Valeur hors liste",
+                "error_message": "Choisissez une valeur de la liste (feuille « Listes »).",
+            },
+        )
 
 
 def _write_lists(sheet, lists: list[tuple[str, list[str]]]) -> None:
@@ -162,8 +193,12 @@ def _write_readme(sheet) -> None:
     sheet.set_column(1, 1, 12)
     sheet.set_column(2, 2, 100)
     lines = [[line] for line in README_INTRO]
-    groups = [("", ACTION_COLUMNS), ("Financement N — ", FUNDING_COLUMNS), ("Indicateur N — ", INDICATOR_COLUMNS),
-              ("", COMPUTED_COLUMNS)]
+    groups = [
+        ("", ACTION_COLUMNS),
+        ("Financement N — ", FUNDING_COLUMNS),
+        ("Indicateur N — ", INDICATOR_COLUMNS),
+        ("", COMPUTED_COLUMNS),
+    ]
     for prefix, columns in groups:
         for column in columns:
             explanation = column.help or column.cell.expected
@@ -177,6 +212,7 @@ def _write_readme(sheet) -> None:
 
 
 # --- reading ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class SheetRows:
@@ -203,17 +239,23 @@ def _read_xlsx(source, name: str) -> SheetRows:
         else:
             workbook = CalamineWorkbook.from_filelike(source)
     except Exception as error:  # CalamineError (ZipError, XmlError…) or OSError on a damaged file
-        raise UnreadableFile(f"{name} : fichier XLSX illisible ({error.__class__.__name__}).") from error
+        raise UnreadableFile(
+            f"{name} : fichier XLSX illisible ({error.__class__.__name__})."
+        ) from error
     try:
         if SHEET_ACTIONS not in workbook.sheet_names:
-            raise UnreadableFile(f"{name} : feuille « {SHEET_ACTIONS} » introuvable "
-                                 f"(feuilles présentes : {', '.join(workbook.sheet_names)}).")
+            raise UnreadableFile(
+                f"{name} : feuille « {SHEET_ACTIONS} » introuvable "
+                f"(feuilles présentes : {', '.join(workbook.sheet_names)})."
+            )
         try:
             # skip_empty_area=False: the grid starts at A1 whatever the first filled cell, so row and column
             # numbers are those the spreadsheet shows.
             grid = workbook.get_sheet_by_name(SHEET_ACTIONS).to_python(skip_empty_area=False)
         except Exception as error:
-            raise UnreadableFile(f"{name} : fichier XLSX illisible ({error.__class__.__name__}).") from error
+            raise UnreadableFile(
+                f"{name} : fichier XLSX illisible ({error.__class__.__name__})."
+            ) from error
     finally:
         workbook.close()
     headers = [cells.raw_text(value) for value in _openpyxl_values(grid[0])] if grid else []
@@ -225,7 +267,7 @@ def _read_xlsx(source, name: str) -> SheetRows:
     return SheetRows(name, SHEET_ACTIONS, headers, rows())
 
 
-_INTEGRAL_LIMIT = 2 ** 53  # floats below this are exact integers
+_INTEGRAL_LIMIT = 2**53  # floats below this are exact integers
 
 
 def _openpyxl_value(value: Any) -> Any:
@@ -236,7 +278,11 @@ def _openpyxl_value(value: Any) -> Any:
         return None
     kind = type(value)
     if kind is float:
-        return int(value) if value.is_integer() and -_INTEGRAL_LIMIT < value < _INTEGRAL_LIMIT else value
+        return (
+            int(value)
+            if value.is_integer() and -_INTEGRAL_LIMIT < value < _INTEGRAL_LIMIT
+            else value
+        )
     if kind is date:
         return datetime(value.year, value.month, value.day)
     return value
@@ -260,7 +306,6 @@ def _read_csv(source, name: str) -> SheetRows:
 
     def rows():
         # The row number a spreadsheet shows when it opens the file (a quoted cell may span several lines).
-        for number, row in enumerate(reader, start=2):
-            yield number, row
+        yield from enumerate(reader, start=2)
 
     return SheetRows(name, "CSV", headers, rows())

@@ -21,8 +21,11 @@ def other_territory(real_data, territory):
 
 def fill_plan(territory, count: int, seed: int = 0):
     """``count`` deterministic example actions in the territory's plan; returns the plan."""
-    upsert_records(demo_records(territory, count, seed), {territory.ti_id: territory},
-                   PlanImportReport("test", territory.phase_id, dry_run=False))
+    upsert_records(
+        demo_records(territory, count, seed),
+        {territory.ti_id: territory},
+        PlanImportReport("test", territory.phase_id, dry_run=False),
+    )
     return territory.action_plan
 
 

@@ -40,52 +40,125 @@ def refused(tmp_path, workbook, territory, fixed=True) -> list:
 
 
 def base_row(territory, **changes):
-    row = {"Territoire (identifiant)": territory.ti_id, "Code de l'action": "A-1", "Intitulé": "Essai",
-           "Axe": "Innovation"}
+    row = {
+        "Territoire (identifiant)": territory.ti_id,
+        "Code de l'action": "A-1",
+        "Intitulé": "Essai",
+        "Axe": "Innovation",
+    }
     row.update(changes)
     return row
 
 
 def test_every_cell_error_is_reported_with_its_location(territory, other_territory, tmp_path):
     workbook, sheet = template_sheet()
-    commune_elsewhere = other_territory.territory_communes.select_related("commune").first().commune.code
-    fill(sheet, [
-        base_row(territory, **{"Code de l'action": "A 1"}),  # 2: invalid code
-        base_row(territory, **{"Axe": "Tourisme"}),  # 3: value out of list
-        base_row(territory, **{"Code de l'action": "A-3", "SIRET du porteur": "12345678901234"}),  # 4: Luhn
-        base_row(territory, **{"Code de l'action": "A-4", "Coût total (€ HT)": "beaucoup"}),  # 5: number
-        base_row(territory, **{"Code de l'action": "A-5", "Coût total (€ HT)": -10}),  # 6: negative
-        base_row(territory, **{"Code de l'action": "A-6", "Coût total (€ HT)": "10,123"}),  # 7: decimals
-        base_row(territory, **{"Code de l'action": "A-7", "Date de début": "31/02/2025"}),  # 8: date
-        base_row(territory, **{"Code de l'action": "A-8", "Date de début": "2025-06-01",
-                               "Date de fin": "2025-01-01"}),  # 9: date order
-        base_row(territory, **{"Code de l'action": "A-9", "Communes concernées (codes INSEE)": commune_elsewhere}),
-        base_row(territory, **{"Code de l'action": "A-9"}),  # 11: duplicate code
-        base_row(territory, **{"Code de l'action": "A-11", "Intitulé": None}),  # 12: required value
-        base_row(territory, **{"Code de l'action": "A-12", "Confidentielle": "peut-être"}),  # 13: boolean
-        base_row(territory, **{"Code de l'action": "A-13", "Financement 1 — dispositif": "Fonds vert"}),  # 14
-        base_row(territory, **{"Code de l'action": "A-14", "Indicateur 1 — nom": "Emplois",
-                               "Indicateur 1 — valeurs datées": "fin 2025 : 3"}),  # 15: dated values
-        base_row(territory, **{"Code de l'action": "A-15", "Territoire (identifiant)": other_territory.ti_id}),
-        base_row(territory, **{"Code de l'action": "A-16", "Emplois créés": 2.5}),  # 17: integer
-        base_row(territory, **{"Code de l'action": "A-17", "Financement 1 — financeur": "Région",
-                               "Financement 1 — montant (€)": 10, "Financement 1 — sollicité le": "2025-05-01",
-                               "Financement 1 — décidé le": "2025-01-01"}),  # 18: funding date order
-        base_row(territory, **{"Code de l'action": "A-18", "Communes concernées (codes INSEE)": "123"}),  # 19
-    ])
+    commune_elsewhere = (
+        other_territory.territory_communes.select_related("commune").first().commune.code
+    )
+    fill(
+        sheet,
+        [
+            base_row(territory, **{"Code de l'action": "A 1"}),  # 2: invalid code
+            base_row(territory, **{"Axe": "Tourisme"}),  # 3: value out of list
+            base_row(
+                territory, **{"Code de l'action": "A-3", "SIRET du porteur": "12345678901234"}
+            ),  # 4: Luhn
+            base_row(
+                territory, **{"Code de l'action": "A-4", "Coût total (€ HT)": "beaucoup"}
+            ),  # 5: number
+            base_row(
+                territory, **{"Code de l'action": "A-5", "Coût total (€ HT)": -10}
+            ),  # 6: negative
+            base_row(
+                territory, **{"Code de l'action": "A-6", "Coût total (€ HT)": "10,123"}
+            ),  # 7: decimals
+            base_row(
+                territory, **{"Code de l'action": "A-7", "Date de début": "31/02/2025"}
+            ),  # 8: date
+            base_row(
+                territory,
+                **{
+                    "Code de l'action": "A-8",
+                    "Date de début": "2025-06-01",
+                    "Date de fin": "2025-01-01",
+                },
+            ),  # 9: date order
+            base_row(
+                territory,
+                **{
+                    "Code de l'action": "A-9",
+                    "Communes concernées (codes INSEE)": commune_elsewhere,
+                },
+            ),
+            base_row(territory, **{"Code de l'action": "A-9"}),  # 11: duplicate code
+            base_row(
+                territory, **{"Code de l'action": "A-11", "Intitulé": None}
+            ),  # 12: required value
+            base_row(
+                territory, **{"Code de l'action": "A-12", "Confidentielle": "peut-être"}
+            ),  # 13: boolean
+            base_row(
+                territory,
+                **{"Code de l'action": "A-13", "Financement 1 — dispositif": "Fonds vert"},
+            ),  # 14
+            base_row(
+                territory,
+                **{
+                    "Code de l'action": "A-14",
+                    "Indicateur 1 — nom": "Emplois",
+                    "Indicateur 1 — valeurs datées": "fin 2025 : 3",
+                },
+            ),  # 15: dated values
+            base_row(
+                territory,
+                **{"Code de l'action": "A-15", "Territoire (identifiant)": other_territory.ti_id},
+            ),
+            base_row(
+                territory, **{"Code de l'action": "A-16", "Emplois créés": 2.5}
+            ),  # 17: integer
+            base_row(
+                territory,
+                **{
+                    "Code de l'action": "A-17",
+                    "Financement 1 — financeur": "Région",
+                    "Financement 1 — montant (€)": 10,
+                    "Financement 1 — sollicité le": "2025-05-01",
+                    "Financement 1 — décidé le": "2025-01-01",
+                },
+            ),  # 18: funding date order
+            base_row(
+                territory,
+                **{"Code de l'action": "A-18", "Communes concernées (codes INSEE)": "123"},
+            ),  # 19
+        ],
+    )
     problems = refused(tmp_path, workbook, territory)
     found = {(p.row, p.message.split(" (")[0]): p for p in problems}
     expected_rows = {
-        2: "Code d'action invalide", 3: "valeur hors liste", 4: "SIRET invalide", 5: "nombre illisible",
-        6: "nombre hors limites", 7: "trop de décimales", 8: "date illisible", 9: "La date de fin",
-        10: "commune(s) hors du territoire", 11: "code d'action en double", 12: "valeur obligatoire manquante",
-        13: "valeur illisible", 14: "valeur obligatoire manquante", 15: "mesure illisible",
-        16: "ligne d'un autre territoire que celui de l'import", 17: "trop de décimales",
-        18: "La date de décision", 19: "code INSEE invalide",
+        2: "Code d'action invalide",
+        3: "valeur hors liste",
+        4: "SIRET invalide",
+        5: "nombre illisible",
+        6: "nombre hors limites",
+        7: "trop de décimales",
+        8: "date illisible",
+        9: "La date de fin",
+        10: "commune(s) hors du territoire",
+        11: "code d'action en double",
+        12: "valeur obligatoire manquante",
+        13: "valeur illisible",
+        14: "valeur obligatoire manquante",
+        15: "mesure illisible",
+        16: "ligne d'un autre territoire que celui de l'import",
+        17: "trop de décimales",
+        18: "La date de décision",
+        19: "code INSEE invalide",
     }
     for row, start in expected_rows.items():
         matching = [p for (r, _), p in found.items() if r == row and p.message.startswith(start)]
-        assert matching, f"ligne {row} : « {start} » non signalé parmi {[str(p) for p in problems if p.row == row]}"
+        assert matching, (
+            f"ligne {row} : « {start} » non signalé parmi {[str(p) for p in problems if p.row == row]}"
+        )
         problem = matching[0]
         assert "plan.xlsx, feuille « Actions »" == problem.file
         assert problem.column and problem.expected, str(problem)
@@ -100,9 +173,13 @@ def test_every_cell_error_is_reported_with_its_location(territory, other_territo
 
 def test_header_errors(territory, tmp_path):
     workbook, sheet = template_sheet()
-    sheet.cell(row=1, column=4, value="Titre")  # « Intitulé » renamed: unknown and the required one is missing
+    sheet.cell(
+        row=1, column=4, value="Titre"
+    )  # « Intitulé » renamed: unknown and the required one is missing
     sheet.cell(row=1, column=6, value="Axe")  # « Sous-thème » → a second « Axe »
-    sheet.cell(row=1, column=sheet.max_column + 1, value="Financement 9 — montant (€)")  # group without financeur
+    sheet.cell(
+        row=1, column=sheet.max_column + 1, value="Financement 9 — montant (€)"
+    )  # group without financeur
     fill(sheet, [{"Code de l'action": "A-1", "Titre": "Essai"}])
     problems = refused(tmp_path, workbook, territory)
     messages = [p.message for p in problems]
@@ -115,11 +192,18 @@ def test_header_errors(territory, tmp_path):
 
 def test_unknown_territory_and_missing_territory(territory, tmp_path):
     workbook, sheet = template_sheet()
-    fill(sheet, [base_row(territory, **{"Territoire (identifiant)": "ti-0000"}),
-                 base_row(territory, **{"Territoire (identifiant)": None, "Code de l'action": "A-2"})])
+    fill(
+        sheet,
+        [
+            base_row(territory, **{"Territoire (identifiant)": "ti-0000"}),
+            base_row(territory, **{"Territoire (identifiant)": None, "Code de l'action": "A-2"}),
+        ],
+    )
     problems = refused(tmp_path, workbook, territory, fixed=False)
-    assert [(p.row, p.message) for p in problems] == [(2, "territoire inconnu dans la phase 2023-2027"),
-                                                      (3, "territoire manquant")]
+    assert [(p.row, p.message) for p in problems] == [
+        (2, "territoire inconnu dans la phase 2023-2027"),
+        (3, "territoire manquant"),
+    ]
 
 
 def test_unreadable_files(territory, tmp_path):

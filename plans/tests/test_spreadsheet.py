@@ -25,7 +25,9 @@ def exported(actions, fmt) -> bytes:
 
 def snapshot(plan) -> dict:
     actions = with_record_relations(Action.objects.filter(plan=plan))
-    return {a.code: {k: v for k, v in action_to_record(a).items() if k != "is_late"} for a in actions}
+    return {
+        a.code: {k: v for k, v in action_to_record(a).items() if k != "is_late"} for a in actions
+    }
 
 
 def write(tmp_path, name, content: bytes):
@@ -48,7 +50,9 @@ def test_round_trip_of_500_actions_changes_nothing(territory, tmp_path, fmt):
     assert report.count("created") == report.count("updated") == 0
     assert snapshot(plan) == before
     assert Action.history.count() + Funding.history.count() == history_before  # nothing written
-    assert exported(Action.objects.filter(plan=plan), fmt) == content or fmt == "xlsx"  # xlsx embeds a timestamp
+    assert (
+        exported(Action.objects.filter(plan=plan), fmt) == content or fmt == "xlsx"
+    )  # xlsx embeds a timestamp
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -58,7 +62,9 @@ def test_export_then_import_into_an_empty_plan_rebuilds_the_same_actions(territo
     path = write(tmp_path, f"plan.{fmt}", exported(Action.objects.filter(plan=plan), fmt))
     plan.actions.all().delete()
 
-    report = import_plans(path, territory.phase_id)  # no --territoire: the territory column says where
+    report = import_plans(
+        path, territory.phase_id
+    )  # no --territoire: the territory column says where
 
     assert report.count("created") == 60
     assert snapshot(ActionPlan.objects.get(territory=territory)) == before
@@ -68,7 +74,11 @@ def test_import_upserts_by_code_and_leaves_absent_actions_alone(plan, tmp_path):
     content = exported(Action.objects.filter(plan=plan), "csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     header = rows[0]
-    title, code, status = header.index("Intitulé"), header.index("Code de l'action"), header.index("Statut")
+    title, code, status = (
+        header.index("Intitulé"),
+        header.index("Code de l'action"),
+        header.index("Statut"),
+    )
     kept = rows[1:4]
     kept[0][title] = "Titre changé"
     new = list(kept[1])
@@ -78,10 +88,14 @@ def test_import_upserts_by_code_and_leaves_absent_actions_alone(plan, tmp_path):
     csv.writer(buffer, delimiter=";").writerows([header, *kept, new])
     path = write(tmp_path, "partiel.csv", buffer.getvalue().encode())
 
-    preview = import_plans(path, plan.territory.phase_id, territory_id=plan.territory.ti_id, dry_run=True)
+    preview = import_plans(
+        path, plan.territory.phase_id, territory_id=plan.territory.ti_id, dry_run=True
+    )
     changes = preview.plans[0]
     assert [r["code"] for r in changes.created] == ["NOUVEAU-1"]
-    assert [(c, fields) for c, _, fields in changes.updated_summary] == [(kept[0][code], ["Intitulé"])]
+    assert [(c, fields) for c, _, fields in changes.updated_summary] == [
+        (kept[0][code], ["Intitulé"])
+    ]
     assert len(changes.unchanged) == 2 and len(changes.untouched) == plan.actions.count() - 3
     assert not Action.objects.filter(code="NOUVEAU-1").exists()  # dry run
 
@@ -103,8 +117,15 @@ def test_formulas_are_neutralised_in_exports_and_restored_on_import(plan, tmp_pa
     if fmt == "csv":
         row = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))[1]
     else:
-        row = [c for c in next(load_workbook(io.BytesIO(content))[SHEET_ACTIONS].iter_rows(min_row=2, values_only=True))]
-    assert "'=HYPERLINK(\"http://exemple.invalid\",\"clic\")" in row
+        row = [
+            c
+            for c in next(
+                load_workbook(io.BytesIO(content))[SHEET_ACTIONS].iter_rows(
+                    min_row=2, values_only=True
+                )
+            )
+        ]
+    assert '\'=HYPERLINK("http://exemple.invalid","clic")' in row
     assert "'+33 1 23; @moi; -tiret" in row
     assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in row)
     if fmt == "xlsx":
@@ -121,15 +142,29 @@ def test_template_has_lists_readme_and_data_validation():
     workbook = load_workbook(io.BytesIO(stream.getvalue()))
     assert workbook.sheetnames == [SHEET_ACTIONS, SHEET_LISTS, SHEET_README]
     headers = [c.value for c in workbook[SHEET_ACTIONS][1]]
-    assert headers[:4] == ["Territoire (identifiant)", "Territoire (nom)", "Code de l'action", "Intitulé"]
+    assert headers[:4] == [
+        "Territoire (identifiant)",
+        "Territoire (nom)",
+        "Code de l'action",
+        "Intitulé",
+    ]
     assert "Financement 5 — montant (€)" in headers and "Indicateur 3 — valeurs datées" in headers
-    lists = {col[0].value: [c.value for c in col[1:] if c.value] for col in workbook[SHEET_LISTS].iter_cols()}
-    assert lists["Axe"] == ["Transition écologique et énergétique", "Innovation",
-                            "Compétences (recrutement, formation)", "Mobilisation du foncier industriel"]
+    lists = {
+        col[0].value: [c.value for c in col[1:] if c.value]
+        for col in workbook[SHEET_LISTS].iter_cols()
+    }
+    assert lists["Axe"] == [
+        "Transition écologique et énergétique",
+        "Innovation",
+        "Compétences (recrutement, formation)",
+        "Mobilisation du foncier industriel",
+    ]
     assert lists["Statut"][-1] == "Abandonné"
     validations = workbook[SHEET_ACTIONS].data_validations.dataValidation
     axis_letter = "E"
-    axis_rule = next(v for v in validations if any(str(r).startswith(f"{axis_letter}2") for r in v.sqref.ranges))
+    axis_rule = next(
+        v for v in validations if any(str(r).startswith(f"{axis_letter}2") for r in v.sqref.ranges)
+    )
     assert axis_rule.type == "list" and axis_rule.formula1.startswith("'Listes'!$")
     readme = [row[0] for row in workbook[SHEET_README].iter_rows(values_only=True)]
     assert "SIRET du porteur" in readme and "Financement N — montant (€)" in readme
@@ -137,13 +172,17 @@ def test_template_has_lists_readme_and_data_validation():
 
 def test_cli_export_and_import(plan, tmp_path, capsys):
     output = tmp_path / "plans.xlsx"
-    call_command("export-plans", str(output), "--phase", "2023-2027", "--territoire", plan.territory.ti_id)
+    call_command(
+        "export-plans", str(output), "--phase", "2023-2027", "--territoire", plan.territory.ti_id
+    )
     assert f"{plan.actions.count()} action(s) exportée(s)" in capsys.readouterr().out
     call_command("import-plans", str(output), "--phase", "2023-2027", "--dry-run")
     assert "0 actions seraient créées, 0 modifiées" in capsys.readouterr().out
     broken = tmp_path / "casse.csv"
-    broken.write_text("Territoire (identifiant);Code de l'action;Intitulé;Axe\n;A-1;Titre;Axe inconnu\n",
-                      encoding="utf-8")
+    broken.write_text(
+        "Territoire (identifiant);Code de l'action;Intitulé;Axe\n;A-1;Titre;Axe inconnu\n",
+        encoding="utf-8",
+    )
     before = Action.objects.count()
     with pytest.raises(CommandError, match="Import refusé : 2 erreur"):
         call_command("import-plans", str(broken), "--phase", "2023-2027")

@@ -17,12 +17,24 @@ def url(name, territory, *args):
 
 
 def action_data(**changes):
-    data = {"code": "WEB-1", "title": "Action saisie en ligne", "axis": "competences", "maturity": "etude",
-            "status": "en-cours", "total_cost": "1000", "carrier_siret": "",
-            "financements-TOTAL_FORMS": "1", "financements-INITIAL_FORMS": "0",
-            "financements-0-funder": "Région", "financements-0-amount": "250", "financements-0-state": "accorde",
-            "indicateurs-TOTAL_FORMS": "1", "indicateurs-INITIAL_FORMS": "0",
-            "indicateurs-0-name": "Personnes formées", "indicateurs-0-measures": "2025-12-31 : 12"}
+    data = {
+        "code": "WEB-1",
+        "title": "Action saisie en ligne",
+        "axis": "competences",
+        "maturity": "etude",
+        "status": "en-cours",
+        "total_cost": "1000",
+        "carrier_siret": "",
+        "financements-TOTAL_FORMS": "1",
+        "financements-INITIAL_FORMS": "0",
+        "financements-0-funder": "Région",
+        "financements-0-amount": "250",
+        "financements-0-state": "accorde",
+        "indicateurs-TOTAL_FORMS": "1",
+        "indicateurs-INITIAL_FORMS": "0",
+        "indicateurs-0-name": "Personnes formées",
+        "indicateurs-0-measures": "2025-12-31 : 12",
+    }
     data.update(changes)
     return data
 
@@ -51,16 +63,25 @@ def test_filters(client, plan, person):
     page = client.get(url("detail", plan.territory), {"axe": "foncier"})
     shown = page.context["shown_count"]
     assert shown == plan.actions.filter(axis="foncier", archived=False).count() > 0
-    funder = plan.actions.filter(fundings__isnull=False).values_list("fundings__funder", flat=True).first()
+    funder = (
+        plan.actions.filter(fundings__isnull=False)
+        .values_list("fundings__funder", flat=True)
+        .first()
+    )
     page = client.get(url("detail", plan.territory), {"financeur": funder})
-    assert page.context["shown_count"] == plan.actions.filter(fundings__funder=funder).distinct().count()
+    assert (
+        page.context["shown_count"]
+        == plan.actions.filter(fundings__funder=funder).distinct().count()
+    )
 
 
 def test_project_lead_creates_edits_duplicates_archives(client, plan, person):
     lead = person(Role.CHEF_DE_PROJET, territory=plan.territory)
     client.force_login(lead)
     # Inline validation (htmx): errors come back, nothing is saved.
-    checked = client.post(url("action_create", plan.territory), action_data(carrier_siret="123", _validate="1"))
+    checked = client.post(
+        url("action_create", plan.territory), action_data(carrier_siret="123", _validate="1")
+    )
     assert checked.status_code == 200 and "SIRET invalide" in checked.content.decode()
     assert not Action.objects.filter(code="WEB-1").exists()
 
@@ -71,10 +92,18 @@ def test_project_lead_creates_edits_duplicates_archives(client, plan, person):
     assert list(action.indicators.get().values.values_list("value", flat=True)) == [12]
     assert action.history.first().history_user == lead  # journaled with its author
 
-    client.post(url("action_edit", plan.territory, "WEB-1"), action_data(
-        title="Titre modifié", **{"financements-INITIAL_FORMS": "1", "financements-0-id": action.fundings.get().pk,
-                                  "indicateurs-INITIAL_FORMS": "1",
-                                  "indicateurs-0-id": action.indicators.get().pk}))
+    client.post(
+        url("action_edit", plan.territory, "WEB-1"),
+        action_data(
+            title="Titre modifié",
+            **{
+                "financements-INITIAL_FORMS": "1",
+                "financements-0-id": action.fundings.get().pk,
+                "indicateurs-INITIAL_FORMS": "1",
+                "indicateurs-0-id": action.indicators.get().pk,
+            },
+        ),
+    )
     action.refresh_from_db()
     assert action.title == "Titre modifié"
     history = client.get(url("action_history", plan.territory, "WEB-1")).content.decode()
@@ -91,7 +120,10 @@ def test_project_lead_creates_edits_duplicates_archives(client, plan, person):
 def test_lead_of_another_territory_is_refused(client, plan, other_territory, person):
     client.force_login(person(Role.CHEF_DE_PROJET, territory=other_territory))
     assert client.get(url("detail", plan.territory)).status_code == 403
-    assert client.post(url("action_archive", plan.territory, plan.actions.first().code)).status_code == 403
+    assert (
+        client.post(url("action_archive", plan.territory, plan.actions.first().code)).status_code
+        == 403
+    )
     assert client.get(url("plan_export", plan.territory, "xlsx")).status_code == 403
 
 
@@ -113,7 +145,9 @@ def test_workflow_submit_then_validate_by_the_region_coordinator(client, plan, p
     plan.refresh_from_db()
     assert plan.state == PlanState.VALIDE and plan.validated_at
     assert [(t.to_state, t.comment) for t in plan.transitions.all()] == [
-        ("soumis", "Prêt pour validation"), ("valide", "Conforme")]
+        ("soumis", "Prêt pour validation"),
+        ("valide", "Conforme"),
+    ]
 
 
 def test_public_view_and_summary_show_only_public_actions(client, plan):
@@ -128,7 +162,9 @@ def test_public_view_and_summary_show_only_public_actions(client, plan):
     page = client.get(url("public", plan.territory)).content.decode()
     assert "Projet secret" not in page and "Jean Dupont" not in page
     if company:
-        assert escape(company.title) in page and escape(company.carrier_name) not in page  # a company may be a person
+        assert (
+            escape(company.title) in page and escape(company.carrier_name) not in page
+        )  # a company may be a person
     summary = plan_summary_by_axis(plan.territory)
     assert summary.total.actions == plan.actions.filter(confidential=False, archived=False).count()
 
@@ -163,22 +199,30 @@ def test_import_errors_are_listed(client, plan, person):
     upload.name = "casse.csv"
     response = client.post(url("import", plan.territory), {"file": upload})
     assert response.status_code == 400
-    assert "valeur hors liste" in response.content.decode() and "Axe inconnu" in response.content.decode()
+    assert (
+        "valeur hors liste" in response.content.decode()
+        and "Axe inconnu" in response.content.decode()
+    )
 
 
-@pytest.mark.parametrize("role, scope, allowed", [
-    (Role.EQUIPE_NATIONALE, {}, True),
-    (Role.COORDINATEUR, {"region": "own"}, True),
-    (Role.COORDINATEUR, {"region": "other"}, False),
-    (Role.CHEF_DE_PROJET, {"territory": "own"}, False),
-])
+@pytest.mark.parametrize(
+    "role, scope, allowed",
+    [
+        (Role.EQUIPE_NATIONALE, {}, True),
+        (Role.COORDINATEUR, {"region": "own"}, True),
+        (Role.COORDINATEUR, {"region": "other"}, False),
+        (Role.CHEF_DE_PROJET, {"territory": "own"}, False),
+    ],
+)
 def test_region_export_follows_permissions(client, plan, person, role, scope, allowed):
     from geo.models import Region
 
     own_region = plan.territory.principal_region
     other_region = Region.objects.exclude(pk=own_region.pk).first()
-    resolved = {k: (own_region if v == "own" else other_region) if k == "region" else plan.territory
-                for k, v in scope.items()}
+    resolved = {
+        k: (own_region if v == "own" else other_region) if k == "region" else plan.territory
+        for k, v in scope.items()
+    }
     client.force_login(person(role, **resolved))
     response = client.get(reverse("plans:export"), {"region": own_region.pk, "format": "csv"})
     assert response.status_code == (200 if allowed else 403)

@@ -30,7 +30,9 @@ class PhaseTerritories:
 def territories_by_phase(area: Region | Departement) -> list[PhaseTerritories]:
     field = "region" if isinstance(area, Region) else "departement"
     touching = queries.territories_with_areas().filter(**{f"{field}s": area}).order_by("name")
-    by_phase: dict[str, PhaseTerritories] = {p.code: PhaseTerritories(p, [], []) for p in Phase.objects.order_by("-number")}
+    by_phase: dict[str, PhaseTerritories] = {
+        p.code: PhaseTerritories(p, [], []) for p in Phase.objects.order_by("-number")
+    }
     for territory in touching:
         group = by_phase[territory.phase_id]
         is_principal = getattr(territory, f"principal_{field}_id") == area.code
@@ -46,7 +48,10 @@ class PhaseMembership:
 
 def memberships(territories: list[Territory]) -> list[PhaseMembership]:
     """Per phase, latest first, the territories among ``territories`` (empty list: in none)."""
-    return [PhaseMembership(p, [t for t in territories if t.phase_id == p.code]) for p in Phase.objects.order_by("-number")]
+    return [
+        PhaseMembership(p, [t for t in territories if t.phase_id == p.code])
+        for p in Phase.objects.order_by("-number")
+    ]
 
 
 def commune_memberships(commune: Commune) -> list[PhaseMembership]:
@@ -61,6 +66,9 @@ def home_figures() -> list[dict]:
     """Key figures of each phase, latest first (counting population takes ~50 ms: cached)."""
 
     def build():
-        return [{"phase": phase, **phase_key_figures(phase)} for phase in Phase.objects.order_by("-number")]
+        return [
+            {"phase": phase, **phase_key_figures(phase)}
+            for phase in Phase.objects.order_by("-number")
+        ]
 
     return cached("home-figures", build)

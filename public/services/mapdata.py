@@ -25,10 +25,28 @@ from .versioning import cached
 # Outlines of départements and régions: drawn as thin lines under the territories, so a coarser
 # tolerance than the territories' is invisible and keeps them to ~100 KB.
 OUTLINE_TOLERANCE = 0.01
-MAP_STATUSES = [LineageStatus.NOUVEAU, LineageStatus.RECONDUIT, LineageStatus.ETENDU, LineageStatus.REDUIT,
-                LineageStatus.RECOMPOSE]
-CSV_COLUMNS = ["phase", "id", "nom", "statut", "region_principale", "departement_principal", "regions",
-               "departements", "population", "nombre_communes", "longitude", "latitude", "url"]
+MAP_STATUSES = [
+    LineageStatus.NOUVEAU,
+    LineageStatus.RECONDUIT,
+    LineageStatus.ETENDU,
+    LineageStatus.REDUIT,
+    LineageStatus.RECOMPOSE,
+]
+CSV_COLUMNS = [
+    "phase",
+    "id",
+    "nom",
+    "statut",
+    "region_principale",
+    "departement_principal",
+    "regions",
+    "departements",
+    "population",
+    "nombre_communes",
+    "longitude",
+    "latitude",
+    "url",
+]
 
 
 class FilterError(ValueError):
@@ -42,15 +60,19 @@ class MapFilters:
     statut: str = ""
 
     @classmethod
-    def from_params(cls, params) -> "MapFilters":
+    def from_params(cls, params) -> MapFilters:
         """From query parameters; unknown values are refused with a message saying what is expected."""
         region = (params.get("region") or "").strip()
         departement = (params.get("departement") or "").strip().upper()
         statut = (params.get("statut") or "").strip()
         if region and not Region.objects.filter(code=region).exists():
-            raise FilterError(f"Région « {region} » inconnue : attendu un code INSEE de région (par exemple 11).")
+            raise FilterError(
+                f"Région « {region} » inconnue : attendu un code INSEE de région (par exemple 11)."
+            )
         if departement and not Departement.objects.filter(code=departement).exists():
-            raise FilterError(f"Département « {departement} » inconnu : attendu un code de département (par exemple 77 ou 2A).")
+            raise FilterError(
+                f"Département « {departement} » inconnu : attendu un code de département (par exemple 77 ou 2A)."
+            )
         if statut and statut not in {s.value for s in MAP_STATUSES}:
             expected = ", ".join(s.value for s in MAP_STATUSES)
             raise FilterError(f"Statut « {statut} » inconnu : attendu l'un de {expected}.")
@@ -58,40 +80,57 @@ class MapFilters:
 
     def matches(self, properties: dict) -> bool:
         """A territory matches a région or département it touches (not only its principal one)."""
-        return ((not self.region or self.region in properties["regions"])
-                and (not self.departement or self.departement in properties["departements"])
-                and (not self.statut or properties["statut"] == self.statut))
+        return (
+            (not self.region or self.region in properties["regions"])
+            and (not self.departement or self.departement in properties["departements"])
+            and (not self.statut or properties["statut"] == self.statut)
+        )
 
     def as_params(self) -> dict:
-        return {k: v for k, v in (("region", self.region), ("departement", self.departement), ("statut", self.statut)) if v}
+        return {
+            k: v
+            for k, v in (
+                ("region", self.region),
+                ("departement", self.departement),
+                ("statut", self.statut),
+            )
+            if v
+        }
 
 
 def _features(phase_code: str) -> list[dict]:
-    territories = (Territory.objects.filter(phase_id=phase_code).order_by("ti_id")
-                   .prefetch_related("regions", "departements"))
+    territories = (
+        Territory.objects.filter(phase_id=phase_code)
+        .order_by("ti_id")
+        .prefetch_related("regions", "departements")
+    )
     features = []
     for territory in territories:
         geometry = territory.geometry_simplified
         point = shapely.point_on_surface(shape(geometry)) if geometry else None
-        features.append({
-            "type": "Feature",
-            "geometry": geometry,
-            "properties": {
-                "id": territory.ti_id,
-                "nom": territory.name,
-                "phase": phase_code,
-                "statut": territory.lineage_status,
-                "statut_libelle": territory.get_lineage_status_display() if territory.lineage_status else "",
-                "region": territory.principal_region_id or "",
-                "departement": territory.principal_departement_id or "",
-                "regions": sorted(r.code for r in territory.regions.all()),
-                "departements": sorted(d.code for d in territory.departements.all()),
-                "population": territory.population,
-                "communes": territory.commune_count,
-                "point": [round(point.x, 5), round(point.y, 5)] if point else None,
-                "url": reverse("public:territory", args=[phase_code, territory.ti_id]),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "id": territory.ti_id,
+                    "nom": territory.name,
+                    "phase": phase_code,
+                    "statut": territory.lineage_status,
+                    "statut_libelle": territory.get_lineage_status_display()
+                    if territory.lineage_status
+                    else "",
+                    "region": territory.principal_region_id or "",
+                    "departement": territory.principal_departement_id or "",
+                    "regions": sorted(r.code for r in territory.regions.all()),
+                    "departements": sorted(d.code for d in territory.departements.all()),
+                    "population": territory.population,
+                    "communes": territory.commune_count,
+                    "point": [round(point.x, 5), round(point.y, 5)] if point else None,
+                    "url": reverse("public:territory", args=[phase_code, territory.ti_id]),
+                },
+            }
+        )
     return features
 
 
@@ -115,9 +154,23 @@ def csv_text(features: list[dict], site_url: str) -> str:
     for feature in features:
         p = feature["properties"]
         lon, lat = p["point"] or ("", "")
-        writer.writerow([p["phase"], p["id"], p["nom"], p["statut"], p["region"], p["departement"],
-                         ",".join(p["regions"]), ",".join(p["departements"]), p["population"], p["communes"],
-                         lon, lat, site_url + p["url"]])
+        writer.writerow(
+            [
+                p["phase"],
+                p["id"],
+                p["nom"],
+                p["statut"],
+                p["region"],
+                p["departement"],
+                ",".join(p["regions"]),
+                ",".join(p["departements"]),
+                p["population"],
+                p["communes"],
+                lon,
+                lat,
+                site_url + p["url"],
+            ]
+        )
     return "\ufeff" + out.getvalue()  # BOM: Excel then reads UTF-8 accents correctly
 
 
@@ -126,9 +179,12 @@ def _outlines(level: str) -> bytes:
     areas = [a for a in model.objects.order_by("code") if a.geometry]
     simplified = shapely.coverage_simplify([shape(a.geometry) for a in areas], OUTLINE_TOLERANCE)
     features = [
-        {"type": "Feature", "properties": {"code": a.code, "nom": a.name},
-         "geometry": round_coordinates(mapping(shapely.boundary(g)), 4)}
-        for a, g in zip(areas, simplified)
+        {
+            "type": "Feature",
+            "properties": {"code": a.code, "nom": a.name},
+            "geometry": round_coordinates(mapping(shapely.boundary(g)), 4),
+        }
+        for a, g in zip(areas, simplified, strict=False)
     ]
     return orjson.dumps({"type": "FeatureCollection", "features": features})
 
@@ -145,5 +201,8 @@ def area_outline(area) -> dict | None:
     if not area.geometry:
         return None
     simplified = shapely.simplify(shape(area.geometry), OUTLINE_TOLERANCE / 2)
-    return {"type": "Feature", "properties": {"code": area.code, "nom": area.name},
-            "geometry": round_coordinates(mapping(simplified), 4)}
+    return {
+        "type": "Feature",
+        "properties": {"code": area.code, "nom": area.name},
+        "geometry": round_coordinates(mapping(simplified), 4),
+    }

@@ -11,8 +11,11 @@ def territories():
 
 def territories_with_areas():
     """Territories with their phase and principal département/région, still without any polygon."""
-    return territories().select_related("phase", "principal_departement", "principal_region").defer(
-        "principal_departement__geometry", "principal_region__geometry")
+    return (
+        territories()
+        .select_related("phase", "principal_departement", "principal_region")
+        .defer("principal_departement__geometry", "principal_region__geometry")
+    )
 
 
 def regions():

@@ -30,8 +30,11 @@ MIN_QUERY_LENGTH = 2
 # Ties are broken by kind (a département before a commune of the same name), then by weight.
 KIND_ORDER = {"region": 0, "departement": 1, "territoire": 2, "groupement": 3, "commune": 4}
 KIND_LABELS = {
-    "region": "Région", "departement": "Département", "territoire": "Territoire d'industrie",
-    "groupement": "Intercommunalité", "commune": "Commune",
+    "region": "Région",
+    "departement": "Département",
+    "territoire": "Territoire d'industrie",
+    "groupement": "Intercommunalité",
+    "commune": "Commune",
 }
 
 
@@ -47,8 +50,13 @@ class Entry:
     words: tuple[str, ...] = field(default=(), repr=False)
 
     def as_dict(self) -> dict:
-        return {"type": self.kind, "type_libelle": KIND_LABELS[self.kind], "libelle": self.label,
-                "detail": self.detail, "url": self.url}
+        return {
+            "type": self.kind,
+            "type_libelle": KIND_LABELS[self.kind],
+            "libelle": self.label,
+            "detail": self.detail,
+            "url": self.url,
+        }
 
 
 def _territory_names_by_commune() -> dict[str, list[str]]:
@@ -56,7 +64,9 @@ def _territory_names_by_commune() -> dict[str, list[str]]:
     names: dict[str, list[str]] = defaultdict(list)
     if latest is None:
         return names
-    rows = TerritoryCommune.objects.filter(territory__phase=latest).values_list("commune_id", "territory__name")
+    rows = TerritoryCommune.objects.filter(territory__phase=latest).values_list(
+        "commune_id", "territory__name"
+    )
     for code, name in rows:
         names[code].append(name)
     return names
@@ -65,29 +75,73 @@ def _territory_names_by_commune() -> dict[str, list[str]]:
 def build_index() -> list[Entry]:
     entries: list[Entry] = []
     for region in queries.regions():
-        entries.append(Entry("region", region.name, f"Région {region.code}", reverse("public:region", args=[region.code]),
-                             normalize_search(region.name), (region.code,), 10**9))
+        entries.append(
+            Entry(
+                "region",
+                region.name,
+                f"Région {region.code}",
+                reverse("public:region", args=[region.code]),
+                normalize_search(region.name),
+                (region.code,),
+                10**9,
+            )
+        )
     for dep in queries.departements().select_related("region").defer("region__geometry"):
-        entries.append(Entry("departement", f"{dep.name} ({dep.code})", f"Département, {dep.region.name}",
-                             reverse("public:departement", args=[dep.code]), normalize_search(dep.name), (dep.code.lower(),), 10**8))
+        entries.append(
+            Entry(
+                "departement",
+                f"{dep.name} ({dep.code})",
+                f"Département, {dep.region.name}",
+                reverse("public:departement", args=[dep.code]),
+                normalize_search(dep.name),
+                (dep.code.lower(),),
+                10**8,
+            )
+        )
     for territory in queries.territories_with_areas().order_by("phase__number"):
         dep = territory.principal_departement
-        entries.append(Entry(
-            "territoire", territory.name, f"Territoire d'industrie {territory.phase_id}" + (f", {dep.name}" if dep else ""),
-            reverse("public:territory", args=[territory.phase_id, territory.ti_id]), territory.search_name,
-            (territory.ti_id,), territory.population + territory.phase.number,
-        ))
+        entries.append(
+            Entry(
+                "territoire",
+                territory.name,
+                f"Territoire d'industrie {territory.phase_id}" + (f", {dep.name}" if dep else ""),
+                reverse("public:territory", args=[territory.phase_id, territory.ti_id]),
+                territory.search_name,
+                (territory.ti_id,),
+                territory.population + territory.phase.number,
+            )
+        )
     for groupement in Groupement.objects.all():
-        entries.append(Entry("groupement", groupement.name, f"{groupement.get_nature_display()}, SIREN {groupement.siren}",
-                             reverse("public:groupement", args=[groupement.siren]), groupement.search_name,
-                             (groupement.siren,), groupement.population))
+        entries.append(
+            Entry(
+                "groupement",
+                groupement.name,
+                f"{groupement.get_nature_display()}, SIREN {groupement.siren}",
+                reverse("public:groupement", args=[groupement.siren]),
+                groupement.search_name,
+                (groupement.siren,),
+                groupement.population,
+            )
+        )
     territories = _territory_names_by_commune()
     for code, name, search_name, postcodes, population, dep_code in Commune.objects.values_list(
-            "code", "name", "search_name", "postcodes", "population", "departement_id").order_by():
+        "code", "name", "search_name", "postcodes", "population", "departement_id"
+    ).order_by():
         held = territories.get(code)
-        detail = f"Commune, {dep_code} — " + (f"Territoire d'industrie : {', '.join(held)}" if held else "hors Territoire d'industrie")
-        entries.append(Entry("commune", f"{name} ({code})", detail, reverse("public:commune", args=[code]), search_name,
-                             (code.lower(), *postcodes), population))
+        detail = f"Commune, {dep_code} — " + (
+            f"Territoire d'industrie : {', '.join(held)}" if held else "hors Territoire d'industrie"
+        )
+        entries.append(
+            Entry(
+                "commune",
+                f"{name} ({code})",
+                detail,
+                reverse("public:commune", args=[code]),
+                search_name,
+                (code.lower(), *postcodes),
+                population,
+            )
+        )
     for entry in entries:
         entry.words = tuple(entry.name.split())
         entry.codes = tuple(_code(code) for code in entry.codes)
@@ -105,7 +159,9 @@ class SearchIndex:
     codes: list[tuple[str, int]]  # (code, position in entries), sorted: prefixes found by bisection
     names: str  # every normalised name, one per line: candidates are found by str.find (C speed)
     starts: list[int]  # offset of each entry's name in ``names``
-    sorted_names: list[tuple[str, int]]  # (name, position), sorted: names starting with the query by bisection
+    sorted_names: list[
+        tuple[str, int]
+    ]  # (name, position), sorted: names starting with the query by bisection
     ranks: list[tuple]  # tie-break of each entry among equal scores: kind, larger population, label
 
     def entries_starting_with(self, text: str) -> list[int]:
@@ -126,13 +182,18 @@ class SearchIndex:
 
 def _build_search_index() -> SearchIndex:
     entries = build_index()
-    codes = sorted((code, position) for position, entry in enumerate(entries) for code in entry.codes)
+    codes = sorted(
+        (code, position) for position, entry in enumerate(entries) for code in entry.codes
+    )
     starts, offset = [], 0
     for entry in entries:
         starts.append(offset)
         offset += len(entry.name) + 1
     return SearchIndex(
-        entries, codes, "\n".join(entry.name for entry in entries), starts,
+        entries,
+        codes,
+        "\n".join(entry.name for entry in entries),
+        starts,
         sorted((entry.name, position) for position, entry in enumerate(entries)),
         [(KIND_ORDER[entry.kind], -entry.weight, entry.label) for entry in entries],
     )
@@ -157,7 +218,9 @@ def _code_scores(search_index: SearchIndex, code_query: str) -> dict[int, int]:
     return scores
 
 
-def _name_score(name: str, words: tuple[str, ...], query: str, query_words: list[str]) -> int | None:
+def _name_score(
+    name: str, words: tuple[str, ...], query: str, query_words: list[str]
+) -> int | None:
     """Lower is better; None when the name does not match."""
     if name == query:
         return 1

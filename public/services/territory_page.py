@@ -34,20 +34,36 @@ class Evolution:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.groupements_added or self.groupements_removed or self.communes_added or self.communes_removed)
+        return bool(
+            self.groupements_added
+            or self.groupements_removed
+            or self.communes_added
+            or self.communes_removed
+        )
 
 
 def _commune_codes(territories) -> set[str]:
-    return set(TerritoryCommune.objects.filter(territory__in=territories).values_list("commune_id", flat=True))
+    return set(
+        TerritoryCommune.objects.filter(territory__in=territories).values_list(
+            "commune_id", flat=True
+        )
+    )
 
 
 def _groupement_sirens(territories) -> set[str]:
-    return set(TerritoryMember.objects.filter(territory__in=territories, kind=TerritoryMember.Kind.GROUPEMENT)
-               .values_list("siren", flat=True))
+    return set(
+        TerritoryMember.objects.filter(
+            territory__in=territories, kind=TerritoryMember.Kind.GROUPEMENT
+        ).values_list("siren", flat=True)
+    )
 
 
 def evolution(territory: Territory) -> Evolution:
-    links = list(territory.predecessor_links.select_related("predecessor").defer(*_PREDECESSOR_POLYGONS).order_by("-shared_communes"))
+    links = list(
+        territory.predecessor_links.select_related("predecessor")
+        .defer(*_PREDECESSOR_POLYGONS)
+        .order_by("-shared_communes")
+    )
     result = Evolution(predecessors=links)
     if not links:
         return result
@@ -58,13 +74,18 @@ def evolution(territory: Territory) -> Evolution:
     result.communes_added = list(communes.filter(code__in=own_communes - old_communes))
     result.communes_removed = list(communes.filter(code__in=old_communes - own_communes))
     result.groupements_added = list(Groupement.objects.filter(siren__in=own_members - old_members))
-    result.groupements_removed = list(Groupement.objects.filter(siren__in=old_members - own_members))
+    result.groupements_removed = list(
+        Groupement.objects.filter(siren__in=old_members - own_members)
+    )
     return result
 
 
 def successors(territory: Territory) -> list[Lineage]:
-    return list(territory.successor_links.select_related("successor")
-                .defer("successor__geometry", "successor__geometry_simplified").order_by("-shared_communes"))
+    return list(
+        territory.successor_links.select_related("successor")
+        .defer("successor__geometry", "successor__geometry_simplified")
+        .order_by("-shared_communes")
+    )
 
 
 def members(territory: Territory) -> list[TerritoryMember]:
@@ -72,8 +93,11 @@ def members(territory: Territory) -> list[TerritoryMember]:
 
 
 def communes(territory: Territory) -> list[Commune]:
-    return list(Commune.objects.filter(territory_links__territory=territory).select_related("epci", "ept")
-                .order_by("name", "code"))
+    return list(
+        Commune.objects.filter(territory_links__territory=territory)
+        .select_related("epci", "ept")
+        .order_by("name", "code")
+    )
 
 
 def plan_summary(territory: Territory):
@@ -88,8 +112,13 @@ def plan_summary(territory: Territory):
 def _clean(geometry) -> list:
     """Polygon parts above the sliver size, simplified for a small map."""
     parts = getattr(geometry, "geoms", [geometry])
-    kept = [p for p in parts if p.geom_type == "Polygon" and p.area >= SLIVER_AREA
-            and not p.buffer(-SLIVER_HALF_WIDTH).is_empty]
+    kept = [
+        p
+        for p in parts
+        if p.geom_type == "Polygon"
+        and p.area >= SLIVER_AREA
+        and not p.buffer(-SLIVER_HALF_WIDTH).is_empty
+    ]
     return [shapely.simplify(p, DIFFERENCE_TOLERANCE) for p in kept]
 
 
@@ -100,9 +129,16 @@ def map_features(territory: Territory) -> dict:
     """
     features = []
     if territory.geometry_simplified:
-        features.append({"type": "Feature", "geometry": territory.geometry_simplified,
-                         "properties": {"role": "territoire", "nom": territory.name}})
-    previous = [link.predecessor for link in territory.predecessor_links.select_related("predecessor")]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": territory.geometry_simplified,
+                "properties": {"role": "territoire", "nom": territory.name},
+            }
+        )
+    previous = [
+        link.predecessor for link in territory.predecessor_links.select_related("predecessor")
+    ]
     previous_shapes = [shape(p.geometry) for p in previous if p.geometry]
     if territory.geometry and previous_shapes:
         own = shape(territory.geometry)
@@ -110,11 +146,15 @@ def map_features(territory: Territory) -> dict:
         # The two phases' polygons come from files of different dates: only draw a change that the
         # membership confirms (communes added or removed), never a boundary redrawn with the same communes.
         own_communes, old_communes = _commune_codes([territory]), _commune_codes(previous)
-        changes = [("ajout", own.difference(before), own_communes - old_communes),
-                   ("retrait", before.difference(own), old_communes - own_communes)]
+        changes = [
+            ("ajout", own.difference(before), own_communes - old_communes),
+            ("retrait", before.difference(own), old_communes - own_communes),
+        ]
         for role, difference, changed_communes in changes:
             parts = _clean(difference) if changed_communes else []
             if parts:
                 geometry = round_coordinates(mapping(shapely.MultiPolygon(parts)), 5)
-                features.append({"type": "Feature", "geometry": geometry, "properties": {"role": role}})
+                features.append(
+                    {"type": "Feature", "geometry": geometry, "properties": {"role": role}}
+                )
     return {"type": "FeatureCollection", "features": features}

@@ -24,10 +24,17 @@ def site_url(tmp_path_factory):
 def browser_page(chromium, site_url, request):
     """A fresh page; console errors and failed requests are collected in ``page.problems``; a screenshot
     is saved under test-artifacts/ at the end of each test."""
-    context = chromium.new_context(base_url=site_url, bypass_csp=True, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(
+        base_url=site_url, bypass_csp=True, locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.problems = []
-    page.on("console", lambda message: message.type == "error" and page.problems.append(f"console: {message.text}"))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and page.problems.append(f"console: {message.text}")
+        ),
+    )
     page.on("pageerror", lambda error: page.problems.append(f"page: {error}"))
     page.on("requestfailed", lambda req: page.problems.append(f"request: {req.url} {req.failure}"))
     yield page
@@ -46,7 +53,10 @@ def axe_check():
     def run(page) -> list[str]:
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-                for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
 
     return run

@@ -24,19 +24,26 @@ PHASE_FILES = {"2019-2022": "ti/ti-2019-2022.geojson", "2023-2027": "ti/ti-2023-
 def server_environment(database: Path) -> dict:
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.update({
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DEBUG": "true",  # static files served by whitenoise's finders, no collectstatic needed
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "MAP_TILES_URL": "",  # offline: the maps draw on a plain background
-        "LOG_LEVEL": "WARNING",
-    })
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{database}",
+            "DEBUG": "true",  # static files served by whitenoise's finders, no collectstatic needed
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "MAP_TILES_URL": "",  # offline: the maps draw on a plain background
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     return env
 
 
 def _territoires(*args: str, env: dict) -> None:
-    subprocess.run([sys.executable, "-m", "config.cli", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "config.cli", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def prepare_database(database: Path) -> dict:
@@ -57,14 +64,34 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict, workers: int = 1, threads: int = 4, warm_urls: tuple[str, ...] = ("/",),
-                   ready_path: str = "/"):
+def running_server(
+    env: dict,
+    workers: int = 1,
+    threads: int = 4,
+    warm_urls: tuple[str, ...] = ("/",),
+    ready_path: str = "/",
+):
     """gunicorn on a free loopback port; yields its base URL once ``warm_urls`` answered."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(threads), "--log-level", "warning", "--timeout", "120"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -78,7 +105,9 @@ def running_server(env: dict, workers: int = 1, threads: int = 4, warm_urls: tup
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("Le serveur de test n'a pas démarré.") from None
                 time.sleep(0.3)
-        for url in warm_urls:  # build the per-process caches (search index, map data) before measuring
+        for (
+            url
+        ) in warm_urls:  # build the per-process caches (search index, map data) before measuring
             urllib.request.urlopen(base + url, timeout=120).read()
         yield base
     finally:

@@ -13,8 +13,15 @@ from .conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_data")]
 
-MAIN_PAGES = ["/", "/recherche/?q=meaux", "/carte/", "/territoires/2023-2027/ti-1108/", "/departements/77/",
-              "/regions/11/", "/communes/77284/"]
+MAIN_PAGES = [
+    "/",
+    "/recherche/?q=meaux",
+    "/carte/",
+    "/territoires/2023-2027/ti-1108/",
+    "/departements/77/",
+    "/regions/11/",
+    "/communes/77284/",
+]
 
 
 def wait_for_map(page, selector="#carte"):
@@ -71,13 +78,23 @@ def test_map_of_phase_2023_2027_draws_183_territories(browser_page):
 
 def test_filtering_on_departement_77_leaves_the_territories_of_seine_et_marne(browser_page):
     page = browser_page
-    expected = set(Territory.objects.filter(phase_id="2023-2027", departements="77").values_list("ti_id", flat=True))
+    expected = set(
+        Territory.objects.filter(phase_id="2023-2027", departements="77").values_list(
+            "ti_id", flat=True
+        )
+    )
     page.goto("/carte/?phase=2023-2027")
     wait_for_map(page)
     page.select_option("#filtre-departement", "77")
-    page.wait_for_function(f"document.querySelector('#carte').dataset.territoriesDrawn === '{len(expected)}'")
-    drawn = set(page.evaluate("window.territoiresCarte.layer.getLayers().map(l => l.feature.properties.id)"))
-    listed = set(page.eval_on_selector_all("#liste-territoires li", "items => items.map(i => i.dataset.id)"))
+    page.wait_for_function(
+        f"document.querySelector('#carte').dataset.territoriesDrawn === '{len(expected)}'"
+    )
+    drawn = set(
+        page.evaluate("window.territoiresCarte.layer.getLayers().map(l => l.feature.properties.id)")
+    )
+    listed = set(
+        page.eval_on_selector_all("#liste-territoires li", "items => items.map(i => i.dataset.id)")
+    )
     assert drawn == listed == expected
     assert "departement=77" in page.url  # the state is in the URL
     assert "departement=77" in page.get_attribute("#telecharger-csv", "href")

@@ -16,9 +16,21 @@ def page(client, url):
     return response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/", "/recherche/", "/carte/", "/territoires/2023-2027/ti-1108/", "/regions/11/",
-                                 "/departements/77/", "/communes/77284/", "/intercommunalites/200072130/",
-                                 "/plan-du-site/", "/accessibilite/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/recherche/",
+        "/carte/",
+        "/territoires/2023-2027/ti-1108/",
+        "/regions/11/",
+        "/departements/77/",
+        "/communes/77284/",
+        "/intercommunalites/200072130/",
+        "/plan-du-site/",
+        "/accessibilite/",
+    ],
+)
 def test_every_page_has_a_title_a_description_and_one_h1(client, url):
     html = page(client, url)
     assert re.search(r"<title>[^<]+ — Territoires d'industrie</title>", html)
@@ -69,7 +81,11 @@ def test_territory_page_shows_members_evolution_successor_and_empty_blocks(clien
 
 
 def test_extended_territory_lists_communes_added_or_removed(client):
-    territory = Territory.objects.filter(phase_id="2023-2027", lineage_status="etendu").order_by("ti_id").first()
+    territory = (
+        Territory.objects.filter(phase_id="2023-2027", lineage_status="etendu")
+        .order_by("ti_id")
+        .first()
+    )
     html = page(client, f"/territoires/{territory.phase_id}/{territory.ti_id}/")
     added = re.search(r"Communes ajoutées \((\d+)\)", html)
     assert added and int(added.group(1)) > 0
@@ -96,7 +112,11 @@ def test_region_page(client):
 
 def test_map_page_renders_the_filtered_list_without_javascript(client):
     html = page(client, "/carte/?phase=2023-2027&departement=77")
-    expected = set(Territory.objects.filter(phase_id="2023-2027", departements="77").values_list("ti_id", flat=True))
+    expected = set(
+        Territory.objects.filter(phase_id="2023-2027", departements="77").values_list(
+            "ti_id", flat=True
+        )
+    )
     assert set(re.findall(r'<li data-id="(ti-\d+)">', html)) == expected
     assert "departement=77" in html  # download links keep the filter
 
@@ -107,8 +127,16 @@ def test_map_page_explains_an_unknown_filter(client):
     assert len(re.findall(r'<li data-id="ti-', html)) == 183
 
 
-@pytest.mark.parametrize("url", ["/territoires/2023-2027/ti-0000/", "/departements/999/", "/regions/99/",
-                                 "/communes/00000/", "/territoires/1999-2000/ti-1108/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/territoires/2023-2027/ti-0000/",
+        "/departements/999/",
+        "/regions/99/",
+        "/communes/00000/",
+        "/territoires/1999-2000/ti-1108/",
+    ],
+)
 def test_unknown_things_are_404(client, url):
     assert client.get(url).status_code == 404
 
@@ -117,7 +145,10 @@ def test_sitemap_lists_pages_territories_and_areas(client):
     xml = page(client, "/sitemap.xml")
     assert "/territoires/2023-2027/ti-1108/</loc>" in xml
     assert "/departements/77/</loc>" in xml
-    assert xml.count("<url>") == 5 + Territory.objects.count() + Region.objects.count() + Departement.objects.count()
+    assert (
+        xml.count("<url>")
+        == 5 + Territory.objects.count() + Region.objects.count() + Departement.objects.count()
+    )
 
 
 def test_cached_pages_carry_each_response_own_nonce(client):
@@ -133,6 +164,8 @@ def test_cached_pages_carry_each_response_own_nonce(client):
 
 def test_signed_in_users_get_a_fresh_page(client, django_user_model):
     client.get("/")  # cached for anonymous visitors
-    user = django_user_model.objects.create_user(username="lecteur", email="lecteur@example.org", password="x" * 16)
+    user = django_user_model.objects.create_user(
+        username="lecteur", email="lecteur@example.org", password="x" * 16
+    )
     client.force_login(user)
     assert "Mon espace" in client.get("/").content.decode()

@@ -1,7 +1,8 @@
 """Search-as-you-type over the real reference data."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from public.services import search
 
@@ -19,7 +20,9 @@ def test_commune_by_name_comes_first_and_says_its_territory():
     assert "Nord Est 77 – Meaux" in results[0].detail
 
 
-@pytest.mark.parametrize("query", ["saint etienne", "SAINT-ÉTIENNE", "Saint Etienne", "saint-etienne"])
+@pytest.mark.parametrize(
+    "query", ["saint etienne", "SAINT-ÉTIENNE", "Saint Etienne", "saint-etienne"]
+)
 def test_accents_case_and_hyphens_are_ignored(query):
     assert labels(query)[0] == "Saint-Étienne (42218)"
 

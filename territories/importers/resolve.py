@@ -29,8 +29,12 @@ class ResolvedTerritory:
     name: str
     geometry: dict | None
     members: list[ResolvedMember] = field(default_factory=list)
-    communes: dict[str, str] = field(default_factory=dict)  # current code -> code in the source's vintage
-    unmapped: list[tuple[str, str]] = field(default_factory=list)  # (code, name) with no current commune
+    communes: dict[str, str] = field(
+        default_factory=dict
+    )  # current code -> code in the source's vintage
+    unmapped: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (code, name) with no current commune
 
 
 @dataclass
@@ -48,7 +52,9 @@ def unresolved_codes(source: ParsedSource, vintage: cog.CogVintage) -> int:
     return len(sirens - known) + len(insee - vintage.communes.keys())
 
 
-def choose_vintage(source: ParsedSource, phase_start_year: int, requested: int | None) -> tuple[int, str]:
+def choose_vintage(
+    source: ParsedSource, phase_start_year: int, requested: int | None
+) -> tuple[int, str]:
     """The COG year of the file: asked for, else named in the file name, else found from the codes.
 
     Found from the codes: the earliest vintage, from the phase's first year on, that resolves every
@@ -58,7 +64,9 @@ def choose_vintage(source: ParsedSource, phase_start_year: int, requested: int |
     years = cog.available_vintages()
     if requested is not None:
         if requested not in years:
-            raise cog.CogUnavailable(f"Millésime du COG {requested} non disponible ; disponibles : {', '.join(map(str, years))}.")
+            raise cog.CogUnavailable(
+                f"Millésime du COG {requested} non disponible ; disponibles : {', '.join(map(str, years))}."
+            )
         return requested, f"COG {requested} demandé (--cog)"
     match = VINTAGE_IN_NAME.search(source.file)
     if match and int(match[1]) in years:
@@ -72,7 +80,9 @@ def choose_vintage(source: ParsedSource, phase_start_year: int, requested: int |
     return best, f"COG {best} : millésime qui résout le plus de codes ({counts[best]} non résolus)"
 
 
-def resolve(source: ParsedSource, phase_start_year: int, requested_vintage: int | None = None) -> Resolution:
+def resolve(
+    source: ParsedSource, phase_start_year: int, requested_vintage: int | None = None
+) -> Resolution:
     year, reason = choose_vintage(source, phase_start_year, requested_vintage)
     vintage = cog.load_vintage(year)
     current = cog.load_vintage(cog.CURRENT_VINTAGE)
@@ -81,13 +91,25 @@ def resolve(source: ParsedSource, phase_start_year: int, requested_vintage: int 
     for item in source.territories.values():
         resolved = ResolvedTerritory(item.ti_id, item.name, item.geometry)
         source_codes = _source_codes(source, item, vintage, unresolved)
-        members = item.members if source.members_given else _derive_members(source, item, source_codes, vintage, unresolved)
+        members = (
+            item.members
+            if source.members_given
+            else _derive_members(source, item, source_codes, vintage, unresolved)
+        )
         for member in members:
             found = _resolve_member(member, vintage, current)
             if found is None:
-                unresolved.append(Problem(source.file, f"SIREN inconnu dans le COG {year} (territoire {item.ti_id})",
-                                          member.row, member.column, member.siren,
-                                          "le SIREN d'un EPCI, d'un EPT ou d'une commune", source.row_label))
+                unresolved.append(
+                    Problem(
+                        source.file,
+                        f"SIREN inconnu dans le COG {year} (territoire {item.ti_id})",
+                        member.row,
+                        member.column,
+                        member.siren,
+                        "le SIREN d'un EPCI, d'un EPT ou d'une commune",
+                        source.row_label,
+                    )
+                )
                 continue
             resolved.members.append(found)
             if source.members_given:
@@ -102,50 +124,85 @@ def resolve(source: ParsedSource, phase_start_year: int, requested_vintage: int 
         territories.append(resolved)
     warnings = [
         f"{t.ti_id} : la commune {code} ({name}) du COG {year} n'a pas d'équivalent dans le COG {current.year}"
-        for t in territories for code, name in t.unmapped
+        for t in territories
+        for code, name in t.unmapped
     ]
     return Resolution(year, reason, territories, unresolved, warnings)
 
 
-def _source_codes(source: ParsedSource, item: SourceTerritory, vintage: cog.CogVintage, unresolved: list) -> dict[str, str]:
+def _source_codes(
+    source: ParsedSource, item: SourceTerritory, vintage: cog.CogVintage, unresolved: list
+) -> dict[str, str]:
     codes = {}
     for commune in item.communes:
         if commune.code not in vintage.communes:
-            unresolved.append(Problem(source.file, f"code commune inconnu dans le COG {vintage.year} (territoire {item.ti_id})",
-                                      commune.row, commune.column, commune.code, "un code INSEE de commune", source.row_label))
+            unresolved.append(
+                Problem(
+                    source.file,
+                    f"code commune inconnu dans le COG {vintage.year} (territoire {item.ti_id})",
+                    commune.row,
+                    commune.column,
+                    commune.code,
+                    "un code INSEE de commune",
+                    source.row_label,
+                )
+            )
             continue
         codes[commune.code] = vintage.communes[commune.code]["nom"]
     return codes
 
 
-def _resolve_member(member: SourceMember, vintage: cog.CogVintage, current: cog.CogVintage) -> ResolvedMember | None:
+def _resolve_member(
+    member: SourceMember, vintage: cog.CogVintage, current: cog.CogVintage
+) -> ResolvedMember | None:
     from territories.models import TerritoryMember
 
     groupement = vintage.groupements.get(member.siren)
     if groupement is not None:
         now = current.groupements.get(member.siren)
-        return ResolvedMember(member.siren, member.name or groupement.name, TerritoryMember.Kind.GROUPEMENT,
-                              groupement.nature, member.siren if now else None,
-                              (now or groupement).population)
+        return ResolvedMember(
+            member.siren,
+            member.name or groupement.name,
+            TerritoryMember.Kind.GROUPEMENT,
+            groupement.nature,
+            member.siren if now else None,
+            (now or groupement).population,
+        )
     commune = vintage.commune_by_siren.get(member.siren)
     if commune is not None:
         now = current.communes.get(commune["code"])
         population = (now or commune).get("population") or 0
-        return ResolvedMember(member.siren, member.name or commune["nom"], TerritoryMember.Kind.COMMUNE,
-                              COMMUNE_NATURE, None, population)
+        return ResolvedMember(
+            member.siren,
+            member.name or commune["nom"],
+            TerritoryMember.Kind.COMMUNE,
+            COMMUNE_NATURE,
+            None,
+            population,
+        )
     return None
 
 
-def _member_codes(found: ResolvedMember, member: SourceMember, vintage: cog.CogVintage) -> dict[str, str]:
+def _member_codes(
+    found: ResolvedMember, member: SourceMember, vintage: cog.CogVintage
+) -> dict[str, str]:
     if found.legal_nature == COMMUNE_NATURE:
         commune = vintage.commune_by_siren[member.siren]
         return {commune["code"]: commune["nom"]}
-    return {code: vintage.communes[code]["nom"] for code in vintage.groupements[member.siren].member_codes
-            if code in vintage.communes}
+    return {
+        code: vintage.communes[code]["nom"]
+        for code in vintage.groupements[member.siren].member_codes
+        if code in vintage.communes
+    }
 
 
-def _derive_members(source: ParsedSource, item: SourceTerritory, codes: dict[str, str], vintage: cog.CogVintage,
-                    unresolved: list[Problem]) -> list[SourceMember]:
+def _derive_members(
+    source: ParsedSource,
+    item: SourceTerritory,
+    codes: dict[str, str],
+    vintage: cog.CogVintage,
+    unresolved: list[Problem],
+) -> list[SourceMember]:
     """From communes alone: every EPT, then EPCI, all of whose communes are in the territory; then the rest."""
     remaining = set(codes)
     members = []
@@ -161,10 +218,18 @@ def _derive_members(source: ParsedSource, item: SourceTerritory, codes: dict[str
         siren = vintage.communes[code].get("siren")
         if not siren:
             # Collectivités d'outre-mer (Saint-Pierre-et-Miquelon, Polynésie…) have no SIREN in the COG.
-            unresolved.append(Problem(source.file, f"la commune {code} ({codes[code]}) n'a pas de SIREN dans le COG "
-                                      f"{vintage.year} : elle ne peut pas être membre (territoire {item.ti_id})",
-                                      rows.get(code, item.row), "insee_com", code,
-                                      "une commune de France métropolitaine ou d'un DROM", source.row_label))
+            unresolved.append(
+                Problem(
+                    source.file,
+                    f"la commune {code} ({codes[code]}) n'a pas de SIREN dans le COG "
+                    f"{vintage.year} : elle ne peut pas être membre (territoire {item.ti_id})",
+                    rows.get(code, item.row),
+                    "insee_com",
+                    code,
+                    "une commune de France métropolitaine ou d'un DROM",
+                    source.row_label,
+                )
+            )
             continue
         members.append(SourceMember(siren, "", rows.get(code, item.row), "insee_com"))
     return members

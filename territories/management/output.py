@@ -21,7 +21,9 @@ def write_rows(stream, headers: list[str], rows: list[list], output_format: str)
         return
     text_rows = [[str(v) for v in row] for row in rows]
     # The last column (often a long list of names) is neither padded nor measured.
-    widths = [max([len(h)] + [len(r[i]) for r in text_rows]) for i, h in enumerate(headers[:-1])] + [len(headers[-1])]
+    widths = [
+        max([len(h)] + [len(r[i]) for r in text_rows]) for i, h in enumerate(headers[:-1])
+    ] + [len(headers[-1])]
     for line in [headers, ["-" * w for w in widths]] + text_rows:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(line[:-1])] + [line[-1]]
         stream.write("  ".join(cells).rstrip() + "\n")

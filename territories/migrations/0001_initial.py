@@ -5,129 +5,336 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('code', models.CharField(max_length=9, primary_key=True, serialize=False, verbose_name='code')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='numéro')),
-                ('label', models.CharField(max_length=100, verbose_name='libellé')),
-                ('start_date', models.DateField(verbose_name='début')),
-                ('end_date', models.DateField(verbose_name='fin')),
-                ('cog_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='millésime du COG des données')),
-                ('source_name', models.CharField(blank=True, max_length=255, verbose_name='fichier importé')),
-                ('imported_at', models.DateTimeField(blank=True, null=True, verbose_name='importé le')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=9, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="numéro")),
+                ("label", models.CharField(max_length=100, verbose_name="libellé")),
+                ("start_date", models.DateField(verbose_name="début")),
+                ("end_date", models.DateField(verbose_name="fin")),
+                (
+                    "cog_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="millésime du COG des données"
+                    ),
+                ),
+                (
+                    "source_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="fichier importé"),
+                ),
+                (
+                    "imported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="importé le"),
+                ),
             ],
             options={
-                'verbose_name': 'phase',
-                'ordering': ['number'],
+                "verbose_name": "phase",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Territory',
+            name="Territory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ti_id', models.CharField(max_length=20, verbose_name='identifiant ANCT')),
-                ('name', models.CharField(max_length=255, verbose_name='nom')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('population', models.PositiveIntegerField(default=0, verbose_name='population')),
-                ('commune_count', models.PositiveIntegerField(default=0, verbose_name='nombre de communes')),
-                ('geometry', models.JSONField(blank=True, null=True, verbose_name="contour (GeoJSON, précision d'origine)")),
-                ('geometry_simplified', models.JSONField(blank=True, null=True, verbose_name='contour simplifié (cartes)')),
-                ('lineage_status', models.CharField(blank=True, choices=[('nouveau', 'Nouveau'), ('reconduit', 'Reconduit'), ('etendu', 'Étendu'), ('reduit', 'Réduit'), ('recompose', 'Recomposé'), ('non-reconduit', 'Non reconduit')], max_length=20, verbose_name='statut')),
-                ('outcome_status', models.CharField(blank=True, choices=[('nouveau', 'Nouveau'), ('reconduit', 'Reconduit'), ('etendu', 'Étendu'), ('reduit', 'Réduit'), ('recompose', 'Recomposé'), ('non-reconduit', 'Non reconduit')], max_length=20, verbose_name='devenir')),
-                ('source_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('departements', models.ManyToManyField(related_name='territories', to='geo.departement', verbose_name='départements')),
-                ('phase', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='territories', to='territories.phase')),
-                ('principal_departement', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='principal_territories', to='geo.departement', verbose_name='département principal')),
-                ('principal_region', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='principal_territories', to='geo.region', verbose_name='région principale')),
-                ('regions', models.ManyToManyField(related_name='territories', to='geo.region', verbose_name='régions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ti_id", models.CharField(max_length=20, verbose_name="identifiant ANCT")),
+                ("name", models.CharField(max_length=255, verbose_name="nom")),
+                ("search_name", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("population", models.PositiveIntegerField(default=0, verbose_name="population")),
+                (
+                    "commune_count",
+                    models.PositiveIntegerField(default=0, verbose_name="nombre de communes"),
+                ),
+                (
+                    "geometry",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="contour (GeoJSON, précision d'origine)"
+                    ),
+                ),
+                (
+                    "geometry_simplified",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="contour simplifié (cartes)"
+                    ),
+                ),
+                (
+                    "lineage_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nouveau", "Nouveau"),
+                            ("reconduit", "Reconduit"),
+                            ("etendu", "Étendu"),
+                            ("reduit", "Réduit"),
+                            ("recompose", "Recomposé"),
+                            ("non-reconduit", "Non reconduit"),
+                        ],
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "outcome_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nouveau", "Nouveau"),
+                            ("reconduit", "Reconduit"),
+                            ("etendu", "Étendu"),
+                            ("reduit", "Réduit"),
+                            ("recompose", "Recomposé"),
+                            ("non-reconduit", "Non reconduit"),
+                        ],
+                        max_length=20,
+                        verbose_name="devenir",
+                    ),
+                ),
+                ("source_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "departements",
+                    models.ManyToManyField(
+                        related_name="territories",
+                        to="geo.departement",
+                        verbose_name="départements",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="territories",
+                        to="territories.phase",
+                    ),
+                ),
+                (
+                    "principal_departement",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="principal_territories",
+                        to="geo.departement",
+                        verbose_name="département principal",
+                    ),
+                ),
+                (
+                    "principal_region",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="principal_territories",
+                        to="geo.region",
+                        verbose_name="région principale",
+                    ),
+                ),
+                (
+                    "regions",
+                    models.ManyToManyField(
+                        related_name="territories", to="geo.region", verbose_name="régions"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "territoire d'industrie",
-                'verbose_name_plural': "territoires d'industrie",
-                'ordering': ['phase', 'ti_id'],
+                "verbose_name": "territoire d'industrie",
+                "verbose_name_plural": "territoires d'industrie",
+                "ordering": ["phase", "ti_id"],
             },
         ),
         migrations.CreateModel(
-            name='TerritoryCommune',
+            name="TerritoryCommune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_code', models.CharField(max_length=5, verbose_name='code dans le fichier source')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='territory_links', to='geo.commune')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='territory_communes', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_code",
+                    models.CharField(max_length=5, verbose_name="code dans le fichier source"),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="territory_links",
+                        to="geo.commune",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="territory_communes",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "commune d'un territoire",
+                "verbose_name": "commune d'un territoire",
             },
         ),
         migrations.AddField(
-            model_name='territory',
-            name='communes',
-            field=models.ManyToManyField(related_name='territories', through='territories.TerritoryCommune', to='geo.commune'),
+            model_name="territory",
+            name="communes",
+            field=models.ManyToManyField(
+                related_name="territories", through="territories.TerritoryCommune", to="geo.commune"
+            ),
         ),
         migrations.CreateModel(
-            name='TerritoryMember',
+            name="TerritoryMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('siren', models.CharField(max_length=9, verbose_name='SIREN')),
-                ('name', models.CharField(max_length=255, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('groupement', 'Intercommunalité (EPCI ou EPT)'), ('commune', 'Commune')], max_length=12, verbose_name='type')),
-                ('legal_nature', models.CharField(max_length=10, verbose_name='nature juridique')),
-                ('population', models.PositiveIntegerField(default=0, verbose_name='population')),
-                ('groupement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='geo.groupement')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("siren", models.CharField(max_length=9, verbose_name="SIREN")),
+                ("name", models.CharField(max_length=255, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("groupement", "Intercommunalité (EPCI ou EPT)"),
+                            ("commune", "Commune"),
+                        ],
+                        max_length=12,
+                        verbose_name="type",
+                    ),
+                ),
+                ("legal_nature", models.CharField(max_length=10, verbose_name="nature juridique")),
+                ("population", models.PositiveIntegerField(default=0, verbose_name="population")),
+                (
+                    "groupement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="geo.groupement",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membre',
-                'ordering': ['territory', 'name'],
+                "verbose_name": "membre",
+                "ordering": ["territory", "name"],
             },
         ),
         migrations.CreateModel(
-            name='UnmappedCommune',
+            name="UnmappedCommune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_code', models.CharField(max_length=5, verbose_name='code dans le fichier source')),
-                ('source_name', models.CharField(max_length=200, verbose_name='nom dans le fichier source')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unmapped_communes', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_code",
+                    models.CharField(max_length=5, verbose_name="code dans le fichier source"),
+                ),
+                (
+                    "source_name",
+                    models.CharField(max_length=200, verbose_name="nom dans le fichier source"),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unmapped_communes",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune sans équivalent actuel',
+                "verbose_name": "commune sans équivalent actuel",
             },
         ),
         migrations.CreateModel(
-            name='Lineage',
+            name="Lineage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shared_communes', models.PositiveIntegerField(verbose_name='communes en commun')),
-                ('successor_share', models.FloatField(verbose_name='part des communes du successeur')),
-                ('predecessor_share', models.FloatField(verbose_name='part des communes du prédécesseur')),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successor_links', to='territories.territory')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessor_links', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("shared_communes", models.PositiveIntegerField(verbose_name="communes en commun")),
+                (
+                    "successor_share",
+                    models.FloatField(verbose_name="part des communes du successeur"),
+                ),
+                (
+                    "predecessor_share",
+                    models.FloatField(verbose_name="part des communes du prédécesseur"),
+                ),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successor_links",
+                        to="territories.territory",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predecessor_links",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'filiation',
-                'ordering': ['-shared_communes'],
-                'constraints': [models.UniqueConstraint(fields=('successor', 'predecessor'), name='lineage_unique_pair')],
+                "verbose_name": "filiation",
+                "ordering": ["-shared_communes"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("successor", "predecessor"), name="lineage_unique_pair"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='territorycommune',
-            constraint=models.UniqueConstraint(fields=('territory', 'commune'), name='territory_commune_unique'),
+            model_name="territorycommune",
+            constraint=models.UniqueConstraint(
+                fields=("territory", "commune"), name="territory_commune_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.UniqueConstraint(fields=('phase', 'ti_id'), name='territory_unique_id_in_phase'),
+            model_name="territory",
+            constraint=models.UniqueConstraint(
+                fields=("phase", "ti_id"), name="territory_unique_id_in_phase"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territorymember',
-            constraint=models.UniqueConstraint(fields=('territory', 'siren'), name='member_unique_in_territory'),
+            model_name="territorymember",
+            constraint=models.UniqueConstraint(
+                fields=("territory", "siren"), name="member_unique_in_territory"
+            ),
         ),
     ]

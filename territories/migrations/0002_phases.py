@@ -13,7 +13,10 @@ PHASES = [
 def create_phases(apps, schema_editor):
     Phase = apps.get_model("territories", "Phase")
     for code, number, label, start, end in PHASES:
-        Phase.objects.update_or_create(code=code, defaults={"number": number, "label": label, "start_date": start, "end_date": end})
+        Phase.objects.update_or_create(
+            code=code,
+            defaults={"number": number, "label": label, "start_date": start, "end_date": end},
+        )
 
 
 class Migration(migrations.Migration):

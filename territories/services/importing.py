@@ -84,26 +84,50 @@ def import_territories(
     phase = Phase.objects.filter(code=phase_code).first()
     if phase is None:
         known = ", ".join(Phase.objects.values_list("code", flat=True))
-        raise ImportRefused([Problem(path.name, f"phase « {phase_code} » inconnue", expected=known)])
+        raise ImportRefused(
+            [Problem(path.name, f"phase « {phase_code} » inconnue", expected=known)]
+        )
     if not path.is_file():
         raise ImportRefused([Problem(str(path), "fichier introuvable")])
     if not Commune.objects.exists():
-        raise ImportRefused([Problem(path.name, "la géographie de référence n'est pas chargée : lancez « territoires load-geo »")])
+        raise ImportRefused(
+            [
+                Problem(
+                    path.name,
+                    "la géographie de référence n'est pas chargée : lancez « territoires load-geo »",
+                )
+            ]
+        )
     source = read_source(path)
     resolution = resolve(source, phase.start_date.year, cog_year)
-    report = ImportReport(phase.code, path.name, source.format, resolution.vintage, resolution.vintage_reason, dry_run,
-                          warnings=list(resolution.warnings), unresolved=resolution.unresolved)
+    report = ImportReport(
+        phase.code,
+        path.name,
+        source.format,
+        resolution.vintage,
+        resolution.vintage_reason,
+        dry_run,
+        warnings=list(resolution.warnings),
+        unresolved=resolution.unresolved,
+    )
     if resolution.unresolved and not allow_unresolved:
         raise ImportRefused(resolution.unresolved)
     if not source.has_geometry:
-        report.warnings.insert(0, "ce fichier ne contient pas de contours : les contours d'un import GeoJSON "
-                                  "antérieur de cette phase sont conservés ; la recherche par commune n'en a pas besoin")
+        report.warnings.insert(
+            0,
+            "ce fichier ne contient pas de contours : les contours d'un import GeoJSON "
+            "antérieur de cette phase sont conservés ; la recherche par commune n'en a pas besoin",
+        )
     communes = _current_communes(resolution.territories, path.name)
     _refuse_removing_territories_in_use(phase, resolution.territories, path.name)
     try:
         with transaction.atomic():
             _write(phase, resolution.territories, source.has_geometry, communes, report)
-            if report.changed or phase.cog_year != resolution.vintage or phase.source_name != path.name:
+            if (
+                report.changed
+                or phase.cog_year != resolution.vintage
+                or phase.source_name != path.name
+            ):
                 phase.cog_year = resolution.vintage
                 phase.source_name = path.name
                 phase.imported_at = timezone.now()
@@ -117,7 +141,9 @@ def import_territories(
     return report
 
 
-def _refuse_removing_territories_in_use(phase: Phase, resolved: list[ResolvedTerritory], file: str) -> None:
+def _refuse_removing_territories_in_use(
+    phase: Phase, resolved: list[ResolvedTerritory], file: str
+) -> None:
     """A territory missing from the file is removed, but not when other data hangs on it (an action plan,
     roles…): deleting would cascade to it. A partial or filtered file must not wipe a territory's work."""
     kept = {item.ti_id for item in resolved}
@@ -127,11 +153,14 @@ def _refuse_removing_territories_in_use(phase: Phase, resolved: list[ResolvedTer
         dependants = _dependants(territory)
         if dependants:
             listed = ", ".join(f"{label} : {count}" for label, count in sorted(dependants.items()))
-            problems.append(Problem(
-                file, f"le territoire {territory.ti_id} ({territory.name}) est absent du fichier mais porte des données "
-                      f"({listed}) : il n'est pas retiré",
-                expected="un fichier qui liste tous les territoires de la phase, ou ces données supprimées d'abord",
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    f"le territoire {territory.ti_id} ({territory.name}) est absent du fichier mais porte des données "
+                    f"({listed}) : il n'est pas retiré",
+                    expected="un fichier qui liste tous les territoires de la phase, ou ces données supprimées d'abord",
+                )
+            )
     if problems:
         raise ImportRefused(problems)
 
@@ -142,7 +171,11 @@ def _dependants(territory: Territory) -> dict[str, int]:
     try:
         collector.collect([territory])
     except (ProtectedError, RestrictedError) as error:
-        blocking = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+        blocking = (
+            error.protected_objects
+            if isinstance(error, ProtectedError)
+            else error.restricted_objects
+        )
         return {str(type(obj)._meta.verbose_name): 1 for obj in blocking}
     counts: dict[str, int] = defaultdict(int)
     for model, instances in collector.data.items():
@@ -165,20 +198,36 @@ def _current_communes(resolved: list[ResolvedTerritory], file: str) -> dict[str,
     all_codes = {code for item in resolved for code in item.communes}
     # Every commune in one query (no "IN" list: SQLite caps its parameters), as tuples (18,000 models are slow).
     rows = Commune.objects.values_list("code", "population", "departement_id", "region_id")
-    communes = {code: _CommuneFacts(*facts) for code, *facts in rows.iterator(chunk_size=5000) if code in all_codes}
+    communes = {
+        code: _CommuneFacts(*facts)
+        for code, *facts in rows.iterator(chunk_size=5000)
+        if code in all_codes
+    }
     missing = sorted(all_codes - communes.keys())
     if missing:
-        raise ImportRefused([Problem(
-            file, f"{len(missing)} commune(s) absente(s) de la géographie chargée ({', '.join(missing[:10])}"
-                  f"{'…' if len(missing) > 10 else ''}) : relancez « territoires load-geo »",
-        )])
+        raise ImportRefused(
+            [
+                Problem(
+                    file,
+                    f"{len(missing)} commune(s) absente(s) de la géographie chargée ({', '.join(missing[:10])}"
+                    f"{'…' if len(missing) > 10 else ''}) : relancez « territoires load-geo »",
+                )
+            ]
+        )
     return communes
 
 
-def _write(phase: Phase, resolved: list[ResolvedTerritory], has_geometry: bool, communes: dict[str, _CommuneFacts],
-           report: ImportReport) -> None:
+def _write(
+    phase: Phase,
+    resolved: list[ResolvedTerritory],
+    has_geometry: bool,
+    communes: dict[str, _CommuneFacts],
+    report: ImportReport,
+) -> None:
     territories = Territory.objects.filter(phase=phase)
-    if has_geometry:  # the stored polygons are only needed to keep them (CSV); decoding them is slow
+    if (
+        has_geometry
+    ):  # the stored polygons are only needed to keep them (CSV); decoding them is slow
         territories = territories.defer("geometry", "geometry_simplified")
     existing = {t.ti_id: t for t in territories}
     for item in resolved:
@@ -221,8 +270,10 @@ def _write(phase: Phase, resolved: list[ResolvedTerritory], has_geometry: bool, 
 def _fingerprint(item: ResolvedTerritory, geometry: dict | None, figures: _Figures) -> str:
     content = {
         "name": item.name,
-        "members": sorted((m.siren, m.name, m.kind, m.legal_nature, m.groupement_siren or "", m.population)
-                          for m in item.members),
+        "members": sorted(
+            (m.siren, m.name, m.kind, m.legal_nature, m.groupement_siren or "", m.population)
+            for m in item.members
+        ),
         "communes": sorted(item.communes.items()),
         "unmapped": sorted(item.unmapped),
         "geometry": geometry,
@@ -236,7 +287,10 @@ def _figures(item: ResolvedTerritory, communes: dict[str, _CommuneFacts]) -> _Fi
     by_departement: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_region: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for commune in rows:
-        for key, totals in ((commune.departement_id, by_departement), (commune.region_id, by_region)):
+        for key, totals in (
+            (commune.departement_id, by_departement),
+            (commune.region_id, by_region),
+        ):
             totals[key][0] += commune.population
             totals[key][1] += 1
 
@@ -244,37 +298,77 @@ def _figures(item: ResolvedTerritory, communes: dict[str, _CommuneFacts]) -> _Fi
         # Ties (equal population) go to the one with more communes, then to the smaller code: deterministic.
         return min(totals, key=lambda k: (-totals[k][0], -totals[k][1], k), default=None)
 
-    return _Figures(sum(c.population for c in rows), len(rows), principal(by_departement), principal(by_region),
-                    sorted(by_departement), sorted(by_region))
+    return _Figures(
+        sum(c.population for c in rows),
+        len(rows),
+        principal(by_departement),
+        principal(by_region),
+        sorted(by_departement),
+        sorted(by_region),
+    )
 
 
-def _sync_children(territory: Territory, item: ResolvedTerritory, figures: _Figures, created: bool) -> None:
+def _sync_children(
+    territory: Territory, item: ResolvedTerritory, figures: _Figures, created: bool
+) -> None:
     """Bring members, communes and unmapped codes to what the file says, writing only the differences."""
     wanted_members = {
-        m.siren: TerritoryMember(territory=territory, siren=m.siren, name=m.name, kind=m.kind, legal_nature=m.legal_nature,
-                                 groupement_id=m.groupement_siren, population=m.population)
+        m.siren: TerritoryMember(
+            territory=territory,
+            siren=m.siren,
+            name=m.name,
+            kind=m.kind,
+            legal_nature=m.legal_nature,
+            groupement_id=m.groupement_siren,
+            population=m.population,
+        )
         for m in item.members
     }
     current_members = {} if created else {m.siren: m for m in territory.members.all()}
-    sync_rows(TerritoryMember, current_members, wanted_members,
-              ["name", "kind", "legal_nature", "groupement_id", "population"], batch_size=200)
+    sync_rows(
+        TerritoryMember,
+        current_members,
+        wanted_members,
+        ["name", "kind", "legal_nature", "groupement_id", "population"],
+        batch_size=200,
+    )
 
-    current_communes = {} if created else dict(territory.territory_communes.values_list("commune_id", "source_code"))
-    gone = [code for code, source_code in current_communes.items() if item.communes.get(code) != source_code]
+    current_communes = (
+        {}
+        if created
+        else dict(territory.territory_communes.values_list("commune_id", "source_code"))
+    )
+    gone = [
+        code
+        for code, source_code in current_communes.items()
+        if item.communes.get(code) != source_code
+    ]
     for start in range(0, len(gone), 500):
-        territory.territory_communes.filter(commune_id__in=gone[start:start + 500]).delete()
-    TerritoryCommune.objects.bulk_create([
-        TerritoryCommune(territory=territory, commune_id=code, source_code=source_code)
-        for code, source_code in item.communes.items() if current_communes.get(code) != source_code
-    ], batch_size=500)
+        territory.territory_communes.filter(commune_id__in=gone[start : start + 500]).delete()
+    TerritoryCommune.objects.bulk_create(
+        [
+            TerritoryCommune(territory=territory, commune_id=code, source_code=source_code)
+            for code, source_code in item.communes.items()
+            if current_communes.get(code) != source_code
+        ],
+        batch_size=500,
+    )
 
     wanted_unmapped = set(item.unmapped)
-    current_unmapped = {} if created else {(u.source_code, u.source_name): u.pk for u in territory.unmapped_communes.all()}
-    UnmappedCommune.objects.filter(pk__in=[pk for key, pk in current_unmapped.items() if key not in wanted_unmapped]).delete()
-    UnmappedCommune.objects.bulk_create([
-        UnmappedCommune(territory=territory, source_code=code, source_name=name)
-        for code, name in sorted(wanted_unmapped - current_unmapped.keys())
-    ])
+    current_unmapped = (
+        {}
+        if created
+        else {(u.source_code, u.source_name): u.pk for u in territory.unmapped_communes.all()}
+    )
+    UnmappedCommune.objects.filter(
+        pk__in=[pk for key, pk in current_unmapped.items() if key not in wanted_unmapped]
+    ).delete()
+    UnmappedCommune.objects.bulk_create(
+        [
+            UnmappedCommune(territory=territory, source_code=code, source_name=name)
+            for code, name in sorted(wanted_unmapped - current_unmapped.keys())
+        ]
+    )
     # set() only adds and removes the differences.
     territory.departements.set(figures.departements)
     territory.regions.set(figures.regions)
@@ -284,12 +378,14 @@ def _update_simplified(phase: Phase) -> None:
     territories = [t for t in Territory.objects.filter(phase=phase).order_by("ti_id") if t.geometry]
     simplified = geometry_service.simplify_coverage([t.geometry for t in territories])
     changed = []
-    for territory, geometry in zip(territories, simplified):
+    for territory, geometry in zip(territories, simplified, strict=False):
         if territory.geometry_simplified != geometry:
             territory.geometry_simplified = geometry
             changed.append(territory)
     # Outlines dropped by the new file lose their simplified version too.
-    for territory in Territory.objects.filter(phase=phase, geometry__isnull=True, geometry_simplified__isnull=False):
+    for territory in Territory.objects.filter(
+        phase=phase, geometry__isnull=True, geometry_simplified__isnull=False
+    ):
         territory.geometry_simplified = None
         changed.append(territory)
     Territory.objects.bulk_update(changed, ["geometry_simplified"], batch_size=50)

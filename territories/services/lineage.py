@@ -48,8 +48,12 @@ def _outcome(own: set[str], successors: list[set[str]]) -> str:
 
 
 def _communes_by_territory(phase: Phase) -> dict[int, set[str]]:
-    result: dict[int, set[str]] = {pk: set() for pk in Territory.objects.filter(phase=phase).values_list("id", flat=True)}
-    for territory_id, code in TerritoryCommune.objects.filter(territory__phase=phase).values_list("territory_id", "commune_id"):
+    result: dict[int, set[str]] = {
+        pk: set() for pk in Territory.objects.filter(phase=phase).values_list("id", flat=True)
+    }
+    for territory_id, code in TerritoryCommune.objects.filter(territory__phase=phase).values_list(
+        "territory_id", "commune_id"
+    ):
         result[territory_id].add(code)
     return result
 
@@ -63,7 +67,7 @@ def _save_statuses(field: str, statuses: dict[int, str]) -> None:
             by_status[status].append(territory_id)
     for status, ids in by_status.items():
         for start in range(0, len(ids), 500):
-            Territory.objects.filter(id__in=ids[start:start + 500]).update(**{field: status})
+            Territory.objects.filter(id__in=ids[start : start + 500]).update(**{field: status})
 
 
 def _save_links(wanted: dict[tuple[int, int], Lineage]) -> None:
@@ -76,10 +80,22 @@ def compute_lineage() -> None:
     """Recompute every link and both statuses between consecutive phases."""
     phases = list(Phase.objects.order_by("number"))
     if phases:
-        _save_statuses("lineage_status", {pk: "" for pk in Territory.objects.filter(phase=phases[0]).values_list("id", flat=True)})
-        _save_statuses("outcome_status", {pk: "" for pk in Territory.objects.filter(phase=phases[-1]).values_list("id", flat=True)})
+        _save_statuses(
+            "lineage_status",
+            {
+                pk: ""
+                for pk in Territory.objects.filter(phase=phases[0]).values_list("id", flat=True)
+            },
+        )
+        _save_statuses(
+            "outcome_status",
+            {
+                pk: ""
+                for pk in Territory.objects.filter(phase=phases[-1]).values_list("id", flat=True)
+            },
+        )
     links: dict[tuple[int, int], Lineage] = {}
-    for previous_phase, phase in zip(phases, phases[1:]):
+    for previous_phase, phase in zip(phases, phases[1:], strict=False):
         before = _communes_by_territory(previous_phase)
         after = _communes_by_territory(phase)
         owners: dict[str, list[int]] = defaultdict(list)
@@ -97,12 +113,16 @@ def compute_lineage() -> None:
             for previous_id, count in shared.items():
                 successors[previous_id].append(territory_id)
                 links[territory_id, previous_id] = Lineage(
-                    successor_id=territory_id, predecessor_id=previous_id, shared_communes=count,
+                    successor_id=territory_id,
+                    predecessor_id=previous_id,
+                    shared_communes=count,
                     successor_share=round(count / len(own), 4),
                     predecessor_share=round(count / len(before[previous_id]), 4),
                 )
-        outcome_statuses = {previous_id: _outcome(codes, [after[s] for s in successors.get(previous_id, [])])
-                            for previous_id, codes in before.items()}
+        outcome_statuses = {
+            previous_id: _outcome(codes, [after[s] for s in successors.get(previous_id, [])])
+            for previous_id, codes in before.items()
+        }
         _save_statuses("lineage_status", lineage_statuses)
         _save_statuses("outcome_status", outcome_statuses)
     _save_links(links)

@@ -9,20 +9,33 @@ from territories.models import Lineage, Phase, Territory
 
 def lineage_rows(phase: Phase) -> list[dict]:
     """The stable JSON of ``territoires lineage`` (documented in docs/cli.md)."""
-    links = Lineage.objects.filter(successor__phase=phase) | Lineage.objects.filter(predecessor__phase=phase)
+    links = Lineage.objects.filter(successor__phase=phase) | Lineage.objects.filter(
+        predecessor__phase=phase
+    )
     predecessors: dict[int, list[dict]] = defaultdict(list)
     successors: dict[int, list[dict]] = defaultdict(list)
-    for link in links.select_related("successor", "predecessor").order_by("-shared_communes", "predecessor__ti_id"):
+    for link in links.select_related("successor", "predecessor").order_by(
+        "-shared_communes", "predecessor__ti_id"
+    ):
         if link.successor.phase_id == phase.code:
-            predecessors[link.successor_id].append({
-                "id": link.predecessor.ti_id, "nom": link.predecessor.name, "part_communes": link.successor_share,
-                "communes_communes": link.shared_communes, "part_communes_predecesseur": link.predecessor_share,
-            })
+            predecessors[link.successor_id].append(
+                {
+                    "id": link.predecessor.ti_id,
+                    "nom": link.predecessor.name,
+                    "part_communes": link.successor_share,
+                    "communes_communes": link.shared_communes,
+                    "part_communes_predecesseur": link.predecessor_share,
+                }
+            )
         else:
-            successors[link.predecessor_id].append({
-                "id": link.successor.ti_id, "nom": link.successor.name, "part_communes": link.predecessor_share,
-                "communes_communes": link.shared_communes,
-            })
+            successors[link.predecessor_id].append(
+                {
+                    "id": link.successor.ti_id,
+                    "nom": link.successor.name,
+                    "part_communes": link.predecessor_share,
+                    "communes_communes": link.shared_communes,
+                }
+            )
     return [
         {
             "id": t.ti_id,

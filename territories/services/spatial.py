@@ -32,7 +32,12 @@ _lock = threading.Lock()
 
 
 def _build(phase: Phase) -> PhaseIndex:
-    rows = Territory.objects.filter(phase=phase).exclude(geometry=None).order_by("ti_id").values("id", "ti_id", "name", "geometry")
+    rows = (
+        Territory.objects.filter(phase=phase)
+        .exclude(geometry=None)
+        .order_by("ti_id")
+        .values("id", "ti_id", "name", "geometry")
+    )
     territories, geometries = [], []
     for row in rows:
         geometry = shape(row.pop("geometry"))
@@ -52,14 +57,19 @@ def index_for(phase: Phase) -> PhaseIndex:
 
 def haversine_km(a: Point, b: Point) -> float:
     lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
 def validate_point(lon: float, lat: float) -> None:
     if not (-180 <= lon <= 180 and -90 <= lat <= 90) or any(map(math.isnan, (lon, lat))):
-        raise ValueError(f"Coordonnées hors limites : longitude {lon}, latitude {lat} (attendu : longitude entre "
-                         f"-180 et 180, latitude entre -90 et 90, en degrés WGS 84).")
+        raise ValueError(
+            f"Coordonnées hors limites : longitude {lon}, latitude {lat} (attendu : longitude entre "
+            f"-180 et 180, latitude entre -90 et 90, en degrés WGS 84)."
+        )
 
 
 def point_lookup(lon: float, lat: float, phase: Phase) -> dict:
@@ -70,7 +80,10 @@ def point_lookup(lon: float, lat: float, phase: Phase) -> dict:
     found = [index.territories[i] for i in index.tree.query(point, predicate="intersects")]
     result = {
         "phase": phase.code,
-        "territoires": [{"phase": phase.code, "id": t["ti_id"], "nom": t["name"]} for t in sorted(found, key=lambda t: t["ti_id"])],
+        "territoires": [
+            {"phase": phase.code, "id": t["ti_id"], "nom": t["name"]}
+            for t in sorted(found, key=lambda t: t["ti_id"])
+        ],
         "plus_proche": None,
     }
     if not found and index.territories:
@@ -78,7 +91,9 @@ def point_lookup(lon: float, lat: float, phase: Phase) -> dict:
         on_polygon = nearest_points(index.geometries[nearest], point)[0]
         territory = index.territories[nearest]
         result["plus_proche"] = {
-            "phase": phase.code, "id": territory["ti_id"], "nom": territory["name"],
+            "phase": phase.code,
+            "id": territory["ti_id"],
+            "nom": territory["name"],
             "distance_km": round(haversine_km(point, on_polygon), 1),
         }
     return result

@@ -31,7 +31,9 @@ def territory_counts(phase: Phase, by: str = "region", mode: str = "principal") 
         through = Territory.regions.through if by == "region" else Territory.departements.through
         area_field = f"{by}_id"
         names = {t.id: t for t in territories}
-        for territory_id, area_code in through.objects.filter(territory__phase=phase).values_list("territory_id", area_field):
+        for territory_id, area_code in through.objects.filter(territory__phase=phase).values_list(
+            "territory_id", area_field
+        ):
             grouped[area_code].append(names[territory_id])
         for items in grouped.values():
             items.sort(key=lambda t: t.ti_id)
@@ -55,7 +57,9 @@ def _is_programme_area(area) -> bool:
 def phase_key_figures(phase: Phase) -> dict:
     """Key figures of a phase: territories, communes and population covered, régions concerned."""
     territories = Territory.objects.filter(phase=phase)
-    communes = TerritoryCommune.objects.filter(territory__phase=phase).values("commune_id").distinct()
+    communes = (
+        TerritoryCommune.objects.filter(territory__phase=phase).values("commune_id").distinct()
+    )
     covered = Commune.objects.filter(code__in=communes)
     return {
         "territoires": territories.count(),

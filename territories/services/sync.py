@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Hashable, TypeVar
+from collections.abc import Hashable
+from typing import TypeVar
 
 from django.db import models
 
 Row = TypeVar("Row", bound=models.Model)
 
 
-def sync_rows(model: type[Row], stored: dict[Hashable, Row], wanted: dict[Hashable, Row], fields: list[str],
-              batch_size: int = 500) -> None:
+def sync_rows(
+    model: type[Row],
+    stored: dict[Hashable, Row],
+    wanted: dict[Hashable, Row],
+    fields: list[str],
+    batch_size: int = 500,
+) -> None:
     """Delete the stored rows whose key is not wanted, update those whose ``fields`` differ, create the new ones."""
-    model.objects.filter(pk__in=[row.pk for key, row in stored.items() if key not in wanted]).delete()
+    model.objects.filter(
+        pk__in=[row.pk for key, row in stored.items() if key not in wanted]
+    ).delete()
     changed = []
     for key, row in stored.items():
         new = wanted.get(key)
@@ -21,4 +29,6 @@ def sync_rows(model: type[Row], stored: dict[Hashable, Row], wanted: dict[Hashab
                 setattr(row, f, getattr(new, f))
             changed.append(row)
     model.objects.bulk_update(changed, fields, batch_size=batch_size)
-    model.objects.bulk_create([row for key, row in wanted.items() if key not in stored], batch_size=batch_size)
+    model.objects.bulk_create(
+        [row for key, row in wanted.items() if key not in stored], batch_size=batch_size
+    )

@@ -52,7 +52,12 @@ def raw_phase(relative: str) -> dict[str, RawTerritory]:
         props = feature["properties"]
         if "liste_geo" in props:
             ti_id, name = props["id_territoire"], props["lib_territoire"]
-            members = [(m["siren"], m["name"]) for m in (_MEMBER.match(p.strip()) for p in props["liste_geo"].split(";") if p.strip())]
+            members = [
+                (m["siren"], m["name"])
+                for m in (
+                    _MEMBER.match(p.strip()) for p in props["liste_geo"].split(";") if p.strip()
+                )
+            ]
         else:
             ti_id, name = props["id_ti"], props["lib_ti"]
             members = [(s.strip(), "") for s in props["siren_groupement"].split(",")]
@@ -68,7 +73,11 @@ def raw_phase(relative: str) -> dict[str, RawTerritory]:
 
 
 def communes_rows(territories: dict[str, RawTerritory]) -> list[list[str]]:
-    return [[code, commune_name, t.ti_id, t.name] for t in territories.values() for code, commune_name in sorted(t.communes.items())]
+    return [
+        [code, commune_name, t.ti_id, t.name]
+        for t in territories.values()
+        for code, commune_name in sorted(t.communes.items())
+    ]
 
 
 def groupements_rows(territories: dict[str, RawTerritory]) -> list[list[str]]:
@@ -81,7 +90,13 @@ def groupements_rows(territories: dict[str, RawTerritory]) -> list[list[str]]:
     return rows
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: str = ",", encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path,
+    header: list[str],
+    rows: list[list[str]],
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+) -> Path:
     """Write like a spreadsheet export: quoted only where needed, CRLF line ends."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
@@ -91,20 +106,51 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: s
     return path
 
 
-def build_communes_csv(directory: Path, delimiter: str = ",", encoding: str = "utf-8", name: str = COMMUNES_NAME) -> Path:
-    return write_csv(directory / name, COMMUNES_HEADER, communes_rows(raw_phase(PHASE2_GEOJSON)), delimiter, encoding)
+def build_communes_csv(
+    directory: Path, delimiter: str = ",", encoding: str = "utf-8", name: str = COMMUNES_NAME
+) -> Path:
+    return write_csv(
+        directory / name,
+        COMMUNES_HEADER,
+        communes_rows(raw_phase(PHASE2_GEOJSON)),
+        delimiter,
+        encoding,
+    )
 
 
-def build_groupements_csv(directory: Path, delimiter: str = ",", encoding: str = "utf-8", name: str = GROUPEMENTS_NAME) -> Path:
-    return write_csv(directory / name, GROUPEMENTS_HEADER, groupements_rows(raw_phase(PHASE2_GEOJSON)), delimiter, encoding)
+def build_groupements_csv(
+    directory: Path, delimiter: str = ",", encoding: str = "utf-8", name: str = GROUPEMENTS_NAME
+) -> Path:
+    return write_csv(
+        directory / name,
+        GROUPEMENTS_HEADER,
+        groupements_rows(raw_phase(PHASE2_GEOJSON)),
+        delimiter,
+        encoding,
+    )
 
 
 def table_snapshot() -> dict[str, list[dict]]:
     """Every row of every table an import writes, ordered by primary key (to compare before/after)."""
-    from territories.models import Lineage, Phase, Territory, TerritoryCommune, TerritoryMember, UnmappedCommune
+    from territories.models import (
+        Lineage,
+        Phase,
+        Territory,
+        TerritoryCommune,
+        TerritoryMember,
+        UnmappedCommune,
+    )
 
-    models = [Phase, Territory, TerritoryMember, TerritoryCommune, UnmappedCommune, Lineage,
-              Territory.departements.through, Territory.regions.through]
+    models = [
+        Phase,
+        Territory,
+        TerritoryMember,
+        TerritoryCommune,
+        UnmappedCommune,
+        Lineage,
+        Territory.departements.through,
+        Territory.regions.through,
+    ]
     return {model._meta.db_table: list(model.objects.order_by("pk").values()) for model in models}
 
 
@@ -113,10 +159,17 @@ def phase_content(phase_code: str) -> dict[str, dict]:
     from territories.models import Territory, TerritoryCommune, TerritoryMember, UnmappedCommune
 
     content = {
-        ti_id: {"name": name, "members": [], "communes": [], "unmapped": [], "population": population,
-                "principal_departement": departement}
-        for ti_id, name, population, departement in Territory.objects.filter(phase_id=phase_code)
-        .values_list("ti_id", "name", "population", "principal_departement_id")
+        ti_id: {
+            "name": name,
+            "members": [],
+            "communes": [],
+            "unmapped": [],
+            "population": population,
+            "principal_departement": departement,
+        }
+        for ti_id, name, population, departement in Territory.objects.filter(
+            phase_id=phase_code
+        ).values_list("ti_id", "name", "population", "principal_departement_id")
     }
     children = [
         ("members", TerritoryMember, ("siren", "kind", "legal_nature")),
@@ -124,7 +177,9 @@ def phase_content(phase_code: str) -> dict[str, dict]:
         ("unmapped", UnmappedCommune, ("source_code",)),
     ]
     for key, model, fields in children:
-        for ti_id, *values in model.objects.filter(territory__phase_id=phase_code).values_list("territory__ti_id", *fields):
+        for ti_id, *values in model.objects.filter(territory__phase_id=phase_code).values_list(
+            "territory__ti_id", *fields
+        ):
             content[ti_id][key].append(tuple(values) if len(values) > 1 else values[0])
     for territory in content.values():
         for key, _, _ in children:

@@ -24,10 +24,22 @@ def test_stats_by_departement_principal_and_touching(call):
     out, _ = call("stats", "--phase", "2023-2027", "--by", "departement", "--format", "json")
     principal = {row["code"]: row for row in json.loads(out)}
     assert principal["77"]["nombre"] == 4
-    out, _ = call("stats", "--phase", "2023-2027", "--by", "departement", "--mode", "touching", "--format", "json")
+    out, _ = call(
+        "stats",
+        "--phase",
+        "2023-2027",
+        "--by",
+        "departement",
+        "--mode",
+        "touching",
+        "--format",
+        "json",
+    )
     touching = {row["code"]: row for row in json.loads(out)}
     assert touching["77"]["nombre"] == 6
-    assert {t["id"] for t in principal["77"]["territoires"]} < {t["id"] for t in touching["77"]["territoires"]}
+    assert {t["id"] for t in principal["77"]["territoires"]} < {
+        t["id"] for t in touching["77"]["territoires"]
+    }
     assert sum(row["nombre"] for row in touching.values()) > 183
 
 
@@ -87,8 +99,12 @@ def test_lookup_commune_outside_every_territory(call):
 
 def test_lookup_point_inside_and_outside(call):
     out, _ = call("lookup", "--point", "2.878,48.960", "--phase", "2023-2027", "--format", "json")
-    assert json.loads(out)["territoires"] == [{"phase": "2023-2027", "id": "ti-1108", "nom": "Nord Est 77 – Meaux"}]
-    out, _ = call("lookup", "--point", "2.3488,48.8534", "--phase", "2023-2027", "--format", "json")  # Paris centre
+    assert json.loads(out)["territoires"] == [
+        {"phase": "2023-2027", "id": "ti-1108", "nom": "Nord Est 77 – Meaux"}
+    ]
+    out, _ = call(
+        "lookup", "--point", "2.3488,48.8534", "--phase", "2023-2027", "--format", "json"
+    )  # Paris centre
     answer = json.loads(out)
     assert answer["territoires"] == []
     nearest = answer["plus_proches"][0]
@@ -107,11 +123,21 @@ def test_lineage_json_shape_and_statuses(call):
     assert len(rows) == 183
     assert set(rows["ti-1108"]) >= {"id", "nom", "statut", "predecesseurs"}
     assert rows["ti-1108"]["predecesseurs"][0]["id"] == "ti-1107"
-    assert {row["statut"] for row in rows.values()} == {"nouveau", "reconduit", "etendu", "reduit", "recompose"}
+    assert {row["statut"] for row in rows.values()} == {
+        "nouveau",
+        "reconduit",
+        "etendu",
+        "reduit",
+        "recompose",
+    }
     for row in rows.values():
         assert (row["statut"] == "nouveau") == (row["predecesseurs"] == [])
         assert all(0 < p["part_communes"] <= 1 for p in row["predecesseurs"])
-        assert set(row["predecesseurs"][0]) >= {"id", "nom", "part_communes"} if row["predecesseurs"] else True
+        assert (
+            set(row["predecesseurs"][0]) >= {"id", "nom", "part_communes"}
+            if row["predecesseurs"]
+            else True
+        )
 
 
 def test_lineage_csv_of_phase_one_tells_what_became_of_each(call):

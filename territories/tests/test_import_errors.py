@@ -30,8 +30,11 @@ COM = "liste-ti-com2023-20240704.csv"
 def database_state() -> dict:
     """Cheap but complete enough: every territory's content fingerprint and statuses, row counts, phases."""
     return {
-        "territories": list(Territory.objects.order_by("pk").values_list(
-            "pk", "ti_id", "source_fingerprint", "lineage_status", "outcome_status")),
+        "territories": list(
+            Territory.objects.order_by("pk").values_list(
+                "pk", "ti_id", "source_fingerprint", "lineage_status", "outcome_status"
+            )
+        ),
         "members": TerritoryMember.objects.count(),
         "communes": TerritoryCommune.objects.count(),
         "phases": list(Phase.objects.values()),
@@ -47,7 +50,9 @@ def unchanged_database(real_data):
 
 
 def sample_rows(builder, ti_ids=("ti-2809", "ti-1108")):
-    return [row for row in builder(raw_phase(PHASE2_GEOJSON)) if any(ti_id in row for ti_id in ti_ids)]
+    return [
+        row for row in builder(raw_phase(PHASE2_GEOJSON)) if any(ti_id in row for ti_id in ti_ids)
+    ]
 
 
 def refused(path, **options) -> list[str]:
@@ -57,10 +62,14 @@ def refused(path, **options) -> list[str]:
 
 
 def test_wrong_columns(unchanged_database, tmp_path):
-    path = write_csv(tmp_path / COM, ["insee", "nom", "id_ti", "lib_ti"], [["27001", "A", "ti-2801", "B"]])
+    path = write_csv(
+        tmp_path / COM, ["insee", "nom", "id_ti", "lib_ti"], [["27001", "A", "ti-2801", "B"]]
+    )
     [message] = refused(path)
-    assert message.startswith(f"{COM}, ligne 1 : colonnes non reconnues (pour un CSV data.gouv.fr des communes, "
-                              "il manque : insee_com, lib_com)")
+    assert message.startswith(
+        f"{COM}, ligne 1 : colonnes non reconnues (pour un CSV data.gouv.fr des communes, "
+        "il manque : insee_com, lib_com)"
+    )
     assert "valeur trouvée : « insee, nom, id_ti, lib_ti »" in message
 
 
@@ -69,34 +78,44 @@ def test_unknown_siren(unchanged_database, tmp_path):
     rows[2][2] = "123456789"
     path = write_csv(tmp_path / GRPT, GROUPEMENTS_HEADER, rows, ";")
     [message] = refused(path)
-    assert message == (f"{GRPT}, ligne 4, colonne « siren_groupement » : SIREN inconnu dans le COG 2023 "
-                       f"(territoire {rows[2][0]}) (valeur trouvée : « 123456789 », "
-                       "attendu : le SIREN d'un EPCI, d'un EPT ou d'une commune)")
+    assert message == (
+        f"{GRPT}, ligne 4, colonne « siren_groupement » : SIREN inconnu dans le COG 2023 "
+        f"(territoire {rows[2][0]}) (valeur trouvée : « 123456789 », "
+        "attendu : le SIREN d'un EPCI, d'un EPT ou d'une commune)"
+    )
 
 
 def test_unknown_commune_code(unchanged_database, tmp_path):
     rows = sample_rows(communes_rows)
     rows[5][0] = "99999"
     [message] = refused(write_csv(tmp_path / COM, COMMUNES_HEADER, rows))
-    assert message.startswith(f"{COM}, ligne 7, colonne « insee_com » : code commune inconnu dans le COG 2023")
+    assert message.startswith(
+        f"{COM}, ligne 7, colonne « insee_com » : code commune inconnu dans le COG 2023"
+    )
 
 
 def test_duplicated_ids_in_geojson(unchanged_database, tmp_path):
     collection = json.loads(real_file(PHASE2_GEOJSON).read_text(encoding="utf-8"))
-    collection["features"][5]["properties"]["id_territoire"] = collection["features"][2]["properties"]["id_territoire"]
+    collection["features"][5]["properties"]["id_territoire"] = collection["features"][2][
+        "properties"
+    ]["id_territoire"]
     path = tmp_path / "ti.geojson"
     path.write_text(json.dumps(collection), encoding="utf-8")
     [message] = refused(path)
     ti_id = collection["features"][2]["properties"]["id_territoire"]
-    assert message == (f"ti.geojson, entité 6, colonne « id_territoire » : identifiant en double (déjà à l'entité 3) "
-                       f"(valeur trouvée : « {ti_id} »)")
+    assert message == (
+        f"ti.geojson, entité 6, colonne « id_territoire » : identifiant en double (déjà à l'entité 3) "
+        f"(valeur trouvée : « {ti_id} »)"
+    )
 
 
 def test_duplicated_rows_in_csv(unchanged_database, tmp_path):
     rows = sample_rows(groupements_rows)
     rows.append(list(rows[0]))
     [message] = refused(write_csv(tmp_path / GRPT, GROUPEMENTS_HEADER, rows))
-    assert message.startswith(f"{GRPT}, ligne {len(rows) + 1}, colonne « siren_groupement » : ligne en double (déjà à la ligne 2)")
+    assert message.startswith(
+        f"{GRPT}, ligne {len(rows) + 1}, colonne « siren_groupement » : ligne en double (déjà à la ligne 2)"
+    )
 
 
 def test_duplicated_member_in_liste_geo(unchanged_database, tmp_path):
@@ -106,7 +125,9 @@ def test_duplicated_member_in_liste_geo(unchanged_database, tmp_path):
     path = tmp_path / "ti.geojson"
     path.write_text(json.dumps(collection), encoding="utf-8")
     [message] = refused(path)
-    assert message.startswith("ti.geojson, entité 1, colonne « liste_geo » : membre en double dans le territoire ti-0101")
+    assert message.startswith(
+        "ti.geojson, entité 1, colonne « liste_geo » : membre en double dans le territoire ti-0101"
+    )
 
 
 def test_truncated_geojson(unchanged_database, tmp_path):
@@ -122,11 +143,15 @@ def test_truncated_geojson(unchanged_database, tmp_path):
 def test_empty_file(unchanged_database, tmp_path, content):
     path = tmp_path / COM
     path.write_bytes(content)
-    assert refused(path) == [f"{COM} : le fichier est vide (attendu : un GeoJSON ou un CSV publié par l'ANCT)"]
+    assert refused(path) == [
+        f"{COM} : le fichier est vide (attendu : un GeoJSON ou un CSV publié par l'ANCT)"
+    ]
 
 
 def test_header_only(unchanged_database, tmp_path):
-    assert refused(write_csv(tmp_path / COM, COMMUNES_HEADER, [])) == [f"{COM} : aucune ligne de données après l'en-tête"]
+    assert refused(write_csv(tmp_path / COM, COMMUNES_HEADER, [])) == [
+        f"{COM} : aucune ligne de données après l'en-tête"
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
@@ -140,45 +165,60 @@ def test_bytes_invalid_in_every_accepted_encoding(unchanged_database, tmp_path):
     path = tmp_path / COM
     path.write_bytes(b"insee_com,lib_com,id_ti,lib_ti\r\n27001,Acquigny\x81,ti-2801,X\r\n")
     [message] = refused(path)
-    assert message == (f"{COM} : encodage non reconnu (octet 0x81 à la position 46) "
-                       "(attendu : UTF-8 (avec ou sans BOM) ou Windows-1252)")
+    assert message == (
+        f"{COM} : encodage non reconnu (octet 0x81 à la position 46) "
+        "(attendu : UTF-8 (avec ou sans BOM) ou Windows-1252)"
+    )
 
 
-@pytest.mark.parametrize(("column", "value", "expected"), [
-    (0, "7512", "code mal formé (zéro initial perdu dans un tableur ?)"),
-    (0, "ABCDE", "code mal formé"),
-    (2, "TI-28-09", "identifiant de territoire mal formé"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        (0, "7512", "code mal formé (zéro initial perdu dans un tableur ?)"),
+        (0, "ABCDE", "code mal formé"),
+        (2, "TI-28-09", "identifiant de territoire mal formé"),
+    ],
+)
 def test_malformed_codes_in_communes_csv(unchanged_database, tmp_path, column, value, expected):
     rows = sample_rows(communes_rows)
     rows[3][column] = value
     [message] = refused(write_csv(tmp_path / COM, COMMUNES_HEADER, rows, ";"))
     name = COMMUNES_HEADER[column]
-    assert message.startswith(f"{COM}, ligne 5, colonne « {name} » : {expected} (valeur trouvée : « {value} »")
+    assert message.startswith(
+        f"{COM}, ligne 5, colonne « {name} » : {expected} (valeur trouvée : « {value} »"
+    )
 
 
 def test_malformed_member_in_liste_geo(unchanged_database, tmp_path):
     collection = json.loads(real_file(PHASE2_GEOJSON).read_text(encoding="utf-8"))
-    collection["features"][3]["properties"]["liste_geo"] = "CC Quelque part (240001234); CC sans SIREN"
+    collection["features"][3]["properties"]["liste_geo"] = (
+        "CC Quelque part (240001234); CC sans SIREN"
+    )
     path = tmp_path / "ti.geojson"
     path.write_text(json.dumps(collection), encoding="utf-8")
     [message] = refused(path)
-    assert message == ("ti.geojson, entité 4, colonne « liste_geo » : membre illisible (valeur trouvée : « CC sans SIREN », "
-                       "attendu : « Nom (SIREN à 9 chiffres) »)")
+    assert message == (
+        "ti.geojson, entité 4, colonne « liste_geo » : membre illisible (valeur trouvée : « CC sans SIREN », "
+        "attendu : « Nom (SIREN à 9 chiffres) »)"
+    )
 
 
 def test_inconsistent_names_for_one_id(unchanged_database, tmp_path):
     rows = sample_rows(groupements_rows, ("ti-2809",))
     rows[1][1] = "Bresle"
     [message] = refused(write_csv(tmp_path / GRPT, GROUPEMENTS_HEADER, rows))
-    assert message == (f"{GRPT}, ligne 3, colonne « lib_ti » : le territoire ti-2809 porte un autre nom à la ligne 2 "
-                       "(« Vallée de la Bresle – Vimeu ») (valeur trouvée : « Bresle »)")
+    assert message == (
+        f"{GRPT}, ligne 3, colonne « lib_ti » : le territoire ti-2809 porte un autre nom à la ligne 2 "
+        "(« Vallée de la Bresle – Vimeu ») (valeur trouvée : « Bresle »)"
+    )
 
 
 def test_row_with_missing_cells(unchanged_database, tmp_path):
     path = tmp_path / GRPT
     rows = "\r\n".join(";".join(row) for row in sample_rows(groupements_rows, ("ti-2809",)))
-    path.write_text(";".join(GROUPEMENTS_HEADER) + "\r\n" + rows + "\r\nti-2809;Vallée\r\n", encoding="utf-8")
+    path.write_text(
+        ";".join(GROUPEMENTS_HEADER) + "\r\n" + rows + "\r\nti-2809;Vallée\r\n", encoding="utf-8"
+    )
     [message] = refused(path)
     assert message.startswith(f"{GRPT}, ligne 5 : 2 cellules au lieu de 5")
 
@@ -219,14 +259,20 @@ def test_allow_unresolved_imports_the_rest_and_reports(real_data, tmp_path):
 
 # --- command line ------------------------------------------------------------------------------------------
 
+
 def test_command_refusal_lists_problems_on_stderr(unchanged_database, tmp_path):
     rows = sample_rows(groupements_rows)
     rows[0][2] = "123456789"
     path = write_csv(tmp_path / GRPT, GROUPEMENTS_HEADER, rows)
     stderr = StringIO()
-    with pytest.raises(CommandError, match=r"Import refusé : 1 problème\(s\) ; rien n'a été modifié\."):
+    with pytest.raises(
+        CommandError, match=r"Import refusé : 1 problème\(s\) ; rien n'a été modifié\."
+    ):
         call_command("import-ti", str(path), "--phase", PHASE, stderr=stderr)
-    assert f"{GRPT}, ligne 2, colonne « siren_groupement » : SIREN inconnu dans le COG 2023" in stderr.getvalue()
+    assert (
+        f"{GRPT}, ligne 2, colonne « siren_groupement » : SIREN inconnu dans le COG 2023"
+        in stderr.getvalue()
+    )
 
 
 def test_command_unknown_vintage(unchanged_database):
@@ -237,9 +283,18 @@ def test_command_unknown_vintage(unchanged_database):
 def test_command_dry_run_reports_what_would_change(unchanged_database, tmp_path):
     stdout, stderr = StringIO(), StringIO()
     rows = sample_rows(groupements_rows)
-    call_command("import-ti", str(write_csv(tmp_path / GRPT, GROUPEMENTS_HEADER, rows)), "--phase", PHASE,
-                 "--dry-run", stdout=stdout, stderr=stderr)
-    assert "0 territoires seraient créés, 0 mis à jour, 181 retirés, 2 inchangés." in stdout.getvalue()
+    call_command(
+        "import-ti",
+        str(write_csv(tmp_path / GRPT, GROUPEMENTS_HEADER, rows)),
+        "--phase",
+        PHASE,
+        "--dry-run",
+        stdout=stdout,
+        stderr=stderr,
+    )
+    assert (
+        "0 territoires seraient créés, 0 mis à jour, 181 retirés, 2 inchangés." in stdout.getvalue()
+    )
     assert "attention : ce fichier ne contient pas de contours" in stderr.getvalue()
 
 
@@ -247,7 +302,17 @@ def test_command_allow_unresolved_reports_ignored_codes(real_data, tmp_path):
     rows = groupements_rows(raw_phase(PHASE2_GEOJSON))
     rows[0][2] = "123456789"
     stdout, stderr = StringIO(), StringIO()
-    call_command("import-ti", str(write_csv(tmp_path / GRPT, GROUPEMENTS_HEADER, rows)), "--phase", PHASE,
-                 "--allow-unresolved", stdout=stdout, stderr=stderr)
-    assert f"ignoré : {GRPT}, ligne 2, colonne « siren_groupement » : SIREN inconnu" in stderr.getvalue()
+    call_command(
+        "import-ti",
+        str(write_csv(tmp_path / GRPT, GROUPEMENTS_HEADER, rows)),
+        "--phase",
+        PHASE,
+        "--allow-unresolved",
+        stdout=stdout,
+        stderr=stderr,
+    )
+    assert (
+        f"ignoré : {GRPT}, ligne 2, colonne « siren_groupement » : SIREN inconnu"
+        in stderr.getvalue()
+    )
     assert "1 mis à jour" in stdout.getvalue()

@@ -11,12 +11,12 @@ from territories.services.importing import import_territories
 from territories.tests.csv_builders import (
     COMMUNES_HEADER,
     ENCODINGS,
+    PHASE2_GEOJSON,
     build_communes_csv,
     build_groupements_csv,
     communes_rows,
     phase_content,
     raw_phase,
-    PHASE2_GEOJSON,
     write_csv,
 )
 
@@ -26,11 +26,16 @@ VARIANTS = [(delimiter, encoding) for delimiter in (",", ";") for encoding in EN
 
 def _without_member_details(content: dict) -> dict:
     """The communes file names no member: they are derived, so only their SIREN and kind can match."""
-    return {ti_id: {**t, "members": sorted((siren, kind) for siren, kind, _ in t["members"])} for ti_id, t in content.items()}
+    return {
+        ti_id: {**t, "members": sorted((siren, kind) for siren, kind, _ in t["members"])}
+        for ti_id, t in content.items()
+    }
 
 
 def _geometries() -> dict:
-    return {t.ti_id: (t.geometry, t.geometry_simplified) for t in Territory.objects.filter(phase=PHASE)}
+    return {
+        t.ti_id: (t.geometry, t.geometry_simplified) for t in Territory.objects.filter(phase=PHASE)
+    }
 
 
 @pytest.mark.parametrize(("delimiter", "encoding"), VARIANTS)
@@ -100,7 +105,9 @@ def test_vintage_in_name_with_unknown_year_falls_back_to_codes(real_data, tmp_pa
 def test_names_with_commas_and_quotes_survive(real_data, tmp_path):
     rows = [row for row in communes_rows(raw_phase(PHASE2_GEOJSON)) if row[2] == "ti-2809"]
     renamed = [[code, name, ti_id, 'Vallée de la Bresle, "Vimeu"'] for code, name, ti_id, _ in rows]
-    path = write_csv(tmp_path / "liste-ti-com2023-20240704.csv", COMMUNES_HEADER, renamed, ";", "cp1252")
+    path = write_csv(
+        tmp_path / "liste-ti-com2023-20240704.csv", COMMUNES_HEADER, renamed, ";", "cp1252"
+    )
     source = read_source(path)
     assert list(source.territories) == ["ti-2809"]
     assert source.territories["ti-2809"].name == 'Vallée de la Bresle, "Vimeu"'

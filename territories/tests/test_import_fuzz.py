@@ -15,14 +15,39 @@ from territories.importers.source import ParsedSource
 from territories.services.geometry import clean_polygon
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-COLUMNS = ["insee_com", "lib_com", "id_ti", "lib_ti", "siren_groupement", "lib_groupement", "nature_juridique", "liste_geo"]
+COLUMNS = [
+    "insee_com",
+    "lib_com",
+    "id_ti",
+    "lib_ti",
+    "siren_groupement",
+    "lib_groupement",
+    "nature_juridique",
+    "liste_geo",
+]
 CELLS = st.one_of(
-    st.sampled_from(["ti-2809", "ti-", "27001", "2A004", "7512", "200070944", "CC (200070944)", "", " ", "Vallée, Bresle"]),
+    st.sampled_from(
+        [
+            "ti-2809",
+            "ti-",
+            "27001",
+            "2A004",
+            "7512",
+            "200070944",
+            "CC (200070944)",
+            "",
+            " ",
+            "Vallée, Bresle",
+        ]
+    ),
     st.text(max_size=12),
 )
 JSON_VALUES = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10), CELLS),
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(COLUMNS + ["type"]), inner, max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.sampled_from(COLUMNS + ["type"]), inner, max_size=4),
+    ),
     max_leaves=12,
 )
 
@@ -66,18 +91,58 @@ def test_csv_shaped_input(header, rows, delimiter, encoding):
 
 
 @FUZZ
-@given(features=st.lists(st.one_of(
-    JSON_VALUES,
-    st.fixed_dictionaries({"type": st.just("Feature"), "geometry": JSON_VALUES,
-                           "properties": st.dictionaries(st.sampled_from(COLUMNS + ["id_territoire", "lib_territoire", "id_ti", "lib_ti"]), JSON_VALUES)}),
-), max_size=4))
-@example([{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[1]]},
-           "properties": {"id_territoire": "ti-2809", "lib_territoire": "X", "liste_geo": "CC (200070944)"}}])
-@example([{"type": "Feature", "geometry": {"type": "Foo"},
-           "properties": {"id_ti": "ti-101", "lib_ti": 3, "siren_groupement": 200070944, "lib_groupement": None}}])
+@given(
+    features=st.lists(
+        st.one_of(
+            JSON_VALUES,
+            st.fixed_dictionaries(
+                {
+                    "type": st.just("Feature"),
+                    "geometry": JSON_VALUES,
+                    "properties": st.dictionaries(
+                        st.sampled_from(
+                            COLUMNS + ["id_territoire", "lib_territoire", "id_ti", "lib_ti"]
+                        ),
+                        JSON_VALUES,
+                    ),
+                }
+            ),
+        ),
+        max_size=4,
+    )
+)
+@example(
+    [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [[1]]},
+            "properties": {
+                "id_territoire": "ti-2809",
+                "lib_territoire": "X",
+                "liste_geo": "CC (200070944)",
+            },
+        }
+    ]
+)
+@example(
+    [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Foo"},
+            "properties": {
+                "id_ti": "ti-101",
+                "lib_ti": 3,
+                "siren_groupement": 200070944,
+                "lib_groupement": None,
+            },
+        }
+    ]
+)
 def test_geojson_shaped_input(features):
-    source = read_or_refuse(json.dumps({"type": "FeatureCollection", "features": features}).encode(), "fuzz.geojson")
-    for territory in (source.territories.values() if source else []):
+    source = read_or_refuse(
+        json.dumps({"type": "FeatureCollection", "features": features}).encode(), "fuzz.geojson"
+    )
+    for territory in source.territories.values() if source else []:
         # What the readers let through, the polygon cleaning must take too.
         geometry, reason = clean_polygon(territory.geometry)
         assert (geometry is None) != (reason is None)
@@ -89,9 +154,18 @@ _SAMPLE: dict[str, bytes] = {}
 def _real_sample() -> bytes:
     """A valid groupements CSV of two real territories, encoded in cp1252 (built once)."""
     if not _SAMPLE:
-        from territories.tests.csv_builders import GROUPEMENTS_HEADER, PHASE2_GEOJSON, groupements_rows, raw_phase
+        from territories.tests.csv_builders import (
+            GROUPEMENTS_HEADER,
+            PHASE2_GEOJSON,
+            groupements_rows,
+            raw_phase,
+        )
 
-        rows = [row for row in groupements_rows(raw_phase(PHASE2_GEOJSON)) if row[0] in ("ti-2809", "ti-1108")]
+        rows = [
+            row
+            for row in groupements_rows(raw_phase(PHASE2_GEOJSON))
+            if row[0] in ("ti-2809", "ti-1108")
+        ]
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=";").writerows([GROUPEMENTS_HEADER, *rows])
         _SAMPLE["csv"] = buffer.getvalue().encode("cp1252")
@@ -99,7 +173,9 @@ def _real_sample() -> bytes:
 
 
 @FUZZ
-@given(edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 2), st.binary(max_size=3)), max_size=5))
+@given(
+    edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 2), st.binary(max_size=3)), max_size=5)
+)
 def test_mutated_real_csv(edits):
     raw = bytearray(_real_sample())
     for where, action, data in edits:
@@ -107,9 +183,9 @@ def test_mutated_real_csv(edits):
         if action == 0:
             raw[position:position] = data  # insert
         elif action == 1:
-            del raw[position:position + len(data) + 1]  # delete
+            del raw[position : position + len(data) + 1]  # delete
         else:
-            raw[position:position + len(data)] = data  # overwrite
+            raw[position : position + len(data)] = data  # overwrite
     read_or_refuse(bytes(raw), "liste-ti-grpt2023-20240704.csv")
 
 

@@ -6,30 +6,41 @@ from collections import Counter
 
 import pytest
 
-from territories.models import Lineage, LineageStatus as S, Territory
+from territories.models import Lineage, Territory
+from territories.models import LineageStatus as S
 from territories.services.lineage import _outcome, status_for
 from territories.tests.csv_builders import PHASE1_GEOJSON, PHASE2_GEOJSON, raw_phase
 
 
-@pytest.mark.parametrize(("own", "predecessors", "expected"), [
-    ({"a", "b"}, [], S.NOUVEAU),
-    ({"a", "b"}, [{"a", "b"}], S.RECONDUIT),
-    ({"a", "b", "c"}, [{"a", "b"}], S.ETENDU),
-    ({"a"}, [{"a", "b"}], S.REDUIT),
-    ({"a", "c"}, [{"a", "b"}], S.RECOMPOSE),  # one predecessor, partial overlap
-    ({"a", "b"}, [{"a"}, {"b"}], S.RECOMPOSE),  # several predecessors, even if exactly their union
-])
+@pytest.mark.parametrize(
+    ("own", "predecessors", "expected"),
+    [
+        ({"a", "b"}, [], S.NOUVEAU),
+        ({"a", "b"}, [{"a", "b"}], S.RECONDUIT),
+        ({"a", "b", "c"}, [{"a", "b"}], S.ETENDU),
+        ({"a"}, [{"a", "b"}], S.REDUIT),
+        ({"a", "c"}, [{"a", "b"}], S.RECOMPOSE),  # one predecessor, partial overlap
+        (
+            {"a", "b"},
+            [{"a"}, {"b"}],
+            S.RECOMPOSE,
+        ),  # several predecessors, even if exactly their union
+    ],
+)
 def test_status_rule(own, predecessors, expected):
     assert status_for(own, predecessors) == expected
 
 
-@pytest.mark.parametrize(("own", "successors", "expected"), [
-    ({"a"}, [], S.NON_RECONDUIT),
-    ({"a", "b"}, [{"a", "b"}], S.RECONDUIT),
-    ({"a"}, [{"a", "b"}], S.ETENDU),  # its successor covers it and more
-    ({"a", "b"}, [{"a"}], S.REDUIT),
-    ({"a", "b"}, [{"a"}, {"b"}], S.RECOMPOSE),
-])
+@pytest.mark.parametrize(
+    ("own", "successors", "expected"),
+    [
+        ({"a"}, [], S.NON_RECONDUIT),
+        ({"a", "b"}, [{"a", "b"}], S.RECONDUIT),
+        ({"a"}, [{"a", "b"}], S.ETENDU),  # its successor covers it and more
+        ({"a", "b"}, [{"a"}], S.REDUIT),
+        ({"a", "b"}, [{"a"}, {"b"}], S.RECOMPOSE),
+    ],
+)
 def test_outcome_rule(own, successors, expected):
     assert _outcome(own, successors) == expected
 
@@ -42,7 +53,9 @@ def raw():
 
 def _raw_predecessors(raw, ti_id):
     own = set(raw["2023-2027"][ti_id].communes)
-    return own, {pid: set(p.communes) for pid, p in raw["2019-2022"].items() if own & set(p.communes)}
+    return own, {
+        pid: set(p.communes) for pid, p in raw["2019-2022"].items() if own & set(p.communes)
+    }
 
 
 def _status(ti_id, phase="2023-2027"):
@@ -53,7 +66,9 @@ def _status(ti_id, phase="2023-2027"):
 def test_reconduit_martinique_centre(real_data, raw):
     own, predecessors = _raw_predecessors(raw, "ti-0201")
     assert list(predecessors) == ["ti-0201"] and predecessors["ti-0201"] == own
-    assert sorted(raw["2019-2022"]["ti-0201"].members) == sorted((s, "") for s, _ in raw["2023-2027"]["ti-0201"].members)
+    assert sorted(raw["2019-2022"]["ti-0201"].members) == sorted(
+        (s, "") for s, _ in raw["2023-2027"]["ti-0201"].members
+    )
     assert _status("ti-0201") == S.RECONDUIT
     assert _status("ti-0201", "2019-2022") == S.RECONDUIT
 
@@ -77,16 +92,22 @@ def test_reduit_issoudun(real_data, raw):
     assert _status("ti-2406") == S.REDUIT
     # Seen from 2019, Issoudun-Châteauroux split into two: recomposé.
     assert _status("ti-2403", "2019-2022") == S.RECOMPOSE
-    assert set(Lineage.objects.filter(predecessor__ti_id="ti-2403", predecessor__phase="2019-2022")
-               .values_list("successor__ti_id", flat=True)) == {"ti-2403", "ti-2406"}
+    assert set(
+        Lineage.objects.filter(
+            predecessor__ti_id="ti-2403", predecessor__phase="2019-2022"
+        ).values_list("successor__ti_id", flat=True)
+    ) == {"ti-2403", "ti-2406"}
 
 
 def test_recompose_bethune_flandre_lys(real_data, raw):
     own, predecessors = _raw_predecessors(raw, "ti-3205")
     assert sorted(predecessors) == ["ti-3204", "ti-3209"]
     assert _status("ti-3205") == S.RECOMPOSE
-    shared = dict(Lineage.objects.filter(successor__ti_id="ti-3205", successor__phase="2023-2027")
-                  .values_list("predecessor__ti_id", "shared_communes"))
+    shared = dict(
+        Lineage.objects.filter(
+            successor__ti_id="ti-3205", successor__phase="2023-2027"
+        ).values_list("predecessor__ti_id", "shared_communes")
+    )
     assert shared.keys() == predecessors.keys()
 
 
@@ -102,7 +123,9 @@ def test_nouveau_mayotte(real_data, raw):
     own, predecessors = _raw_predecessors(raw, "ti-0601")
     assert own and predecessors == {}
     assert _status("ti-0601") == S.NOUVEAU
-    assert not Lineage.objects.filter(successor__ti_id="ti-0601", successor__phase="2023-2027").exists()
+    assert not Lineage.objects.filter(
+        successor__ti_id="ti-0601", successor__phase="2023-2027"
+    ).exists()
 
 
 @pytest.mark.parametrize("ti_id", ["ti-5210", "ti-0301"])  # Saumur Val de Loire, Cayenne
@@ -114,26 +137,42 @@ def test_non_reconduit(real_data, raw, ti_id):
 
 def test_every_status_matches_the_raw_files(real_data, raw):
     """The whole phase, recomputed from the raw member lists in COG 2023 with the same rule."""
-    for ti_id, territory in raw["2023-2027"].items():
+    for ti_id, _territory in raw["2023-2027"].items():
         own, predecessors = _raw_predecessors(raw, ti_id)
         assert _status(ti_id) == status_for(own, list(predecessors.values())), ti_id
 
 
 def test_status_counts(real_data):
     """The counts given in docs/lineage.md."""
-    lineage = Counter(Territory.objects.filter(phase="2023-2027").values_list("lineage_status", flat=True))
-    outcome = Counter(Territory.objects.filter(phase="2019-2022").values_list("outcome_status", flat=True))
+    lineage = Counter(
+        Territory.objects.filter(phase="2023-2027").values_list("lineage_status", flat=True)
+    )
+    outcome = Counter(
+        Territory.objects.filter(phase="2019-2022").values_list("outcome_status", flat=True)
+    )
     assert lineage == {S.RECONDUIT: 74, S.ETENDU: 30, S.NOUVEAU: 29, S.REDUIT: 27, S.RECOMPOSE: 23}
-    assert outcome == {S.RECONDUIT: 74, S.ETENDU: 38, S.RECOMPOSE: 22, S.REDUIT: 8, S.NON_RECONDUIT: 7}
+    assert outcome == {
+        S.RECONDUIT: 74,
+        S.ETENDU: 38,
+        S.RECOMPOSE: 22,
+        S.REDUIT: 8,
+        S.NON_RECONDUIT: 7,
+    }
     # The first phase has no predecessor, the last no successor.
-    assert set(Territory.objects.filter(phase="2019-2022").values_list("lineage_status", flat=True)) == {""}
-    assert set(Territory.objects.filter(phase="2023-2027").values_list("outcome_status", flat=True)) == {""}
+    assert set(
+        Territory.objects.filter(phase="2019-2022").values_list("lineage_status", flat=True)
+    ) == {""}
+    assert set(
+        Territory.objects.filter(phase="2023-2027").values_list("outcome_status", flat=True)
+    ) == {""}
 
 
 def test_shares_are_shared_communes_over_each_side(real_data):
     for link in Lineage.objects.select_related("successor", "predecessor")[:50]:
         assert link.successor_share == round(link.shared_communes / link.successor.commune_count, 4)
-        assert link.predecessor_share == round(link.shared_communes / link.predecessor.commune_count, 4)
+        assert link.predecessor_share == round(
+            link.shared_communes / link.predecessor.commune_count, 4
+        )
 
 
 def test_both_views_can_differ_dunkerque(real_data, raw):

@@ -6,7 +6,9 @@ from geo.sources import DataFileMissing
 
 
 class Command(BaseCommand):
-    help = "Charge régions, départements, EPCI/EPT et communes (COG courant) et leurs contours ANCT."
+    help = (
+        "Charge régions, départements, EPCI/EPT et communes (COG courant) et leurs contours ANCT."
+    )
 
     def handle(self, *args, **options):
         try:

@@ -4,14 +4,22 @@ from plans.services.demo import create_demo_plans
 
 
 class Command(BaseCommand):
-    help = ("Crée des plans d'action d'exemple, toujours les mêmes (titres préfixés « [Exemple] »), pour quelques "
-            "territoires : démonstration et développement uniquement.")
+    help = (
+        "Crée des plans d'action d'exemple, toujours les mêmes (titres préfixés « [Exemple] »), pour quelques "
+        "territoires : démonstration et développement uniquement."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--phase", default="2023-2027")
-        parser.add_argument("--territoires", type=int, default=5, help="nombre de territoires (5 par défaut)")
-        parser.add_argument("--actions", type=int, default=24, help="actions par territoire (24 par défaut)")
-        parser.add_argument("--seed", type=int, default=0, help="graine du générateur (0 par défaut)")
+        parser.add_argument(
+            "--territoires", type=int, default=5, help="nombre de territoires (5 par défaut)"
+        )
+        parser.add_argument(
+            "--actions", type=int, default=24, help="actions par territoire (24 par défaut)"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=0, help="graine du générateur (0 par défaut)"
+        )
 
     def handle(self, *args, phase, territoires, actions, seed, **options):
         try:

@@ -9,13 +9,19 @@ from territories.models import Territory
 
 
 class Command(BaseCommand):
-    help = ("Exporte les fiches action (toutes, y compris confidentielles : commande réservée à l'exploitation) "
-            "au format du modèle de plan d'action, en XLSX ou CSV selon l'extension du fichier.")
+    help = (
+        "Exporte les fiches action (toutes, y compris confidentielles : commande réservée à l'exploitation) "
+        "au format du modèle de plan d'action, en XLSX ou CSV selon l'extension du fichier."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("output", help="fichier à écrire : .xlsx ou .csv")
-        parser.add_argument("--phase", help="code de la phase, par exemple 2023-2027 (toutes sinon)")
-        parser.add_argument("--territoire", help="identifiant ANCT d'un territoire, par exemple ti-1108")
+        parser.add_argument(
+            "--phase", help="code de la phase, par exemple 2023-2027 (toutes sinon)"
+        )
+        parser.add_argument(
+            "--territoire", help="identifiant ANCT d'un territoire, par exemple ti-1108"
+        )
 
     def handle(self, *args, output, phase=None, territoire=None, **options):
         try:
@@ -26,11 +32,17 @@ class Command(BaseCommand):
         if phase:
             actions = actions.filter(plan__territory__phase_id=phase)
         if territoire:
-            territories = Territory.objects.filter(ti_id=territoire, **({"phase_id": phase} if phase else {}))
+            territories = Territory.objects.filter(
+                ti_id=territoire, **({"phase_id": phase} if phase else {})
+            )
             if not territories.exists():
-                raise CommandError(f"Territoire « {territoire} » inconnu{f' dans la phase {phase}' if phase else ''}.")
+                raise CommandError(
+                    f"Territoire « {territoire} » inconnu{f' dans la phase {phase}' if phase else ''}."
+                )
             if territories.count() > 1:
-                raise CommandError(f"« {territoire} » existe dans plusieurs phases : précisez --phase.")
+                raise CommandError(
+                    f"« {territoire} » existe dans plusieurs phases : précisez --phase."
+                )
             actions = actions.filter(plan__territory__in=territories)
         with Path(output).open("wb") as stream:
             count = export_actions(actions, stream, fmt)

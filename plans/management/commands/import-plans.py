@@ -5,14 +5,24 @@ from territories.importers.problems import ImportRefused
 
 
 class Command(BaseCommand):
-    help = ("Importe des fiches action depuis le modèle de plan d'action (XLSX ou CSV) : tout ou rien, mise à jour "
-            "par code d'action ; sort en erreur sans rien modifier si le fichier contient la moindre erreur.")
+    help = (
+        "Importe des fiches action depuis le modèle de plan d'action (XLSX ou CSV) : tout ou rien, mise à jour "
+        "par code d'action ; sort en erreur sans rien modifier si le fichier contient la moindre erreur."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("input", help="fichier .xlsx ou .csv au format du modèle")
-        parser.add_argument("--phase", required=True, help="code de la phase, par exemple 2023-2027")
-        parser.add_argument("--territoire", help="identifiant ANCT : toutes les lignes vont dans ce plan")
-        parser.add_argument("--dry-run", action="store_true", help="vérifie et décrit l'import sans rien enregistrer")
+        parser.add_argument(
+            "--phase", required=True, help="code de la phase, par exemple 2023-2027"
+        )
+        parser.add_argument(
+            "--territoire", help="identifiant ANCT : toutes les lignes vont dans ce plan"
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="vérifie et décrit l'import sans rien enregistrer",
+        )
 
     def handle(self, *args, input, phase, territoire=None, dry_run=False, **options):
         try:
@@ -20,7 +30,9 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"Import refusé : {len(refused.problems)} erreur(s) ; rien n'a été modifié.") from refused
+            raise CommandError(
+                f"Import refusé : {len(refused.problems)} erreur(s) ; rien n'a été modifié."
+            ) from refused
         except FileNotFoundError as error:
             raise CommandError(f"{input} : fichier introuvable.") from error
         self.stdout.write(report.summary())

@@ -6,8 +6,10 @@ from territories.services.lineage_report import lineage_rows
 
 
 class Command(BaseCommand):
-    help = ("Filiation des territoires d'une phase avec la phase précédente : statut (nouveau, reconduit, etendu, "
-            "reduit, recompose) et prédécesseurs avec la part des communes en commun.")
+    help = (
+        "Filiation des territoires d'une phase avec la phase précédente : statut (nouveau, reconduit, etendu, "
+        "reduit, recompose) et prédécesseurs avec la part des communes en commun."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--phase", required=True)
@@ -24,9 +26,21 @@ class Command(BaseCommand):
         write_rows(
             self.stdout,
             ["id", "nom", "statut", "predecesseurs", "devenir", "successeurs"],
-            [[r["id"], r["nom"], r["statut"],
-              "; ".join(f"{p['id']} {p['nom']} ({p['part_communes']:.0%})" for p in r["predecesseurs"]),
-              r["devenir"],
-              "; ".join(f"{s['id']} {s['nom']} ({s['part_communes']:.0%})" for s in r["successeurs"])] for r in rows],
+            [
+                [
+                    r["id"],
+                    r["nom"],
+                    r["statut"],
+                    "; ".join(
+                        f"{p['id']} {p['nom']} ({p['part_communes']:.0%})"
+                        for p in r["predecesseurs"]
+                    ),
+                    r["devenir"],
+                    "; ".join(
+                        f"{s['id']} {s['nom']} ({s['part_communes']:.0%})" for s in r["successeurs"]
+                    ),
+                ]
+                for r in rows
+            ],
             options["format"],
         )

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from territories.models import Phase
 from territories.management.output import write_json, write_rows
+from territories.models import Phase
 from territories.services.lookup import LookupError, commune_lookup
 from territories.services.spatial import point_lookup
 
@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument("--commune", help="code INSEE, SIREN ou nom exact de la commune")
-        target.add_argument("--point", help="LONGITUDE,LATITUDE en degrés WGS 84, par exemple 2.878,48.960")
+        target.add_argument(
+            "--point", help="LONGITUDE,LATITUDE en degrés WGS 84, par exemple 2.878,48.960"
+        )
         parser.add_argument("--phase", help="une seule phase (toutes sinon)")
         parser.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -34,30 +36,49 @@ class Command(BaseCommand):
             return
         commune = result["commune"]
         epci = commune["epci"]["nom"] if commune["epci"] else "aucun"
-        self.stdout.write(f"{commune['nom']} ({commune['code']}) — EPCI : {epci} — {commune['departement']['nom']}, "
-                          f"{commune['region']['nom']}\n")
+        self.stdout.write(
+            f"{commune['nom']} ({commune['code']}) — EPCI : {epci} — {commune['departement']['nom']}, "
+            f"{commune['region']['nom']}\n"
+        )
         if not result["territoires"]:
             self.stdout.write("Cette commune n'est dans aucun Territoire d'industrie.\n")
             return
-        write_rows(self.stdout, ["phase", "id", "nom"], [[t["phase"], t["id"], t["nom"]] for t in result["territoires"]], "table")
+        write_rows(
+            self.stdout,
+            ["phase", "id", "nom"],
+            [[t["phase"], t["id"], t["nom"]] for t in result["territoires"]],
+            "table",
+        )
 
     def _point(self, text: str, phase, output_format: str) -> None:
         try:
             lon, lat = (float(part) for part in text.split(","))
         except ValueError as error:
-            raise CommandError(f"Point illisible : « {text} » (attendu : LONGITUDE,LATITUDE, par exemple 2.878,48.960).") from error
+            raise CommandError(
+                f"Point illisible : « {text} » (attendu : LONGITUDE,LATITUDE, par exemple 2.878,48.960)."
+            ) from error
         phases = [phase] if phase else list(Phase.objects.order_by("number"))
         try:
             results = [point_lookup(lon, lat, p) for p in phases]
         except ValueError as error:
             raise CommandError(str(error)) from error
-        answer = {"point": {"longitude": lon, "latitude": lat}, "territoires": [t for r in results for t in r["territoires"]],
-                  "plus_proches": [r["plus_proche"] for r in results if r["plus_proche"]]}
+        answer = {
+            "point": {"longitude": lon, "latitude": lat},
+            "territoires": [t for r in results for t in r["territoires"]],
+            "plus_proches": [r["plus_proche"] for r in results if r["plus_proche"]],
+        }
         if output_format == "json":
             write_json(self.stdout, answer)
             return
         if answer["territoires"]:
-            write_rows(self.stdout, ["phase", "id", "nom"], [[t["phase"], t["id"], t["nom"]] for t in answer["territoires"]], "table")
+            write_rows(
+                self.stdout,
+                ["phase", "id", "nom"],
+                [[t["phase"], t["id"], t["nom"]] for t in answer["territoires"]],
+                "table",
+            )
         for near in answer["plus_proches"]:
-            self.stdout.write(f"Phase {near['phase']} : aucun territoire ici ; le plus proche est {near['nom']} ({near['id']}), "
-                              f"à {near['distance_km']} km.\n")
+            self.stdout.write(
+                f"Phase {near['phase']} : aucun territoire ici ; le plus proche est {near['nom']} ({near['id']}), "
+                f"à {near['distance_km']} km.\n"
+            )
