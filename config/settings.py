@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "accounts",
     "simple_history",  # the journal (plans and accounts/core models use HistoricalRecords)
     "plans",
+    "django_tasks",  # Django 6's tasks API, backported (emails, large imports and exports)
+    "django_tasks_db",  # its database backend: no extra server (docs/tasks.md)
 ]
 
 MIDDLEWARE = [
@@ -175,6 +177,9 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Background tasks: queued in the database, run by `territoires db_worker` (docs/tasks.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Accounts and permissions (docs/roles.md, docs/security.md).
 AUTHENTICATION_BACKENDS = [

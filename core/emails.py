@@ -1,0 +1,26 @@
+"""Every email the platform sends leaves through here, as a background task.
+
+A request never waits on the mail server, and a failed send is retried by the task layer instead of
+breaking the page that asked for it (docs/tasks.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django_tasks import task
+
+
+@task()
+def send_email(subject: str, body: str, to: list[str]) -> int:
+    """Send one plain-text email; returns the number of messages sent (0 or 1)."""
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    return message.send(fail_silently=False)
+
+
+def queue_email(subject: str, body: str, to: list[str]) -> None:
+    """Queue an email. With the database backend the queued task is a row written in the caller's
+    transaction: work that rolls back sends nothing. Tests run it at once (config/settings_test.py)."""
+    recipients = [address for address in to if address]
+    if recipients:
+        send_email.enqueue(subject, body, recipients)
