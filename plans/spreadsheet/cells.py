@@ -14,11 +14,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from core.exports import neutralize, unneutralize
 from geo.text import normalize_search
-
-# Text beginning with one of these is run as a formula by spreadsheet software (CSV injection): exports
-# prefix it with an apostrophe, which imports remove again.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CellError(ValueError):
@@ -26,18 +23,6 @@ class CellError(ValueError):
         super().__init__(message)
         self.message = message
         self.expected = expected
-
-
-def neutralize(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
-def unneutralize(text: str) -> str:
-    return (
-        text[1:]
-        if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_TRIGGERS)
-        else text
-    )
 
 
 @lru_cache(maxsize=4096)
