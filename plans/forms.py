@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from geo.models import Departement, Region
+from plans import validation
 from plans.models import Action, ActionStatus, Axis, FollowUpNote, Funding, Indicator, Maturity
 from plans.spreadsheet import cells
 from plans.spreadsheet.files import FORMATS
 from territories.models import Phase, TerritoryCommune
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """An amount typed the French way: « 750000,50 », « 750 000,50 », « 750 000,50 € ».
+
+    A text input with ``inputmode="decimal"`` (a number input in an English-locale browser turned
+    « 750000,50 » into 75 000 050); the parsing is plans.validation.parse_french_decimal.
+    """
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off"}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            try:
+                value = validation.parse_french_decimal(value)
+            except ValueError:
+                raise forms.ValidationError(
+                    "Montant invalide : tapez par exemple « 750 000,50 » (chiffres, une virgule "
+                    "pour les centimes).",
+                    code="invalid",
+                ) from None
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        """Shown back with a decimal comma, as typed."""
+        value = super().prepare_value(value)
+        if isinstance(value, Decimal):
+            return format(value, "f").replace(".", ",")
+        return value
 
 
 class CommuneChoiceField(forms.ModelMultipleChoiceField):
@@ -54,12 +88,20 @@ class ActionForm(forms.ModelForm, DsfrBaseForm):
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "partners": forms.Textarea(attrs={"rows": 2}),
         }
-        field_classes = {"communes": CommuneChoiceField}
+        field_classes = {
+            "communes": CommuneChoiceField,
+            "total_cost": FrenchDecimalField,
+            "industrial_investment": FrenchDecimalField,
+        }
+
+    # The version the form was loaded with (Action.version), checked on save against lost updates.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, plan, **kwargs):
         self.plan = plan
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
+        self.fields["version"].initial = self.instance.version if self.instance.pk else None
         self.fields["communes"].queryset = (
             TerritoryCommune.objects.filter(territory=plan.territory)
             .select_related("commune")
@@ -83,6 +125,7 @@ class FundingForm(forms.ModelForm, DsfrBaseForm):
         model = Funding
         fields = ["funder", "scheme", "amount", "state", "requested_on", "decided_on", "paid_on"]
         widgets = {"requested_on": DATE_WIDGET, "decided_on": DATE_WIDGET, "paid_on": DATE_WIDGET}
+        field_classes = {"amount": FrenchDecimalField}
 
 
 class IndicatorForm(forms.ModelForm, DsfrBaseForm):
@@ -228,3 +271,19 @@ class ExportForm(DsfrBaseForm):
     @property
     def scope(self):
         return self.cleaned_data.get("departement") or self.cleaned_data.get("region")
+
+
+class PlanOverviewForm(DsfrBaseForm):
+    """The filter of the plans overview (GET)."""
+
+    etat = forms.ChoiceField(label="Afficher", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from plans.selectors import OVERVIEW_FILTERS
+
+        super().__init__(*args, **kwargs)
+        self.fields["etat"].choices = [("", "Tous les plans"), *OVERVIEW_FILTERS.items()]
+
+
+class NotificationPreferenceForm(forms.Form):
+    workflow_emails = forms.BooleanField(required=False)

@@ -116,10 +116,6 @@ class ActionPlan(models.Model):
     def __str__(self) -> str:
         return f"Plan d'action — {self.territory.name} ({self.territory.phase_id})"
 
-    @property
-    def is_validated(self) -> bool:
-        return self.state == PlanState.VALIDE
-
 
 class PlanTransition(models.Model):
     """One step of the plan's workflow (submission, validation, return to draft) and its comment."""
@@ -147,9 +143,10 @@ class ActionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived=False)
 
-    def public(self):
-        """What the public site may show: validated plans, non-confidential, non-archived actions."""
-        return self.filter(plan__state=PlanState.VALIDE, confidential=False, archived=False)
+    def publishable(self):
+        """What a validation publishes: non-confidential, non-archived actions (the public site then
+        reads the published snapshot, plans.PlanPublication, never these live rows)."""
+        return self.filter(confidential=False, archived=False)
 
     def late(self, today: date | None = None):
         return self.filter(end_date__lt=today or date.today()).exclude(status__in=CLOSED_STATUSES)
@@ -204,6 +201,9 @@ class Action(models.Model):
         help_text="Une action confidentielle n'apparaît jamais sur le site public.",
     )
     archived = models.BooleanField("archivée", default=False)
+    # Optimistic locking: every save from the screens checks the version the form was loaded with and
+    # increments it, so a second person's save never silently overwrites the first one's (lost update).
+    version = models.PositiveIntegerField("version", default=1, editable=False)
     # Extension point for the service offer (issue "offre de services", not built yet): add
     # ``services = models.ManyToManyField("services.Service", blank=True, related_name="actions")`` here and
     # one line to plans/spreadsheet/columns.py; see docs/plans.md. No placeholder model on purpose.
@@ -368,3 +368,53 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PlanPublication(models.Model):
+    """What the public sees of a plan: a snapshot of its public actions taken when it was validated.
+
+    Edits made after the validation stay off the public site (territory page, public plan, API) until
+    the plan is validated again, which writes a new publication. ``actions`` holds plain JSON (codes,
+    labels' keys, amounts as strings), built by plans/services/publication.py.
+    """
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="publications")
+    published_at = models.DateTimeField("publié le", db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="publié par",
+    )
+    actions = models.JSONField("actions publiées", default=list)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = ["published_at", "id"]
+        verbose_name = "publication du plan"
+        verbose_name_plural = "publications des plans"
+
+    def __str__(self) -> str:
+        return f"Publication du {self.published_at:%d/%m/%Y %H:%M}"
+
+
+class PlanNotificationPreference(models.Model):
+    """Whether a person receives the plan workflow emails (on by default: no row means yes)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="plan_notification_preference",
+        verbose_name="personne",
+    )
+    workflow_emails = models.BooleanField(
+        "recevoir les courriels des plans d'action",
+        default=True,
+        help_text="Soumission, validation ou renvoi en brouillon d'un plan de votre périmètre.",
+    )
+
+    class Meta:
+        verbose_name = "préférence de notification des plans"
+        verbose_name_plural = "préférences de notification des plans"

@@ -10,6 +10,7 @@ import rules
 
 from accounts.permissions import (
     is_administrator,
+    is_coordinator,
     is_coordinator_of_departement,
     is_coordinator_of_region,
     is_national_team,
@@ -51,3 +52,6 @@ rules.add_perm(
     "plans.validate_plan", is_administrator | is_national_team | is_region_coordinator_of_territory
 )
 rules.add_perm("plans.export_plans", may_export_scope)
+# The overview of the plans one follows (state, « à valider », « en retard »…): national team and
+# coordinators; a project lead finds its plan from « Mon espace ».
+rules.add_perm("plans.view_overview", is_staff_reader | is_coordinator)

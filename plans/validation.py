@@ -69,3 +69,64 @@ def date_order_error(
     if start and end and end < start:
         return f"{end_label} ({end:%d/%m/%Y}) précède {start_label.lower()} ({start:%d/%m/%Y})."
     return None
+
+
+# Thousands separators people type or paste: space, no-break space, narrow no-break space (what
+# LibreOffice and Intl.NumberFormat write in French), and the apostrophe of Swiss formats.
+_THOUSANDS = str.maketrans("", "", " \u00a0\u202f'")
+
+
+def parse_french_decimal(text: str) -> str:
+    """« 750 000,50 € » → « 750000.50 » (a string for Decimal); « » → « ». Raises ValueError.
+
+    A comma is the decimal separator; a point is one too when it is the only one (« 750000.50 »),
+    and a thousands separator when there are several or a comma as well (« 1.250.000,50 »).
+    """
+    text = text.strip().removesuffix("€").removesuffix("EUR").strip().translate(_THOUSANDS)
+    if not text:
+        return ""
+    if "," in text:
+        if text.count(",") > 1:
+            raise ValueError(text)
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(".") > 1:
+        text = text.replace(".", "")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+        raise ValueError(text)
+    return text
+
+
+def implausible_amounts(total_cost: Decimal | None, fundings) -> list[str]:
+    """Warnings, never errors, on amounts that look mistyped; ``fundings`` are (amount, state) pairs.
+
+    A financement line carries one amount whose state moves from sollicité to accordé to versé, so
+    the amounts granted are part of those requested and the amounts paid part of those granted: what
+    can be implausible is their total against the action's cost, or one line against it.
+    """
+    from plans.models import GRANTED_STATES, FundingState
+
+    warnings = []
+    amounts = [(amount, state) for amount, state in fundings if amount is not None]
+    requested = sum((a for a, s in amounts if s != FundingState.REFUSE), Decimal(0))
+    granted = sum((a for a, s in amounts if s in GRANTED_STATES), Decimal(0))
+    paid = sum((a for a, s in amounts if s == FundingState.VERSE), Decimal(0))
+    if total_cost and granted > total_cost:
+        warnings.append(
+            f"Taux de financement de {round(100 * granted / total_cost)} % : "
+            f"{_euros(granted)} accordés pour un coût total de {_euros(total_cost)}. "
+            "Vérifiez les montants (une virgule oubliée ?)."
+        )
+    elif total_cost and requested > total_cost:
+        warnings.append(
+            f"Les financements sollicités ({_euros(requested)}) dépassent le coût total "
+            f"({_euros(total_cost)})."
+        )
+    if total_cost and paid > total_cost:
+        warnings.append(f"Les montants versés ({_euros(paid)}) dépassent le coût total.")
+    return warnings
+
+
+def _euros(amount: Decimal) -> str:
+    whole, _, cents = f"{amount:,.2f}".partition(".")
+    text = whole.replace(",", "\u202f") + ("" if cents == "00" else "," + cents)
+    return text + "\u00a0€"

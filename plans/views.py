@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import territories_followed_by
 from accounts.services.journal import object_history
 from core.authz import authorize, permission_required
 from core.uploads import serve_private_file
+from plans import selectors
 from plans.forms import (
     ActionForm,
     AttachmentForm,
@@ -24,23 +25,24 @@ from plans.forms import (
     ImportForm,
     IndicatorFormSet,
     NoteForm,
+    NotificationPreferenceForm,
     PlanFilterForm,
+    PlanOverviewForm,
     TransitionForm,
 )
 from plans.models import (
     HEAVY_FIELDS,
-    PUBLIC_CARRIER_KINDS,
     Action,
     ActionPlan,
     Attachment,
     Axis,
-    Funding,
     PlanState,
 )
-from plans.services import editing, pending, workflow
+from plans.services import editing, notifications, pending, publication, workflow
 from plans.services.exporting import export_actions, write_template
 from plans.services.importing import import_plans
 from plans.services.summary import funding_totals, summarize
+from plans.validation import implausible_amounts
 from territories.importers.problems import ImportRefused
 from territories.models import Territory
 
@@ -84,12 +86,9 @@ def _grouped_by_axis(actions) -> list[tuple]:
 @permission_required("plans.view_plan", _territory)
 def plan_detail(request, phase, ti_id):
     territory = request.authorized_object
-    plan = ActionPlan.objects.filter(territory=territory).first()
+    plan = selectors.plan_of(territory)
     actions = Action.objects.filter(plan=plan) if plan else Action.objects.none()
-    funders = sorted(
-        set(Funding.objects.filter(action__in=actions).values_list("funder", flat=True))
-    )
-    filters = PlanFilterForm(request.GET or None, funders=funders)
+    filters = PlanFilterForm(request.GET or None, funders=selectors.funders_of(actions))
     shown = filters.filter(actions).prefetch_related("fundings").order_by("axis", "code")
     user = request.user
     return render(
@@ -110,6 +109,8 @@ def plan_detail(request, phase, ti_id):
             if plan
             else [],
             "transitions": plan.transitions.select_related("author") if plan else [],
+            "publication": publication.latest_publication(plan),
+            "changes": publication.changes_since_publication(plan) if plan else [],
             "can_edit": user.has_perm("plans.edit_plan", territory),
             "can_export": user.has_perm("plans.export_plans", territory),
             "transition_form": TransitionForm(),
@@ -119,27 +120,20 @@ def plan_detail(request, phase, ti_id):
 
 
 def public_plan(request, phase, ti_id):
-    """Public: a validated plan's non-confidential, non-archived actions, without personal data."""
+    """Public: the last validated version of the plan (its published snapshot), never later edits."""
     territory = _territory(request, phase, ti_id)
-    plan = get_object_or_404(ActionPlan, territory=territory, state=PlanState.VALIDE)
-    actions = (
-        Action.objects.public()
-        .filter(plan=plan)
-        .prefetch_related(
-            Prefetch("fundings", queryset=Funding.objects.order_by("position")), "communes__commune"
-        )
-        .order_by("axis", "code")
-    )
+    published = publication.published_plan(territory)
+    if published is None:
+        raise Http404("Ce plan d'action n'a pas encore été validé.")
     return render(
         request,
         "plans/public_plan.html",
         {
             "title": f"Plan d'action — {territory.name}",
             "territory": territory,
-            "plan": plan,
-            "groups": _grouped_by_axis(actions),
-            "summary": summarize(actions),
-            "public_carrier_kinds": {str(kind) for kind in PUBLIC_CARRIER_KINDS},
+            "published": published,
+            "groups": published.by_axis(),
+            "summary": published.summary(),
         },
     )
 
@@ -154,6 +148,15 @@ def _action_forms(request, plan, action=None):
     )
 
 
+def _amount_warnings(form, fundings) -> list[str]:
+    lines = [
+        (f.cleaned_data.get("amount"), f.cleaned_data.get("state"))
+        for f in fundings.forms
+        if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+    ]
+    return implausible_amounts(form.cleaned_data.get("total_cost"), lines)
+
+
 def _edit(request, territory, action=None):
     plan = editing.plan_for(territory)
     form, fundings, indicators = _action_forms(request, plan, action)
@@ -162,10 +165,29 @@ def _edit(request, territory, action=None):
     valid = request.method == "POST" and all(
         [form.is_valid(), fundings.is_valid(), indicators.is_valid()]
     )
+    warnings, conflict, status = [], None, 200
+    if valid:
+        warnings = _amount_warnings(form, fundings)
     if valid and not validating:
-        saved = editing.save_action(form, fundings, indicators)
-        messages.success(request, f"L'action « {saved.code} » est enregistrée.")
-        return redirect("plans:action", territory.phase_id, territory.ti_id, saved.code)
+        try:
+            saved = editing.save_action(form, fundings, indicators)
+        except editing.StaleAction as stale:
+            # Someone saved meanwhile: show what they changed; the person's own input stays in the
+            # form, now carrying the current version, so saving again is a deliberate choice.
+            conflict, status = stale, 409
+            data = request.POST.copy()
+            data["version"] = str(stale.current_version)
+            request.POST = data
+            form, fundings, indicators = _action_forms(
+                request, plan, Action.objects.get(pk=action.pk)
+            )
+        else:
+            messages.success(request, f"L'action « {saved.code} » est enregistrée.")
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("plans:action", territory.phase_id, territory.ti_id, saved.code)
+    elif request.method == "POST" and not validating:
+        status = 400
     title = f"Modifier l'action {action.code}" if action else "Nouvelle action"
     return render(
         request,
@@ -177,9 +199,11 @@ def _edit(request, territory, action=None):
             "form": form,
             "fundings": fundings,
             "indicators": indicators,
+            "warnings": warnings,
+            "conflict": conflict,
             "breadcrumb_data": _breadcrumb(territory, title),
         },
-        status=400 if request.method == "POST" and not validating else 200,
+        status=status,
     )
 
 
@@ -211,6 +235,9 @@ def action_detail(request, phase, ti_id, code):
             "attachments": action.attachments.all(),
             "communes": action.communes.select_related("commune").order_by("commune__name"),
             "can_edit": request.user.has_perm("plans.edit_plan", territory),
+            "amount_warnings": implausible_amounts(
+                action.total_cost, [(f.amount, f.state) for f in action.fundings.all()]
+            ),
             "note_form": NoteForm(initial={"date": date.today()}),
             "attachment_form": AttachmentForm(),
             "breadcrumb_data": _breadcrumb(territory, action.code),
@@ -295,11 +322,8 @@ def attachment_add(request, phase, ti_id, code):
         attachment.title, attachment.file = form.cleaned_data["title"], form.cleaned_data["file"]
         try:
             attachment.full_clean()
-        except Exception as error:  # ValidationError from core.uploads: type, size, content
-            messages.error(
-                request,
-                "Pièce jointe refusée : " + " ".join(getattr(error, "messages", [str(error)])),
-            )
+        except ValidationError as error:  # from core.uploads: type, size, content
+            messages.error(request, "Pièce jointe refusée : " + " ".join(error.messages))
             return redirect("plans:action", phase, ti_id, code)
         attachment.save()
         messages.success(request, "Pièce jointe ajoutée.")
@@ -326,9 +350,11 @@ def plan_transition(request, phase, ti_id, step):
     authorize(request.user, chosen.permission, territory)
     plan = get_object_or_404(ActionPlan, territory=territory)
     form = TransitionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, "Commentaire refusé : " + " ".join(form.errors.get("comment", [])))
+        return redirect(_plan_url(territory))
     try:
-        workflow.apply_step(plan, chosen, request.user, form.cleaned_data.get("comment", ""))
+        workflow.apply_step(plan, chosen, request.user, form.cleaned_data["comment"])
         messages.success(request, f"Plan désormais « {dict(PlanState.choices)[chosen.target]} ».")
     except workflow.TransitionRefused as refused:
         messages.error(request, str(refused))
@@ -372,14 +398,7 @@ def export(request):
         )
     scope = form.scope
     authorize(request.user, "plans.export_plans", scope)
-    territories = territories_followed_by(request.user)
-    if form.cleaned_data["phase"]:
-        territories = territories.filter(phase=form.cleaned_data["phase"])
-    if form.cleaned_data["departement"]:
-        territories = territories.filter(departements=scope)
-    elif form.cleaned_data["region"]:
-        territories = territories.filter(regions=scope)
-    actions = Action.objects.filter(plan__territory__in=territories.values("pk"))
+    actions = selectors.actions_in_export_scope(request.user, form.cleaned_data, scope)
     fmt = form.cleaned_data["format"]
     name = "plans-" + (getattr(scope, "code", None) or "programme")
     return _download(fmt, name, lambda stream: export_actions(actions, stream, fmt))
@@ -452,3 +471,42 @@ def plan_import_confirm(request, phase, ti_id):
         owned.pop(token, None)
         request.session[SESSION_KEY] = owned
     return redirect("plans:detail", phase, ti_id)
+
+
+@permission_required("plans.view_overview")
+def overview(request):
+    """The plans a national-team member or coordinator follows, with their state, filterable."""
+    form = PlanOverviewForm(request.GET or None)
+    chosen = form.cleaned_data["etat"] if form.is_valid() else ""
+    plans = list(selectors.plans_overview(request.user, chosen))
+    return render(
+        request,
+        "plans/overview.html",
+        {
+            "title": "Suivi des plans d'action",
+            "form": form,
+            "plans": plans,
+            "stale_days": selectors.STALE_AFTER.days,
+            "export_scopes": [
+                (label, urlencode({**params, "format": "xlsx"}))
+                for label, params in selectors.export_scopes(request.user)
+            ],
+        },
+    )
+
+
+@require_POST
+@permission_required("accounts.is_signed_in")
+def notification_preference(request):
+    form = NotificationPreferenceForm(request.POST)
+    if not form.is_valid():
+        raise Http404("Préférence inconnue.")
+    wanted = form.cleaned_data["workflow_emails"]
+    notifications.set_wants_emails(request.user, wanted)
+    messages.success(
+        request,
+        "Vous recevrez les courriels des plans d'action."
+        if wanted
+        else "Vous ne recevrez plus les courriels des plans d'action.",
+    )
+    return redirect("accounts:dashboard")

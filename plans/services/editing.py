@@ -1,11 +1,66 @@
-"""Editing actions from the screens: save with financements and indicators, duplicate, archive."""
+"""Editing actions from the screens: save with financements and indicators, duplicate, archive.
+
+Saves are checked against lost updates: the form carries the action's ``version`` as it was loaded; if
+someone saved the action meanwhile, ``save_action`` refuses with ``StaleAction``, which says what they
+changed (from the journal), and nothing is written.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 
-from plans.models import Action, ActionPlan, IndicatorValue
+from plans.models import Action, ActionPlan, Funding, Indicator, IndicatorValue
 from territories.models import Territory
+
+
+@dataclass
+class StaleAction(Exception):
+    """The action was saved by someone else since the form was loaded."""
+
+    current_version: int
+    authors: list[str] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (label, theirs before, now)
+    related_changed: bool = False  # financements or indicators too
+
+    def __str__(self) -> str:
+        who = ", ".join(self.authors) or "quelqu'un"
+        return f"Cette action a été modifiée par {who} pendant que vous la modifiiez."
+
+
+def _display(value) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return str(value)
+
+
+def describe_conflict(action: Action, loaded_version: int) -> StaleAction:
+    """What was saved since ``loaded_version``, read from the action's journal."""
+    later = action.history.filter(version__gt=loaded_version).select_related("history_user")
+    base = action.history.filter(version=loaded_version).first()
+    newest = action.history.first()
+    changes = []
+    if base is not None and newest is not None:
+        for change in newest.diff_against(base, excluded_fields=["version"]).changes:
+            label = str(Action._meta.get_field(change.field).verbose_name)
+            changes.append((label, _display(change.old), _display(change.new)))
+    authors = sorted(
+        {
+            r.history_user.get_full_name() or r.history_user.email
+            for r in later
+            if r.history_user is not None
+        }
+    )
+    since = base.history_date if base is not None else None
+    related = since is not None and any(
+        model.history.filter(action_id=action.pk, history_date__gt=since).exists()
+        for model in (Funding, Indicator)
+    )
+    return StaleAction(action.version, authors, changes, related)
+
 
 COPY_SUFFIX = "-copie"
 
@@ -18,7 +73,17 @@ def plan_for(territory: Territory) -> ActionPlan:
 
 @transaction.atomic
 def save_action(form, fundings, indicators) -> Action:
-    """Save a valid ActionForm and its two inline formsets; positions follow the order on screen."""
+    """Save a valid ActionForm and its two inline formsets; positions follow the order on screen.
+
+    Raises StaleAction (nothing saved) when the action's version moved since the form was loaded.
+    """
+    instance = form.instance
+    if instance.pk:
+        current = Action.objects.select_for_update().get(pk=instance.pk)
+        loaded = form.cleaned_data.get("version")
+        if loaded is not None and loaded != current.version:
+            raise describe_conflict(current, loaded)
+        instance.version = current.version + 1
     action = form.save()
     for formset in (fundings, indicators):
         formset.instance = action
@@ -71,7 +136,7 @@ def duplicate_action(action: Action) -> Action:
     copy.pk = None
     copy.code = free_copy_code(action)
     copy.title = f"Copie de {action.title}"[:255]
-    copy.archived = False
+    copy.archived, copy.version = False, 1
     copy.save()
     copy.communes.set(communes)
     for funding in fundings:
@@ -89,4 +154,5 @@ def duplicate_action(action: Action) -> Action:
 
 def set_archived(action: Action, archived: bool) -> None:
     action.archived = archived
-    action.save(update_fields=["archived", "updated_at"])
+    action.version += 1  # a form loaded before the archiving is then told about it
+    action.save(update_fields=["archived", "updated_at", "version"])

@@ -1,7 +1,7 @@
 """Figures of a plan: per-axis totals and progress, amounts per financeur and dispositif.
 
-``plan_summary_by_axis(territory)`` is the public site's entry point (documented in docs/plans.md): it only
-ever counts what the public may see.
+``plan_summary_by_axis(territory)`` is the public site's (and the API's) entry point, documented in
+docs/plans.md: it only ever counts what the last validation published (plans/services/publication.py).
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from plans.models import (
     CLOSED_STATUSES,
     GRANTED_STATES,
     Action,
-    ActionPlan,
     ActionStatus,
     Axis,
     Funding,
     FundingState,
-    PlanState,
 )
 from territories.models import Territory
 
@@ -119,11 +117,12 @@ def summarize(actions: QuerySet[Action], today: date | None = None) -> PlanSumma
 
 
 def plan_summary_by_axis(territory: Territory) -> PlanSummary | None:
-    """For the public site: the validated plan's non-confidential actions by axis; None without a validated plan."""
-    plan = ActionPlan.objects.filter(territory=territory, state=PlanState.VALIDE).first()
-    if plan is None:
-        return None
-    return summarize(Action.objects.public().filter(plan=plan))
+    """For the public site and the API: the last validated version's public actions by axis; None if the
+    plan was never validated. Edits made since are not counted until the plan is validated again."""
+    from plans.services.publication import published_plan
+
+    published = published_plan(territory)
+    return published.summary() if published else None
 
 
 @dataclass

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
 import shapely
 from shapely.geometry import mapping, shape
 
 from geo.models import Commune, Groupement
+from plans.services.summary import plan_summary_by_axis
 from territories.models import Lineage, Territory, TerritoryCommune, TerritoryMember
 from territories.services.geometry import round_coordinates
 
@@ -101,12 +101,9 @@ def communes(territory: Territory) -> list[Commune]:
 
 
 def plan_summary(territory: Territory):
-    """The action plan by axis, once the plans capability publishes it; None before."""
-    try:
-        summary = importlib.import_module("plans.services.summary")
-    except ImportError:
-        return None
-    return summary.plan_summary_by_axis(territory)
+    """The last validated version of the action plan, by axis (plans.services.summary.PlanSummary);
+    None when the plan was never validated. public sits above plans: a plain import."""
+    return plan_summary_by_axis(territory)
 
 
 def _clean(geometry) -> list:

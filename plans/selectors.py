@@ -1,0 +1,94 @@
+"""Read queries of the plan screens (services/ write, this module reads)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from accounts.models import Role, RoleAssignment
+from accounts.permissions import is_staff_reader, territories_followed_by
+from plans.models import HEAVY_FIELDS, Action, ActionPlan, Funding, PlanState
+from plans.services.publication import annotate_modified_since_publication
+
+# A draft plan is « en retard » when nothing in it (the plan or one of its actions) changed for this
+# long: about six months, two programme committees (docs/plans.md).
+STALE_AFTER = timedelta(days=182)
+
+OVERVIEW_FILTERS = {
+    "a-valider": "À valider (soumis)",
+    "en-retard": "En retard (brouillon sans modification depuis six mois)",
+    "modifie": "Modifié depuis la validation",
+    "valide": "Validé",
+    "brouillon": "Brouillon",
+}
+
+
+def plan_of(territory) -> ActionPlan | None:
+    return ActionPlan.objects.filter(territory=territory).first()
+
+
+def funders_of(actions: QuerySet[Action]) -> list[str]:
+    return sorted(set(Funding.objects.filter(action__in=actions).values_list("funder", flat=True)))
+
+
+def actions_in_export_scope(user, data: dict, scope) -> QuerySet[Action]:
+    """The actions of an export: the chosen phase and area, cut to the territories the reader follows."""
+    territories = territories_followed_by(user)
+    if data.get("phase"):
+        territories = territories.filter(phase=data["phase"])
+    if data.get("departement"):
+        territories = territories.filter(departements=scope)
+    elif data.get("region"):
+        territories = territories.filter(regions=scope)
+    return Action.objects.filter(plan__territory__in=territories.values("pk"))
+
+
+def plans_overview(user, chosen: str = "", now=None) -> QuerySet[ActionPlan]:
+    """The plans of the territories the person follows, with their state, last activity and whether
+    they changed since their last validation; ``chosen`` is one of OVERVIEW_FILTERS (or "")."""
+    now = now or timezone.now()
+    plans = (
+        ActionPlan.objects.filter(territory__in=territories_followed_by(user).values("pk"))
+        .select_related("territory")
+        .defer(*(f"territory__{name}" for name in HEAVY_FIELDS))
+        .annotate(
+            action_count=Count("actions", filter=Q(actions__archived=False)),
+            last_activity=Greatest(
+                "updated_at", Coalesce(Max("actions__updated_at"), "updated_at")
+            ),
+        )
+    )
+    plans = annotate_modified_since_publication(plans)
+    if chosen == "a-valider":
+        plans = plans.filter(state=PlanState.SOUMIS)
+    elif chosen == "en-retard":
+        plans = plans.filter(state=PlanState.BROUILLON, last_activity__lt=now - STALE_AFTER)
+    elif chosen == "modifie":
+        plans = plans.filter(modified_since_publication=True)
+    elif chosen in (PlanState.VALIDE, PlanState.BROUILLON):
+        plans = plans.filter(state=chosen)
+    return plans.order_by("territory__phase_id", "territory__name")
+
+
+def export_scopes(user) -> list[tuple[str, dict]]:
+    """The exports offered on the overview: the programme for the national team, each coordinated area
+    for a coordinator (query parameters of plans:export)."""
+    if is_staff_reader(user):
+        return [("Tout le programme", {})]
+    scopes = []
+    for assignment in RoleAssignment.objects.filter(
+        user=user, role=Role.COORDINATEUR, active=True
+    ).select_related("region", "departement"):
+        if assignment.region_id:
+            scopes.append((f"Région {assignment.region.name}", {"region": assignment.region_id}))
+        elif assignment.departement_id:
+            scopes.append(
+                (
+                    f"Département {assignment.departement.name}",
+                    {"departement": assignment.departement_id},
+                )
+            )
+    return scopes
