@@ -1,0 +1,130 @@
+"""What the public sees of a plan is its last validated version, and validation refreshes it at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from accounts.models import Role
+from plans.models import Action, PlanState
+from plans.services import publication, workflow
+from plans.services.demo import demo_records
+from plans.services.importing import PlanImportReport, upsert_records
+from plans.services.summary import plan_summary_by_axis
+from public import caching
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    caching.clear()
+    yield
+    caching.clear()
+
+
+def territory_url(territory):
+    return reverse("public:territory", args=[territory.phase_id, territory.ti_id])
+
+
+def plan_url(name, territory, *args):
+    return reverse(f"plans:{name}", args=[territory.phase_id, territory.ti_id, *args])
+
+
+def validate(plan, user=None, comment=""):
+    if plan.state == PlanState.BROUILLON:
+        workflow.apply_step(plan, workflow.STEPS["soumettre"], user)
+        plan.refresh_from_db()
+    workflow.apply_step(plan, workflow.STEPS["valider"], user, comment)
+    plan.refresh_from_db()
+
+
+def test_territory_page_renders_the_validated_summary_with_a_link(client, plan):
+    public_actions = plan.actions.filter(confidential=False, archived=False)
+    expected_count = public_actions.count()
+    assert expected_count > 0
+    validate(plan)
+    html = client.get(territory_url(plan.territory)).content.decode()
+    assert "PlanSummary(" not in html and "AxisSummary(" not in html and "Decimal(" not in html
+    assert "Transition écologique et énergétique" in html
+    assert f"{expected_count} actions publiques" in html
+    assert plan_url("public", plan.territory) in html
+
+
+def test_edits_after_validation_stay_off_the_public_site_until_validated_again(
+    client, plan, person
+):
+    secret = plan.actions.filter(confidential=False).order_by("code").first()
+    secret.confidential, secret.title = True, "Projet secret non publié"
+    secret.save()
+    edited = plan.actions.filter(confidential=False).order_by("code").first()
+    original_title = edited.title
+    national = person(Role.EQUIPE_NATIONALE)
+    validate(plan, national)
+    before = plan_summary_by_axis(plan.territory).total.actions
+
+    lead = person(Role.CHEF_DE_PROJET, territory=plan.territory)
+    client.force_login(lead)
+    # Three edits: an imported new action, a title, an unticked « confidentielle ».
+    new_record = demo_records(plan.territory, 13)[-1]
+    upsert_records(
+        [{**new_record, "title": "Action importée après validation", "confidential": False}],
+        {plan.territory.ti_id: plan.territory},
+        PlanImportReport("test", plan.territory.phase_id, dry_run=False),
+    )
+    edited.title = "Titre modifié après validation"
+    edited._history_user = lead
+    edited.save()
+    secret.confidential = False
+    secret.save()
+
+    client.logout()
+    for url in (territory_url(plan.territory), plan_url("public", plan.territory)):
+        html = client.get(url).content.decode()
+        for unpublished in ("Titre modifié après validation", "Projet secret", "Action importée"):
+            assert unpublished not in html
+    public_page = client.get(plan_url("public", plan.territory)).content.decode()
+    assert escape(original_title) in public_page
+    assert plan_summary_by_axis(plan.territory).total.actions == before
+    plan.refresh_from_db()
+    assert plan.state == PlanState.VALIDE
+
+    # The team sees what changed, and by whom.
+    client.force_login(lead)
+    page = client.get(plan_url("detail", plan.territory)).content.decode()
+    assert "Modifié depuis la validation" in page
+    assert "Titre modifié après validation" in page and lead.email in page
+    assert [s.name for s in workflow.available_steps(plan)] == ["resoumettre", "publier", "rouvrir"]
+
+    # Anonymous page cached; a new validation shows at once (the cache key follows publications).
+    client.logout()
+    client.get(territory_url(plan.territory))
+    workflow.apply_step(plan, workflow.STEPS["publier"], national, "Modifications acceptées")
+    html = client.get(plan_url("public", plan.territory)).content.decode()
+    for published in ("Titre modifié après validation", "Projet secret", "Action importée"):
+        assert published in html
+    summary_html = client.get(territory_url(plan.territory)).content.decode()
+    assert f"{before + 2} actions publiques" in summary_html
+    assert not publication.is_modified(plan)
+
+
+def test_unchanged_validated_plan_offers_no_republication(plan):
+    validate(plan)
+    assert [s.name for s in workflow.available_steps(plan)] == ["rouvrir"]
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.apply_step(plan, workflow.STEPS["publier"])
+
+
+def test_a_plan_never_validated_has_no_public_page(client, plan):
+    assert client.get(plan_url("public", plan.territory)).status_code == 404
+    html = client.get(territory_url(plan.territory)).content.decode()
+    assert "pas encore publié" in html
+
+
+def test_reopened_plan_keeps_its_last_validated_version_public(client, plan):
+    validate(plan)
+    workflow.apply_step(plan, workflow.STEPS["rouvrir"])
+    Action.objects.filter(plan=plan).update(title="Brouillon en cours")
+    assert client.get(plan_url("public", plan.territory)).status_code == 200
+    assert (
+        "Brouillon en cours" not in client.get(plan_url("public", plan.territory)).content.decode()
+    )
