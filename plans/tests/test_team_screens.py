@@ -1,0 +1,192 @@
+"""The team's side: concurrent edits, French amounts, the plans overview, workflow emails, « Mon espace »."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from plans.forms import FundingForm
+from plans.models import Action, ActionPlan, PlanNotificationPreference, PlanState
+from plans.services import workflow
+from plans.tests.test_views import action_data, url
+
+
+def edit_data(action, **changes):
+    """The edit form of ``action`` as a browser would post it, with its version as loaded."""
+    data = action_data(
+        code=action.code,
+        title=action.title,
+        axis=action.axis,
+        version=str(action.version),
+        **{"financements-TOTAL_FORMS": "0", "indicateurs-TOTAL_FORMS": "0"},
+    )
+    data.update(changes)
+    return data
+
+
+def test_second_concurrent_save_is_refused_and_told_what_changed(client, plan, person):
+    action = plan.actions.order_by("code").first()
+    first, second = (
+        person(Role.CHEF_DE_PROJET, territory=plan.territory),
+        person(Role.CHEF_DE_PROJET, territory=plan.territory),
+    )
+    loaded_by_second = edit_data(action, title="Titre de la seconde personne")
+    client.force_login(first)
+    saved = client.post(
+        url("action_edit", plan.territory, action.code),
+        edit_data(action, title="Titre de la première personne"),
+    )
+    assert saved.status_code == 302
+
+    client.force_login(second)
+    refused = client.post(url("action_edit", plan.territory, action.code), loaded_by_second)
+    html = refused.content.decode()
+    assert refused.status_code == 409
+    assert first.email in html and "Titre de la première personne" in html
+    assert "Rien n'a été enregistré" in html
+    action.refresh_from_db()
+    assert action.title == "Titre de la première personne"  # nothing overwritten
+    # The form now carries the current version: saving again is a deliberate choice, and passes.
+    assert refused.context["form"]["version"].value() == str(action.version)
+    again = client.post(
+        url("action_edit", plan.territory, action.code),
+        {**loaded_by_second, "version": str(action.version)},
+    )
+    assert again.status_code == 302
+    action.refresh_from_db()
+    assert action.title == "Titre de la seconde personne"
+
+
+@pytest.mark.parametrize(
+    "typed", ["750000,50", "750 000,50", "750\u00a0000,50 €", "750\u202f000,50\u00a0€", "750000.50"]
+)
+def test_french_amounts_are_read_as_typed(typed):
+    form = FundingForm({"funder": "Région", "amount": typed, "state": "sollicite"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == Decimal("750000.50")
+
+
+def test_money_fields_are_text_inputs_with_a_decimal_keyboard():
+    widget = FundingForm()["amount"]
+    html = str(widget)
+    assert 'type="text"' in html and 'inputmode="decimal"' in html
+
+
+def test_implausible_amounts_warn_without_blocking(client, plan, person):
+    client.force_login(person(Role.CHEF_DE_PROJET, territory=plan.territory))
+    response = client.post(
+        url("action_create", plan.territory),
+        action_data(
+            total_cost="25 000",
+            **{"financements-0-amount": "750000,50", "financements-0-state": "accorde"},
+        ),
+        follow=True,
+    )
+    action = Action.objects.get(plan=plan, code="WEB-1")
+    assert action.fundings.get().amount == Decimal("750000.50")  # saved anyway
+    html = response.content.decode()
+    assert "Taux de financement de 3000 %" in html and "fr-alert--warning" in html
+
+
+def test_overview_lists_plans_in_scope_with_filters(client, plan, other_territory, person):
+    territory = plan.territory
+    other_plan = ActionPlan.objects.create(territory=other_territory)
+    ActionPlan.objects.filter(pk=other_plan.pk).update(
+        updated_at=timezone.now() - timedelta(days=400)
+    )
+    workflow.apply_step(plan, workflow.STEPS["soumettre"])
+    overview = reverse("plans:overview")
+
+    client.force_login(person(Role.CHEF_DE_PROJET, territory=territory))
+    assert client.get(overview).status_code == 403
+
+    client.force_login(person(Role.EQUIPE_NATIONALE))
+    page = client.get(overview)
+    assert page.status_code == 200
+    assert {p.pk for p in page.context["plans"]} == {plan.pk, other_plan.pk}
+    assert [p.pk for p in client.get(overview, {"etat": "a-valider"}).context["plans"]] == [plan.pk]
+    assert [p.pk for p in client.get(overview, {"etat": "en-retard"}).context["plans"]] == [
+        other_plan.pk
+    ]
+    assert client.get(overview, {"etat": "modifie"}).context["plans"] == []
+    workflow.apply_step(plan, workflow.STEPS["valider"])
+    action = plan.actions.first()
+    action.title = "Changé après validation"
+    action.save()
+    modified = client.get(overview, {"etat": "modifie"})
+    assert [p.pk for p in modified.context["plans"]] == [plan.pk]
+    html = modified.content.decode()
+    assert 'for="id_etat"' in html and "Modifié depuis la validation" in html
+    assert reverse("plans:export") + "?format=xlsx" in html
+
+    coordinator = person(Role.COORDINATEUR, region=territory.principal_region)
+    client.force_login(coordinator)
+    shown = {p.territory_id for p in client.get(overview).context["plans"]}
+    assert territory.pk in shown
+    assert all(
+        territory.principal_region in t.regions.all()
+        for t in type(territory).objects.filter(pk__in=shown)
+    )
+    html = client.get(overview).content.decode()
+    assert f"region={territory.principal_region.pk}" in html
+
+
+def test_workflow_emails_reach_the_right_people_with_the_comment(client, plan, person):
+    territory = plan.territory
+    lead = person(Role.CHEF_DE_PROJET, territory=territory)
+    coordinator = person(Role.COORDINATEUR, region=territory.principal_region)
+    national = person(Role.EQUIPE_NATIONALE)
+    client.force_login(lead)
+    client.post(url("transition", territory, "soumettre"), {"comment": "Prêt"})
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]  # the coordinator in scope
+    assert territory.name in mail.outbox[0].subject and "Prêt" in mail.outbox[0].body
+
+    mail.outbox.clear()
+    client.force_login(coordinator)
+    client.post(url("transition", territory, "renvoyer"), {"comment": "Ajoutez les montants"})
+    assert [m.to for m in mail.outbox] == [[lead.email]]
+    assert "renvoyé en brouillon" in mail.outbox[0].subject
+    assert "Ajoutez les montants" in mail.outbox[0].body
+
+    # The lead turns the emails off in « Mon espace »: nothing more for them.
+    client.force_login(lead)
+    dashboard = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "Recevoir les courriels des plans d'action" in dashboard
+    assert url("detail", territory) in dashboard  # the lead's territory links to its plan
+    client.post(reverse("plans:notifications"), {})
+    assert PlanNotificationPreference.objects.get(user=lead).workflow_emails is False
+    client.post(url("transition", territory, "soumettre"))
+    mail.outbox.clear()
+    client.force_login(national)
+    client.post(url("transition", territory, "valider"), {"comment": "Bravo"})
+    plan.refresh_from_db()
+    assert plan.state == PlanState.VALIDE and mail.outbox == []
+
+
+def test_submission_goes_to_the_national_team_when_the_region_has_no_coordinator(
+    client, plan, person
+):
+    national = person(Role.EQUIPE_NATIONALE)
+    client.force_login(person(Role.CHEF_DE_PROJET, territory=plan.territory))
+    client.post(url("transition", plan.territory, "soumettre"))
+    assert [m.to for m in mail.outbox] == [[national.email]]
+
+
+def test_plan_page_buttons_have_labels_and_wording_is_french(client, plan, person):
+    client.force_login(person(Role.ADMINISTRATEUR))
+    html = client.get(url("detail", plan.territory)).content.decode()
+    assert "fr-btns-group--icon-left" in html  # without it DSFR shrinks icon buttons to the icon
+    for name in ("axe", "statut", "maturite", "financeur", "archivees"):
+        assert f'for="id_{name}"' in html
+    assert "archivées (Optionnel)" not in html  # a checkbox is never "optional"
+    action = plan.actions.filter(fundings__isnull=False).first()
+    detail = client.get(url("action", plan.territory, action.code)).content.decode()
+    assert '<caption class="fr-sr-only">' in detail  # no visible "Financements / Financements"
+    form = client.get(url("action_edit", plan.territory, action.code)).content.decode()
+    assert "Supprimer ce financement" in form and "Supprimer (" not in form
