@@ -210,6 +210,71 @@ def demo_territories(phase_code: str, count: int) -> list[Territory]:
     )
 
 
+# The showcase: ti-1108 (the walkthrough's project lead) and the first territory, by identifier, of each
+# of these mainland régions (Auvergne-Rhône-Alpes, Hauts-de-France, Occitanie, Bretagne, Nouvelle-
+# Aquitaine, Grand Est, Normandie, Bourgogne-Franche-Comté, Centre-Val de Loire, Pays de la Loire,
+# Provence-Alpes-Côte d'Azur, Corse, Île-de-France), each plan in one state of the workflow.
+SHOWCASE_FIRST = "ti-1108"
+SHOWCASE_REGIONS = ["84", "32", "76", "53", "75", "44", "28", "27", "24", "52", "93", "94", "11"]
+VALIDATED_THEN_MODIFIED = "valide-modifie"
+SENT_BACK = "renvoye"
+SHOWCASE_STATES = [VALIDATED_THEN_MODIFIED, "valide", "soumis", "brouillon", SENT_BACK]
+# The steps (plans/services/workflow.py) that lead to each state, with the comments shown.
+STATE_STEPS = {
+    "brouillon": [],
+    "soumis": [("soumettre", "[Exemple] Plan prêt pour validation.")],
+    "valide": [
+        ("soumettre", "[Exemple] Plan prêt pour validation."),
+        ("valider", "[Exemple] Plan conforme au cadre du programme."),
+    ],
+    VALIDATED_THEN_MODIFIED: [
+        ("soumettre", "[Exemple] Plan prêt pour validation."),
+        ("valider", "[Exemple] Plan conforme au cadre du programme."),
+    ],
+    SENT_BACK: [
+        ("soumettre", "[Exemple] Plan prêt pour validation."),
+        ("renvoyer", "[Exemple] Merci de compléter les financements sollicités."),
+    ],
+}
+UPDATED_SUFFIX = " (mise à jour après validation)"
+
+
+def showcase_territories(phase_code: str, count: int) -> list[Territory]:
+    """ti-1108 (when in the phase), then one territory per mainland région: a stable choice."""
+    territories = (
+        Territory.objects.filter(phase_id=phase_code, commune_count__gt=0)
+        .defer(*HEAVY_FIELDS)
+        .select_related("phase")
+        .order_by("ti_id")
+    )
+    chosen = list(territories.filter(ti_id=SHOWCASE_FIRST))
+    used_regions = {t.principal_region_id for t in chosen}
+    for region in SHOWCASE_REGIONS:
+        if len(chosen) >= count:
+            break
+        if region in used_regions:
+            continue
+        first = territories.filter(principal_region_id=region).first()
+        if first is not None:
+            chosen.append(first)
+            used_regions.add(region)
+    if len(chosen) < count:  # phases with fewer régions: complete by identifier
+        seen = {t.pk for t in chosen}
+        chosen += [t for t in territories.exclude(pk__in=seen)[: count - len(chosen)]]
+    return chosen[:count]
+
+
+def _state_of(index: int) -> str:
+    return SHOWCASE_STATES[index] if index < len(SHOWCASE_STATES) else "brouillon"
+
+
+def _with_update(records: list[dict]) -> list[dict]:
+    """The records once the first action was updated after the validation (an import would do it)."""
+    first = {**records[0], "title": records[0]["title"] + UPDATED_SUFFIX}
+    first["status"] = ActionStatus.EN_COURS.value
+    return [first, *records[1:]]
+
+
 def create_demo_plans(
     phase_code: str = "2023-2027",
     territories: int = 5,
@@ -217,13 +282,47 @@ def create_demo_plans(
     seed: int = 0,
     dry_run: bool = False,
 ) -> PlanImportReport:
+    """Example plans in every state of the workflow (brouillon, soumis, validé, validé puis modifié,
+    renvoyé en brouillon); run again, changes nothing."""
+    from plans.models import ActionPlan
+    from plans.services import workflow
+
     if not Phase.objects.filter(code=phase_code).exists():
         raise ValueError(
             f"Phase « {phase_code} » inconnue : chargez d'abord les territoires (make load)."
         )
-    chosen = demo_territories(phase_code, territories)
-    records = [record for territory in chosen for record in demo_records(territory, actions, seed)]
+    chosen = showcase_territories(phase_code, territories)
+    plans = {p.territory_id: p for p in ActionPlan.objects.filter(territory__in=chosen)}
+    pending_updates, pending_steps, records = [], [], []
+    for index, territory in enumerate(chosen):
+        state = _state_of(index)
+        final = demo_records(territory, actions, seed)
+        plan = plans.get(territory.pk)
+        started = plan is not None and plan.transitions.exists()
+        if state == VALIDATED_THEN_MODIFIED and final:
+            final = _with_update(final)
+            if not started:  # first run: validate the original, then update it
+                records += demo_records(territory, actions, seed)
+                pending_updates += final
+            else:
+                records += final
+        else:
+            records += final
+        if not started:
+            pending_steps.append((territory, STATE_STEPS[state]))
     report = PlanImportReport("démonstration", phase_code, dry_run)
-    return upsert_records(
-        records, {t.ti_id: t for t in chosen}, report, reason="Plans de démonstration"
-    )
+    upsert_records(records, {t.ti_id: t for t in chosen}, report, reason="Plans de démonstration")
+    if dry_run:
+        return report
+    for territory, steps in pending_steps:
+        plan = ActionPlan.objects.filter(territory=territory).first()
+        for name, comment in steps if plan else []:
+            workflow.apply_step(plan, workflow.STEPS[name], None, comment, notify=False)
+    if pending_updates:
+        upsert_records(
+            pending_updates,
+            {t.ti_id: t for t in chosen},
+            PlanImportReport("démonstration", phase_code, dry_run=False),
+            reason="Plans de démonstration : mise à jour après validation",
+        )
+    return report

@@ -87,7 +87,10 @@ def available_steps(plan: ActionPlan) -> list[Step]:
 
 
 @transaction.atomic
-def apply_step(plan: ActionPlan, step: Step, user=None, comment: str = "") -> PlanTransition:
+def apply_step(
+    plan: ActionPlan, step: Step, user=None, comment: str = "", notify: bool = True
+) -> PlanTransition:
+    """Move the plan one step (publishing it on validation); ``notify=False`` only for the demo."""
     plan = ActionPlan.objects.select_for_update().select_related("territory").get(pk=plan.pk)
     if plan.state != step.source or (step.only_if_modified and not publication.is_modified(plan)):
         raise TransitionRefused(
@@ -104,5 +107,6 @@ def apply_step(plan: ActionPlan, step: Step, user=None, comment: str = "") -> Pl
     transition = PlanTransition.objects.create(
         plan=plan, from_state=previous, to_state=step.target, comment=comment.strip(), author=user
     )
-    notifications.notify(transition)
+    if notify:
+        notifications.notify(transition)
     return transition

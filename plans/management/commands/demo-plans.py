@@ -5,8 +5,9 @@ from plans.services.demo import create_demo_plans
 
 class Command(BaseCommand):
     help = (
-        "Crée des plans d'action d'exemple, toujours les mêmes (titres préfixés « [Exemple] »), pour quelques "
-        "territoires : démonstration et développement uniquement."
+        "Crée des plans d'action d'exemple, toujours les mêmes (titres préfixés « [Exemple] ») : ti-1108 "
+        "puis un territoire par région de métropole, un plan dans chaque état (validé puis modifié, "
+        "validé, soumis, brouillon, renvoyé en brouillon) ; démonstration et développement uniquement."
     )
 
     def add_arguments(self, parser):
