@@ -287,6 +287,40 @@ PERMISSION_MATRIX = [
     ),
 ]
 
+def _wants_emails(world, target):
+    from plans.models import PlanNotificationPreference
+
+    return list(PlanNotificationPreference.objects.values_list("user__email", "workflow_emails"))
+
+
+PERMISSION_MATRIX += [
+    # The plans one follows (national team, coordinators of any area) and one's email preference.
+    Endpoint(
+        "plans:overview",
+        "page",
+        "GET",
+        STAFF
+        | frozenset(
+            {
+                "coordinateur-region",
+                "coordinateur-region-hors",
+                "coordinateur-departement",
+                "coordinateur-departement-hors",
+            }
+        ),
+        url=lambda world, target: reverse("plans:overview"),
+    ),
+    Endpoint(
+        "plans:notifications",
+        "page",
+        "POST",
+        SIGNED_IN,
+        url=lambda world, target: reverse("plans:notifications"),
+        state=_wants_emails,
+        ok=frozenset({302}),
+    ),
+]
+
 NOT_EDITING = {
     "plans:public": "lecture publique d'un plan validé : actions non confidentielles, sans donnée personnelle",
     "plans:template": "modèle vierge, sans aucune donnée",
