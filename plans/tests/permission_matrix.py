@@ -287,6 +287,7 @@ PERMISSION_MATRIX = [
     ),
 ]
 
+
 def _wants_emails(world, target):
     from plans.models import PlanNotificationPreference
 
