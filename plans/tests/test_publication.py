@@ -12,6 +12,7 @@ from plans.services import publication, workflow
 from plans.services.demo import demo_records
 from plans.services.importing import PlanImportReport, upsert_records
 from plans.services.summary import plan_summary_by_axis
+from plans.tests.conftest import fill_plan
 from public import caching
 
 
@@ -128,3 +129,11 @@ def test_reopened_plan_keeps_its_last_validated_version_public(client, plan):
     assert (
         "Brouillon en cours" not in client.get(plan_url("public", plan.territory)).content.decode()
     )
+
+
+def test_one_action_is_written_in_the_singular(client, territory):
+    plan = fill_plan(territory, 1)
+    plan.actions.update(confidential=False, archived=False, status="en-cours")
+    validate(plan)
+    html = client.get(territory_url(territory)).content.decode()
+    assert "1 action publique, dont 0 réalisée ;" in html
