@@ -190,3 +190,4 @@ def test_plan_page_buttons_have_labels_and_wording_is_french(client, plan, perso
     assert '<caption class="fr-sr-only">' in detail  # no visible "Financements / Financements"
     form = client.get(url("action_edit", plan.territory, action.code)).content.decode()
     assert "Supprimer ce financement" in form and "Supprimer (" not in form
+    assert "Confidentielle" in form and "Confidentielle (Optionnel)" not in form
