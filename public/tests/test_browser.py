@@ -52,7 +52,7 @@ def test_typing_meaux_offers_the_commune_and_leads_to_its_territory(browser_page
     box.type("Meaux", delay=30)
     option = page.get_by_role("option").first
     option.wait_for()
-    assert option.inner_text().startswith("Meaux (77284)")
+    assert option.inner_text().startswith("Meaux\nCommune · 77100, Seine-et-Marne (77)")
     box.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
     box.press("Enter")  # keyboard only
