@@ -74,6 +74,7 @@ def home(request):
             "meta_description": "Territoires d'industrie : le programme, ses territoires dans chaque phase, la carte et la "
             "recherche de votre commune.",
             "figures": areas.home_figures(),
+            "comparisons": areas.phase_comparisons(),
             "axes": AXES,
             "phase": phase,
             "map_urls": _map_urls(phase),
@@ -139,6 +140,7 @@ def map_page(request):
             .distinct()
             .order_by("code"),
             "statuses": mapdata.MAP_STATUSES,
+            "comparisons": [c for c in areas.phase_comparisons() if c.phase == phase],
             "territories": sorted((f["properties"] for f in features), key=lambda p: p["nom"]),
             "map_urls": _map_urls(phase),
             "download_query": "&".join(
