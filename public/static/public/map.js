@@ -44,6 +44,8 @@
       L.tileLayer(tiles, { attribution: element.getAttribute("data-tiles-attribution") || "", maxZoom: 18 }).addTo(map);
     }
     map.attributionControl.addAttribution("Territoires : ANCT");
+    window.territoiresCartes = window.territoiresCartes || {};  // read by the browser tests
+    window.territoiresCartes[element.id] = map;
     return map;
   }
 
