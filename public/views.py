@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from geo.models import Commune, Departement, Groupement, Region
 from territories.models import Phase
+from territories.services import lookup
 
 from .caching import cached_page
 from .services import areas, mapdata, queries, territory_page
@@ -221,9 +222,16 @@ def departement(request, code):
 
 @cached_page
 def commune(request, code):
-    item = get_object_or_404(
-        Commune.objects.select_related("departement", "region", "epci", "ept"), code=code.upper()
+    item = (
+        Commune.objects.select_related("departement", "region", "epci", "ept")
+        .filter(code=code.upper())
+        .first()
     )
+    if item is None:
+        former = lookup.former_commune(code)  # a merged commune's code, as in the ANCT files
+        if former is None:
+            raise Http404("Aucune commune n'a ce code INSEE.")
+        return redirect("public:commune", former[0], permanent=True)
     return render(
         request,
         "public/commune.html",

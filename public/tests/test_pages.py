@@ -192,3 +192,9 @@ def test_signed_in_users_get_a_fresh_page(client, django_user_model):
     )
     client.force_login(user)
     assert "Mon espace" in client.get("/").content.decode()
+
+
+def test_former_commune_code_leads_to_its_commune_nouvelle(client):
+    response = client.get("/communes/02311/")  # Filain, merged into Pargny-et-Filain
+    assert response.status_code == 301 and response["Location"] == "/communes/02589/"
+    assert client.get("/communes/99999/").status_code == 404
