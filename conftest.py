@@ -78,3 +78,15 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_caches():
+    """Every test starts with an empty page cache, so that no result depends on test order (a page
+    cached by one test was served to the next, whose data differ: a plan published meanwhile). The
+    data caches (search index, map features) are keyed on the data version and stay: rebuilding the
+    search index costs ~2 s."""
+    from public import caching
+
+    caching.clear()
+    yield

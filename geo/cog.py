@@ -49,9 +49,11 @@ class CogVintage:
     year: int
     communes: dict[str, dict] = field(default_factory=dict)  # code -> commune-actuelle record
     commune_by_siren: dict[str, dict] = field(default_factory=dict)
-    former_codes: dict[str, str] = field(
-        default_factory=dict
-    )  # délégué/associée code -> chef-lieu code
+    # Former commune code -> the current commune it is now part of: communes déléguées/associées
+    # (their chef-lieu), then the ``anciensCodes`` of each current commune (communes merged without
+    # keeping a commune déléguée, e.g. Filain 02311 -> Pargny-et-Filain 02589).
+    former_codes: dict[str, str] = field(default_factory=dict)
+    former_names: dict[str, str] = field(default_factory=dict)  # déléguée/associée code -> name
     groupements: dict[str, GroupementRecord] = field(default_factory=dict)
     departements: dict[str, dict] = field(default_factory=dict)
     regions: dict[str, dict] = field(default_factory=dict)
@@ -95,6 +97,13 @@ def load_vintage(year: int) -> CogVintage:
         elif kind in ("commune-deleguee", "commune-associee"):
             # A code may be both a commune actuelle and the commune déléguée of itself: actuelle wins.
             vintage.former_codes.setdefault(record["code"], record["chefLieu"])
+            vintage.former_names.setdefault(record["code"], record["nom"])
+    # After the délégués (whose chef-lieu is the more precise answer: 2 codes of the 2026 COG differ).
+    # The COG 2026 lists 4,240 anciensCodes; each names one current commune.
+    for code, record in vintage.communes.items():
+        for former in record.get("anciensCodes", []):
+            if former not in vintage.communes:
+                vintage.former_codes.setdefault(former, code)
     for name in ("epci", "ept"):
         for record in _read(path, name):
             members = [m["code"] for m in record["membres"]]
@@ -114,6 +123,24 @@ def load_vintage(year: int) -> CogVintage:
     vintage.departements = {d["code"]: d for d in _read(path, "departements")}
     vintage.regions = {r["code"]: r for r in _read(path, "regions")}
     return vintage
+
+
+def former_name(code: str) -> str | None:
+    """The name a former commune code bore: a commune déléguée's of the current COG, else the name
+    in the newest older vintage that lists it as a commune (COG 2023 for the ANCT files' codes)."""
+    current = load_vintage(CURRENT_VINTAGE)
+    if code in current.former_names:
+        return current.former_names[code]
+    for year in sorted(VINTAGE_PACKAGES, reverse=True):
+        if year == CURRENT_VINTAGE:
+            continue
+        try:
+            record = load_vintage(year).communes.get(code)
+        except CogUnavailable:
+            continue
+        if record is not None:
+            return record["nom"]
+    return None
 
 
 def available_vintages() -> list[int]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from geo.models import Commune, Departement, Groupement, Region
 from territories.models import Phase
+from territories.services import lookup
 
 from .caching import cached_page
 from .services import areas, mapdata, queries, territory_page
@@ -74,6 +75,7 @@ def home(request):
             "meta_description": "Territoires d'industrie : le programme, ses territoires dans chaque phase, la carte et la "
             "recherche de votre commune.",
             "figures": areas.home_figures(),
+            "comparisons": areas.phase_comparisons(),
             "axes": AXES,
             "phase": phase,
             "map_urls": _map_urls(phase),
@@ -139,6 +141,7 @@ def map_page(request):
             .distinct()
             .order_by("code"),
             "statuses": mapdata.MAP_STATUSES,
+            "comparisons": [c for c in areas.phase_comparisons() if c.phase == phase],
             "territories": sorted((f["properties"] for f in features), key=lambda p: p["nom"]),
             "map_urls": _map_urls(phase),
             "download_query": "&".join(
@@ -219,9 +222,16 @@ def departement(request, code):
 
 @cached_page
 def commune(request, code):
-    item = get_object_or_404(
-        Commune.objects.select_related("departement", "region", "epci", "ept"), code=code.upper()
+    item = (
+        Commune.objects.select_related("departement", "region", "epci", "ept")
+        .filter(code=code.upper())
+        .first()
     )
+    if item is None:
+        former = lookup.former_commune(code)  # a merged commune's code, as in the ANCT files
+        if former is None:
+            raise Http404("Aucune commune n'a ce code INSEE.")
+        return redirect("public:commune", former[0], permanent=True)
     return render(
         request,
         "public/commune.html",

@@ -23,7 +23,7 @@ def test_search_endpoint(client):
     assert first == {
         "type": "commune",
         "type_libelle": "Commune",
-        "libelle": "Meaux (77284)",
+        "libelle": "Meaux",
         "detail": first["detail"],
         "url": "/communes/77284/",
     }

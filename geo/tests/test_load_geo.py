@@ -83,4 +83,4 @@ def test_search_normalisation(text, expected):
 def test_former_codes_map_to_the_chef_lieu():
     vintage = cog.load_vintage(cog.CURRENT_VINTAGE)
     assert vintage.former_codes["08294"] == "08053"
-    assert "95282" not in vintage.former_codes  # merged without a commune déléguée
+    assert vintage.former_codes["95282"] == "95169"  # merged without a déléguée: anciensCodes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.models import Commune, Departement, Groupement, Region
-from territories.models import Phase, Territory
+from territories.models import LineageStatus, Phase, Territory
 from territories.services.lookup import territories_of_commune, territories_of_groupement
 from territories.services.stats import phase_key_figures
 
@@ -72,3 +72,40 @@ def home_figures() -> list[dict]:
         ]
 
     return cached("home-figures", build)
+
+
+@dataclass
+class PhaseComparison:
+    """Why "34 new territories" (the press: 183 - 149) and the 29 of the "nouveau" filter differ."""
+
+    phase: Phase
+    previous: Phase
+    count: int
+    previous_count: int
+    new: int  # territories sharing no commune with any territory of the previous phase
+
+    @property
+    def difference(self) -> int:
+        return self.count - self.previous_count
+
+
+def phase_comparisons() -> list[PhaseComparison]:
+    """Each phase against the one before it, latest first."""
+
+    def build():
+        phases = list(Phase.objects.order_by("-number"))
+        comparisons = []
+        for phase, previous in zip(phases, phases[1:], strict=False):
+            territories = Territory.objects.filter(phase=phase)
+            comparisons.append(
+                PhaseComparison(
+                    phase,
+                    previous,
+                    territories.count(),
+                    Territory.objects.filter(phase=previous).count(),
+                    territories.filter(lineage_status=LineageStatus.NOUVEAU).count(),
+                )
+            )
+        return comparisons
+
+    return cached("phase-comparisons", build)

@@ -16,6 +16,7 @@ import shapely
 from django.urls import reverse
 from shapely.geometry import mapping, shape
 
+from core.exports import neutralize_row
 from geo.models import Departement, Region
 from territories.models import LineageStatus, Phase, Territory
 from territories.services.geometry import round_coordinates
@@ -32,15 +33,21 @@ MAP_STATUSES = [
     LineageStatus.REDUIT,
     LineageStatus.RECOMPOSE,
 ]
+# Names next to codes: a spreadsheet reader should not need the COG to read "11" or "reconduit".
 CSV_COLUMNS = [
     "phase",
     "id",
     "nom",
     "statut",
+    "statut_libelle",
     "region_principale",
+    "region_principale_nom",
     "departement_principal",
+    "departement_principal_nom",
     "regions",
+    "regions_noms",
     "departements",
+    "departements_noms",
     "population",
     "nombre_communes",
     "longitude",
@@ -147,7 +154,12 @@ def geojson_bytes(features: list[dict]) -> bytes:
 
 
 def csv_text(features: list[dict], site_url: str) -> str:
-    """One row per territory; a point inside each polygon for spreadsheet users; ``;`` for French Excel."""
+    """One row per territory; a point inside each polygon for spreadsheet users; ``;`` for French Excel.
+
+    Names can hold anything an official file holds: every row goes through ``neutralize_row``.
+    """
+    regions = dict(Region.objects.values_list("code", "name"))
+    departements = dict(Departement.objects.values_list("code", "name"))
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -155,21 +167,28 @@ def csv_text(features: list[dict], site_url: str) -> str:
         p = feature["properties"]
         lon, lat = p["point"] or ("", "")
         writer.writerow(
-            [
-                p["phase"],
-                p["id"],
-                p["nom"],
-                p["statut"],
-                p["region"],
-                p["departement"],
-                ",".join(p["regions"]),
-                ",".join(p["departements"]),
-                p["population"],
-                p["communes"],
-                lon,
-                lat,
-                site_url + p["url"],
-            ]
+            neutralize_row(
+                [
+                    p["phase"],
+                    p["id"],
+                    p["nom"],
+                    p["statut"],
+                    p["statut_libelle"],
+                    p["region"],
+                    regions.get(p["region"], ""),
+                    p["departement"],
+                    departements.get(p["departement"], ""),
+                    ",".join(p["regions"]),
+                    ", ".join(regions.get(code, code) for code in p["regions"]),
+                    ",".join(p["departements"]),
+                    ", ".join(departements.get(code, code) for code in p["departements"]),
+                    p["population"],
+                    p["communes"],
+                    lon,
+                    lat,
+                    site_url + p["url"],
+                ]
+            )
         )
     return "\ufeff" + out.getvalue()  # BOM: Excel then reads UTF-8 accents correctly
 

@@ -22,3 +22,15 @@ def percent_fr(value) -> str:
         return f"{round(float(value) * 100)}\u00a0%"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def pluriel(value, forms: str = "s") -> str:
+    """French plural ending: like Django's ``pluralize``, but 0 and 1 take the singular
+    ("0 territoire", "1 commune", "2 communes"). ``forms`` is "plural" or "singular,plural"."""
+    singular, _, plural = forms.rpartition(",") if "," in forms else ("", "", forms)
+    try:
+        many = abs(float(len(value) if hasattr(value, "__len__") else value)) >= 2
+    except (TypeError, ValueError):
+        return ""
+    return plural if many else singular

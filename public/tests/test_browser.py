@@ -7,11 +7,21 @@ import time
 
 import pytest
 
-from territories.models import Territory
-
 from .conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_data")]
+
+# The 6 territories of 2023-2027 touching Seine-et-Marne (4 have it as principal département),
+# written out by hand from the ANCT file: the filter of the map and the département page list them.
+TOUCHING_77 = {"ti-1103", "ti-1104", "ti-1106", "ti-1107", "ti-1108", "ti-1110"}
+TOUCHING_77_NAMES = [
+    "Grand Paris Sud-Seine-Essonne-Sénart",
+    "Grand Roissy Le Bourget",
+    "Marne et Brie Industries",
+    "Melun – Villaroche",
+    "Nord Est 77 – Meaux",
+    "Sud Seine et Marne",
+]
 
 MAIN_PAGES = [
     "/",
@@ -52,7 +62,7 @@ def test_typing_meaux_offers_the_commune_and_leads_to_its_territory(browser_page
     box.type("Meaux", delay=30)
     option = page.get_by_role("option").first
     option.wait_for()
-    assert option.inner_text().startswith("Meaux (77284)")
+    assert option.inner_text().startswith("Meaux\nCommune · 77100, Seine-et-Marne (77)")
     box.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
     box.press("Enter")  # keyboard only
@@ -78,11 +88,7 @@ def test_map_of_phase_2023_2027_draws_183_territories(browser_page):
 
 def test_filtering_on_departement_77_leaves_the_territories_of_seine_et_marne(browser_page):
     page = browser_page
-    expected = set(
-        Territory.objects.filter(phase_id="2023-2027", departements="77").values_list(
-            "ti_id", flat=True
-        )
-    )
+    expected = TOUCHING_77
     page.goto("/carte/?phase=2023-2027")
     wait_for_map(page)
     page.select_option("#filtre-departement", "77")
@@ -126,7 +132,7 @@ def test_clicking_outside_every_territory_names_the_nearest(browser_page):
     page.goto("/carte/?phase=2023-2027&statut=nouveau")
     wait_for_map(page)
     x, y = page.evaluate("""() => {
-        const pixel = window.territoiresCarte.map.latLngToContainerPoint([45.0, -3.0]);  // the Atlantic
+        const pixel = window.territoiresCarte.map.latLngToContainerPoint([46.0, -2.6]);  // the Atlantic, off Vendée
         const box = document.getElementById('carte').getBoundingClientRect();
         return [box.left + pixel.x, box.top + pixel.y];
     }""")
@@ -140,10 +146,9 @@ def test_clicking_outside_every_territory_names_the_nearest(browser_page):
 def test_departement_77_page_lists_its_territories(browser_page):
     page = browser_page
     page.goto("/departements/77/")
-    expected = Territory.objects.filter(phase_id="2023-2027", departements="77")
-    for territory in expected:
-        assert page.get_by_role("link", name=territory.name).count() >= 1
-    assert wait_for_map(page, "#carte-zone") == expected.count()
+    for name in TOUCHING_77_NAMES:
+        assert page.get_by_role("link", name=name).count() >= 1
+    assert wait_for_map(page, "#carte-zone") == 6
     assert page.problems == []
 
 

@@ -4,9 +4,6 @@ import re
 
 import pytest
 
-from geo.models import Departement, Region
-from territories.models import Territory
-
 pytestmark = pytest.mark.usefixtures("real_data")
 
 
@@ -63,9 +60,8 @@ def test_commune_page_says_territory_of_each_phase_and_contacts(client):
 
 
 def test_commune_outside_any_territory_says_so(client):
-    covered = Territory.objects.filter(communes__code="75056").exists()
-    html = page(client, "/communes/75056/")
-    assert ("Pas dans un Territoire d'industrie" in html) is not covered
+    html = page(client, "/communes/75056/")  # Paris: in no territory of either phase
+    assert html.count("Pas dans un Territoire d'industrie pendant cette phase.") == 2
 
 
 def test_territory_page_shows_members_evolution_successor_and_empty_blocks(client):
@@ -81,43 +77,71 @@ def test_territory_page_shows_members_evolution_successor_and_empty_blocks(clien
 
 
 def test_extended_territory_lists_communes_added_or_removed(client):
-    territory = (
-        Territory.objects.filter(phase_id="2023-2027", lineage_status="etendu")
-        .order_by("ti_id")
-        .first()
-    )
-    html = page(client, f"/territoires/{territory.phase_id}/{territory.ti_id}/")
+    html = page(client, "/territoires/2023-2027/ti-1110/")  # Sud Seine et Marne, étendu
     added = re.search(r"Communes ajoutées \((\d+)\)", html)
     assert added and int(added.group(1)) > 0
     assert "Communes retirées (0)" in html
 
 
+# Phase 2023-2027 in Seine-et-Marne, read from the ANCT file by hand: 4 territories whose principal
+# département is 77, 2 more touching it (Grand Paris Sud, 91; Grand Roissy Le Bourget, 93).
+PRINCIPAL_77 = {"ti-1106", "ti-1107", "ti-1108", "ti-1110"}
+TOUCHING_77 = PRINCIPAL_77 | {"ti-1103", "ti-1104"}
+
+
 def test_departement_77_lists_its_territories_per_phase(client):
     html = page(client, "/departements/77/")
-    principal = Territory.objects.filter(phase_id="2023-2027", principal_departement="77")
-    touching = Territory.objects.filter(phase_id="2023-2027", departements="77")
-    for territory in touching:
-        assert f'href="/territoires/2023-2027/{territory.ti_id}/"' in html
-    assert f'data-count="2023-2027">{touching.count()}<' in html
-    assert f"Territoires du département ({principal.count()})" in html
+    for ti_id in TOUCHING_77:
+        assert f'href="/territoires/2023-2027/{ti_id}/"' in html
+    assert 'data-count="2023-2027">6<' in html
+    assert "Territoires dont c'est le département principal (4)" in html
+    assert "Territoires qui le touchent seulement (2)" in html
     assert "Aucun contact publié pour l'instant" in html
     assert 'href="/regions/11/"' in html
 
 
+def text_of(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_departement_page_says_what_each_number_counts(client):
+    text = text_of(page(client, "/departements/77/"))
+    assert (
+        "Phase 2023-2027 : 6 territoires touchent ce département ; 4 y ont leur département "
+        "principal, 2 le touchent seulement." in text
+    )
+    assert "c'est ce que compte le filtre Département de la carte" in text
+    assert "dont c'est le département principal principal" not in text
+    assert "dont 4 dont" not in text
+
+
+def test_departement_with_a_single_territory_speaks_in_the_singular(client):
+    text = text_of(page(client, "/departements/976/"))  # Mayotte: one territory, new in 2023
+    assert (
+        "Phase 2023-2027 : 1 territoire touche ce département ; 1 y a son département principal."
+        in text
+    )
+    assert "Phase 2019-2022 : aucun territoire ne touche ce département." in text
+
+
+@pytest.mark.parametrize("url", ["/", "/carte/?phase=2023-2027&statut=nouveau"])
+def test_new_territories_against_the_difference_of_counts_are_explained(client, url):
+    text = text_of(page(client, url))
+    assert "183 territoires contre 149 en 2019-2022, soit 34 de plus." in text
+    assert (
+        "29 des 183 territoires ne partagent aucune commune avec un territoire de 2019-2022" in text
+    )
+
+
 def test_region_page(client):
     html = page(client, "/regions/11/")
-    count = Territory.objects.filter(phase_id="2023-2027", regions="11").count()
-    assert f'data-count="2023-2027">{count}<' in html
+    assert 'data-count="2023-2027">11<' in html
+    assert "Territoires dont c'est la région principale (11)" in html
 
 
 def test_map_page_renders_the_filtered_list_without_javascript(client):
     html = page(client, "/carte/?phase=2023-2027&departement=77")
-    expected = set(
-        Territory.objects.filter(phase_id="2023-2027", departements="77").values_list(
-            "ti_id", flat=True
-        )
-    )
-    assert set(re.findall(r'<li data-id="(ti-\d+)">', html)) == expected
+    assert set(re.findall(r'<li data-id="(ti-\d+)">', html)) == TOUCHING_77
     assert "departement=77" in html  # download links keep the filter
 
 
@@ -145,10 +169,9 @@ def test_sitemap_lists_pages_territories_and_areas(client):
     xml = page(client, "/sitemap.xml")
     assert "/territoires/2023-2027/ti-1108/</loc>" in xml
     assert "/departements/77/</loc>" in xml
-    assert (
-        xml.count("<url>")
-        == 5 + Territory.objects.count() + Region.objects.count() + Departement.objects.count()
-    )
+    # 5 pages + 149 + 183 territories + the régions and départements of the COG 2026 (18 + 101,
+    # with the overseas collectivities: 26 + 109).
+    assert xml.count("<url>") == 5 + 149 + 183 + 26 + 109
 
 
 def test_cached_pages_carry_each_response_own_nonce(client):
@@ -169,3 +192,9 @@ def test_signed_in_users_get_a_fresh_page(client, django_user_model):
     )
     client.force_login(user)
     assert "Mon espace" in client.get("/").content.decode()
+
+
+def test_former_commune_code_leads_to_its_commune_nouvelle(client):
+    response = client.get("/communes/02311/")  # Filain, merged into Pargny-et-Filain
+    assert response.status_code == 301 and response["Location"] == "/communes/02589/"
+    assert client.get("/communes/99999/").status_code == 404

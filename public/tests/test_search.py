@@ -13,9 +13,13 @@ def labels(query, limit=10):
     return [entry.label for entry in search.search(query, limit)]
 
 
+def urls(query, limit=10):
+    return [entry.url for entry in search.search(query, limit)]
+
+
 def test_commune_by_name_comes_first_and_says_its_territory():
     results = search.search("Meaux")
-    assert results[0].label == "Meaux (77284)"
+    assert results[0].label == "Meaux"
     assert results[0].url == "/communes/77284/"
     assert "Nord Est 77 – Meaux" in results[0].detail
 
@@ -24,13 +28,13 @@ def test_commune_by_name_comes_first_and_says_its_territory():
     "query", ["saint etienne", "SAINT-ÉTIENNE", "Saint Etienne", "saint-etienne"]
 )
 def test_accents_case_and_hyphens_are_ignored(query):
-    assert labels(query)[0] == "Saint-Étienne (42218)"
+    assert urls(query)[0] == "/communes/42218/"
 
 
 def test_insee_code_postcode_and_corsican_code():
-    assert labels("77284")[0] == "Meaux (77284)"
-    assert "Meaux (77284)" in labels("77100")  # postcode
-    assert labels("2a004")[0] == "Ajaccio (2A004)"
+    assert urls("77284")[0] == "/communes/77284/"
+    assert "/communes/77284/" in urls("77100")  # postcode
+    assert urls("2a004")[0] == "/communes/2A004/"
 
 
 def test_groupement_by_siren_and_by_words_in_any_order():
@@ -64,3 +68,52 @@ def test_any_text_is_answered_without_error(text):
     results = search.search(text)
     assert len(results) <= search.MAX_RESULTS
     assert all(entry.url.startswith("/") for entry in results)
+
+
+MEAUX, MAREUIL, NANTEUIL = "/communes/77284/", "/communes/77276/", "/communes/77330/"
+
+
+def test_postcode_lists_every_commune_it_serves():
+    found = urls("77100")
+    assert {MEAUX, MAREUIL, NANTEUIL} <= set(found)
+    assert found[0] == MEAUX  # the largest of them
+
+
+@pytest.mark.parametrize("query", ["77100 Meaux", "Meaux 77", "meaux 77100", "77 meaux"])
+def test_name_with_postcode_or_departement_puts_the_commune_first(query):
+    assert urls(query)[0] == MEAUX
+
+
+def test_postcode_with_name_keeps_the_other_communes_of_the_postcode():
+    assert set(urls("77100 Meaux")[:3]) == {MEAUX, MAREUIL, NANTEUIL}
+
+
+def test_suggestion_says_postcode_and_departement_not_the_insee_code():
+    meaux = search.search("Meaux")[0]
+    assert meaux.label == "Meaux"
+    assert meaux.detail.startswith("77100, Seine-et-Marne (77) — ")
+    assert "77284" not in meaux.label + meaux.detail
+    assert meaux.as_dict()["type_libelle"] == "Commune"
+    assert not meaux.detail.startswith("Commune")  # shown after "Commune · ": said once
+
+
+def test_homonyms_are_told_apart_by_departement():
+    details = [e.detail for e in search.search("Saint-Denis") if e.label == "Saint-Denis"]
+    assert any("Seine-Saint-Denis (93)" in d for d in details)
+    assert any("La Réunion (974)" in d for d in details)
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("02311", "Filain (02311), fusionnée dans Pargny-et-Filain (02589)"),
+        ("Filain", "Filain (02311), fusionnée dans Pargny-et-Filain (02589)"),
+        ("95282", "Gouzangrez (95282), fusionnée dans Commeny (95169)"),
+        ("Gouzangrez", "Gouzangrez (95282), fusionnée dans Commeny (95169)"),
+    ],
+)
+def test_merged_commune_is_found_and_says_so(query, label):
+    entry = next(e for e in search.search(query) if e.label == label)
+    assert entry.kind == "ancienne-commune"
+    assert entry.as_dict()["type_libelle"] == "Ancienne commune"
+    assert entry.url == "/communes/" + label[-6:-1] + "/"

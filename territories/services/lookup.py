@@ -24,6 +24,19 @@ class LookupError(ValueError):
         self.candidates = candidates or []
 
 
+def former_commune(code: str) -> tuple[str, str] | None:
+    """(current code, former name) for the code of a commune merged into a commune nouvelle, else None.
+
+    The former name comes from the oldest vintage the platform reads (the codes of the ANCT files are
+    those of COG 2023): "02311" -> ("02589", "Filain").
+    """
+    code = (code or "").strip().upper()
+    current = cog.load_vintage(cog.CURRENT_VINTAGE)
+    if code in current.communes or code not in current.former_codes:
+        return None
+    return current.former_codes[code], cog.former_name(code) or ""
+
+
 def find_commune(query: str) -> Commune:
     """A current commune from its INSEE code, a former code (merged commune), its SIREN, or its exact name."""
     text = (query or "").strip()
@@ -97,8 +110,13 @@ def territory_ref(territory: Territory) -> dict:
 
 
 def commune_lookup(query: str, phase: Phase | None = None) -> dict:
-    """The stable JSON answer of ``territoires lookup --commune`` (documented in docs/cli.md)."""
+    """The stable JSON answer of ``territoires lookup --commune`` (documented in docs/cli.md).
+
+    ``ancien_code``/``ancien_nom`` name the former commune when the query was the code of a commune
+    since merged into a commune nouvelle (``commune`` is then the current one), else they are null.
+    """
     commune = find_commune(query)
+    former = former_commune(query) if commune.code != (query or "").strip().upper() else None
     return {
         "commune": {
             "code": commune.code,
@@ -111,4 +129,6 @@ def commune_lookup(query: str, phase: Phase | None = None) -> dict:
             "codes_postaux": commune.postcodes,
         },
         "territoires": [territory_ref(t) for t in territories_of_commune(commune, phase)],
+        "ancien_code": (query or "").strip().upper() if former else None,
+        "ancien_nom": former[1] if former else None,
     }

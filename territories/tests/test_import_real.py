@@ -134,7 +134,8 @@ def test_no_commune_belongs_to_two_territories_of_a_phase(real_data):
 
 def test_34_codes_no_longer_current_are_mapped_or_reported(real_data):
     """Phase 2 expanded in COG 2023 holds 34 codes that are not communes of COG 2026: 27 are now
-    communes déléguées (mapped to their chef-lieu), 7 have no current commune (reported)."""
+    communes déléguées (mapped to their chef-lieu), 7 were merged without one (mapped through the
+    ``anciensCodes`` of their commune nouvelle); none is left unmapped."""
     current = cog.load_vintage(cog.CURRENT_VINTAGE)
     raw = raw_phase(PHASE2_GEOJSON)
     gone = {
@@ -142,7 +143,7 @@ def test_34_codes_no_longer_current_are_mapped_or_reported(real_data):
     }
     assert len(gone) == 34
     mapped = {(ti_id, code) for ti_id, code in gone if code in current.former_codes}
-    assert len(mapped) == 27
+    assert len(mapped) == 34
     for ti_id, code in mapped:
         territory = Territory.objects.get(phase="2023-2027", ti_id=ti_id)
         assert territory.communes.filter(code=current.former_codes[code]).exists(), (ti_id, code)
@@ -156,21 +157,14 @@ def test_34_codes_no_longer_current_are_mapped_or_reported(real_data):
             "territory__ti_id", "source_code"
         )
     )
-    assert unmapped == gone - mapped
-    assert len(unmapped) == 7
-    assert (
-        "ti-1102",
-        "95282",
-    ) in unmapped  # Gouzangrez, merged into a commune nouvelle without déléguée
+    assert unmapped == set()
+    # Gouzangrez, merged into Commeny (95169) without a commune déléguée.
+    assert links.filter(territory__ti_id="ti-1102", commune_id="95169").exists()
 
 
 def test_unmapped_codes_are_reported_as_warnings():
     resolution = resolve(read_source(real_file(PHASE2_GEOJSON)), 2023)
-    assert len(resolution.warnings) == 7
-    assert (
-        "ti-1102 : la commune 95282 (Gouzangrez) du COG 2023 n'a pas d'équivalent dans le COG 2026"
-        in resolution.warnings
-    )
+    assert resolution.warnings == []  # the 7 merged communes resolve through anciensCodes
 
 
 def test_commune_counts_match_raw_membership(real_data):

@@ -10,18 +10,87 @@
   var STATUS_LABELS = { nouveau: "nouveau", reconduit: "reconduit", etendu: "étendu", reduit: "réduit", recompose: "recomposé" };
   var REGION_PALETTE = ["#2f6fd6", "#e4794a", "#1f8d49", "#a5483c", "#8b4fbf", "#c3992a", "#009099", "#ce614a",
                         "#5e2a2b", "#417dc4", "#66673d", "#a558a0", "#3558a2", "#b7a73f", "#4f8a7c", "#8d533e", "#6a6af4", "#d1335b"];
-  var FRANCE_BOUNDS = [[41.3, -5.2], [51.1, 9.6]];
+  /* National maps of France: mainland by default, each overseas région one click away (the
+     territories span ~150° of longitude: framing them all made mainland France a speck). */
+  var ZONES = [
+    { code: "", label: "Métropole", name: "France métropolitaine", bounds: [[41.3, -5.2], [51.1, 9.6]] },
+    { code: "01", label: "Guadeloupe", name: "Guadeloupe", bounds: [[15.83, -61.81], [16.52, -61.0]] },
+    { code: "02", label: "Martinique", name: "Martinique", bounds: [[14.39, -61.23], [14.88, -60.81]] },
+    { code: "03", label: "Guyane", name: "Guyane", bounds: [[2.1, -54.6], [5.8, -51.6]] },
+    { code: "04", label: "La Réunion", name: "La Réunion", bounds: [[-21.39, 55.21], [-20.87, 55.84]] },
+    { code: "06", label: "Mayotte", name: "Mayotte", bounds: [[-13.0, 45.03], [-12.63, 45.3]] }
+  ];
+  var FRANCE_BOUNDS = ZONES[0].bounds;
+
+  function zoneOf(properties) {
+    var code = properties.region || "";
+    return ZONES.some(function (zone) { return zone.code === code; }) ? code : "";
+  }
+
+  /* Text for Leaflet's HTML tooltips: a name is data, even from an official file. */
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
+    });
+  }
 
   function createMap(element) {
     // Canvas: drawing the ~180 detailed polygons and the outlines takes a third of the time SVG takes.
-    var map = L.map(element, { zoomSnap: 0.25, preferCanvas: true }).fitBounds(FRANCE_BOUNDS);
+    var map = L.map(element, { zoomSnap: 0.25, preferCanvas: true, zoomControl: false }).fitBounds(FRANCE_BOUNDS);
+    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     var tiles = element.getAttribute("data-tiles-url");
     if (tiles) {
       L.tileLayer(tiles, { attribution: element.getAttribute("data-tiles-attribution") || "", maxZoom: 18 }).addTo(map);
     }
     map.attributionControl.addAttribution("Territoires : ANCT");
+    window.territoiresCartes = window.territoiresCartes || {};  // read by the browser tests
+    window.territoiresCartes[element.id] = map;
     return map;
+  }
+
+  /* Buttons that frame mainland France or one overseas région (national maps only). */
+  function zoneControl(map, element) {
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var box = L.DomUtil.create("div", "leaflet-bar ti-zones");
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-label", "Cadrer la carte sur");
+      ZONES.forEach(function (zone) {
+        var button = L.DomUtil.create("button", "ti-zones__button", box);
+        button.type = "button";
+        button.textContent = zone.label;
+        button.title = "Cadrer la carte sur : " + zone.name;
+        button.setAttribute("data-zone", zone.code || "metropole");
+        L.DomEvent.on(button, "click", function (event) {
+          L.DomEvent.stop(event);
+          map.fitBounds(zone.bounds, { animate: false });
+          element.setAttribute("data-zone", zone.code || "metropole");
+        });
+      });
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    control.addTo(map);
+  }
+
+  /* Frame what is shown: the mainland part if there is one, else the overseas région holding the
+     most territories (the other régions stay one click away in the zone control). */
+  function frameFeatures(map, layer, element) {
+    var counts = {};
+    layer.eachLayer(function (item) {
+      var zone = zoneOf(item.feature.properties);
+      counts[zone] = (counts[zone] || 0) + 1;
+    });
+    var zones = Object.keys(counts);
+    if (!zones.length) { return; }
+    var chosen = counts[""] ? "" : zones.sort(function (a, b) { return counts[b] - counts[a]; })[0];
+    var bounds = L.latLngBounds([]);
+    layer.eachLayer(function (item) {
+      if (zoneOf(item.feature.properties) === chosen) { bounds.extend(item.getBounds()); }
+    });
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12], animate: false }); }
+    element.setAttribute("data-zone", chosen || "metropole");
   }
 
   function getJSON(url) {
@@ -50,7 +119,7 @@
       style: territoryStyle(colourBy),
       onEachFeature: function (feature, item) {
         var p = feature.properties;
-        item.bindTooltip(p.nom + (p.statut ? " (" + STATUS_LABELS[p.statut] + ")" : ""), { sticky: true });
+        item.bindTooltip(escapeHtml(p.nom + (p.statut ? " (" + STATUS_LABELS[p.statut] + ")" : "")), { sticky: true });
         item.on("click", function (event) {
           L.DomEvent.stop(event);
           window.location.assign(p.url);
@@ -85,12 +154,13 @@
     var layer = territoryLayer(map, "statut");
     var outline = document.getElementById("contour-zone");
     var outlineData = outline ? JSON.parse(outline.textContent) : null;
+    if (!outlineData) { zoneControl(map, element); }
     if (outlineData) {
       L.geoJSON(outlineData, { interactive: false, style: { color: "#161616", weight: 2, fill: false, dashArray: "4 4" } }).addTo(map);
     }
     getJSON(element.getAttribute("data-geojson-url")).then(function (data) {
       layer.addData(data);
-      if (outlineData) { fitTo(map, L.geoJSON(outlineData)); } else if (data.features.length) { fitTo(map, layer); }
+      if (outlineData) { fitTo(map, L.geoJSON(outlineData)); } else { frameFeatures(map, layer, element); }
       markReady(element, data.features.length);
     }).catch(function (error) { showError(element, error); });
   }
@@ -138,6 +208,7 @@
       outlineLayer.addTo(map);
     });
     L.control.layers(null, outlines, { collapsed: false }).addTo(map);
+    zoneControl(map, element);
 
     function currentFilters() {
       return { region: selects.region.value, departement: selects.departement.value, statut: selects.statut.value };
@@ -210,7 +281,11 @@
       layer.clearLayers();
       layer.options.style = territoryStyle(colourBy);
       layer.addData(shown);
-      if (fit && shown.length) { fitTo(map, layer); }
+      if (fit === "if-hidden") {  // a status keeps the frame unless none of its territories is in view
+        var view = map.getBounds();
+        fit = !layer.getLayers().some(function (item) { return view.intersects(item.getBounds()); });
+      }
+      if (fit && shown.length) { frameFeatures(map, layer, element); }
       updateList(shown);
       updateLegend();
       ["geojson", "csv"].forEach(function (kind) {
@@ -224,7 +299,7 @@
     form.addEventListener("change", function (event) {
       if (event.target === selects.phase) { return; }
       if (event.target === selects.couleur) { colourBy = selects.couleur.value; }
-      apply(event.target !== selects.couleur && event.target !== selects.statut);
+      apply(event.target === selects.couleur ? false : event.target === selects.statut ? "if-hidden" : true);
     });
     form.addEventListener("submit", function (event) {
       if (selects.phase.value !== initialPhase) { return; }  // another phase: the server sends its data
@@ -265,7 +340,7 @@
     getJSON(element.getAttribute("data-geojson-url")).then(function (data) {
       features = data.features;
       var filters = currentFilters();
-      apply(Boolean(filters.region || filters.departement || filters.statut));
+      apply(true);
     }).catch(function (error) { showError(element, error); });
   }
 

@@ -21,12 +21,17 @@
     table.querySelectorAll("thead th").forEach(function (th) { th.removeAttribute("aria-sort"); });
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
   }
+  /* "Code INSEE" -> "code INSEE", "SIREN" stays: only a capitalised first word is lowered. */
+  function inSentence(text) {
+    text = text.trim();
+    return /^[A-ZÀ-Ý][a-zà-ÿ]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+  }
   document.querySelectorAll("table[data-sortable]").forEach(function (table) {
     table.querySelectorAll("thead th").forEach(function (header, index) {
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = header.textContent;
-      button.title = "Trier par " + header.textContent.toLowerCase();
+      button.title = "Trier par " + inSentence(header.textContent);
       header.textContent = "";
       header.appendChild(button);
       button.addEventListener("click", function () { sortBy(table, header, index); });

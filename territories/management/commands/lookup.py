@@ -36,6 +36,11 @@ class Command(BaseCommand):
             return
         commune = result["commune"]
         epci = commune["epci"]["nom"] if commune["epci"] else "aucun"
+        if result["ancien_code"]:
+            self.stdout.write(
+                f"{result['ancien_nom']} ({result['ancien_code']}), fusionnée dans "
+                f"{commune['nom']} ({commune['code']})\n"
+            )
         self.stdout.write(
             f"{commune['nom']} ({commune['code']}) — EPCI : {epci} — {commune['departement']['nom']}, "
             f"{commune['region']['nom']}\n"
