@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import territories_followed_by
 from accounts.services.journal import object_history
 from core.authz import authorize, permission_required
+from core.imports import ImportRefused
 from core.uploads import serve_private_file
 from plans.forms import (
     ActionForm,
@@ -41,7 +42,6 @@ from plans.services import editing, pending, workflow
 from plans.services.exporting import export_actions, write_template
 from plans.services.importing import import_plans
 from plans.services.summary import funding_totals, summarize
-from territories.importers.problems import ImportRefused
 from territories.models import Territory
 
 CONTENT_TYPES = {

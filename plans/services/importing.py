@@ -16,6 +16,7 @@ from typing import IO, Any
 from django.db import transaction
 from openpyxl.utils import get_column_letter
 
+from core.imports import ImportRefused, Problem
 from geo.text import normalize_search
 from plans import validation
 from plans.models import HEAVY_FIELDS, Action, ActionPlan
@@ -30,7 +31,6 @@ from plans.spreadsheet.columns import (
     PlacedColumn,
     known_headers,
 )
-from territories.importers.problems import ImportRefused, Problem
 from territories.models import Phase, Territory, TerritoryCommune
 
 _GROUP_HEADER = re.compile(r"^(financement|indicateur) (\d{1,2}) (.+)$")
@@ -135,7 +135,7 @@ def import_plans(
                 ]
             )
     try:
-        sheet = files.read_rows(source, name)
+        sheet = files.read_rows(source, name)  # ImportRefused beyond the bounds of core.imports
     except files.UnreadableFile as error:
         raise ImportRefused([Problem(name, str(error).removeprefix(f"{name} : "))]) from error
     problems = _Problems(sheet.file_name, sheet.sheet_name)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from territories.importers.problems import ImportRefused, Problem
+from core.imports import ImportRefused, Problem
 from territories.importers.source import ParsedSource, SourceCommune, SourceMember, SourceTerritory
 
 TI_ID = re.compile(r"^ti-\d{3,5}$")

@@ -13,9 +13,9 @@ from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
+from core.imports import ImportRefused, Problem
 from geo.models import Commune
 from geo.text import normalize_search
-from territories.importers.problems import ImportRefused, Problem
 from territories.importers.readers import FORMATS, read_source
 from territories.importers.resolve import ResolvedTerritory, resolve
 from territories.models import Phase, Territory, TerritoryCommune, TerritoryMember, UnmappedCommune

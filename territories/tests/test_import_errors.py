@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from territories.importers.problems import ImportRefused
+from core.imports import ImportRefused
 from territories.models import Phase, Territory, TerritoryCommune, TerritoryMember
 from territories.services.importing import import_territories
 from territories.tests.csv_builders import (

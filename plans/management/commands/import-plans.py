@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.imports import ImportRefused
 from plans.services.importing import import_plans
-from territories.importers.problems import ImportRefused
 
 
 class Command(BaseCommand):

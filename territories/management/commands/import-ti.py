@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.imports import ImportRefused
 from geo.cog import CogUnavailable
-from territories.importers.problems import ImportRefused
 from territories.services.importing import import_territories
 
 
