@@ -82,6 +82,8 @@ def check_workbook(
     ``max_rows`` counts data rows: the header row comes on top of it.
     """
     limits = _Limits(name, max_rows + 1, MAX_COLUMNS)
+    if isinstance(source, (str, Path)) and not Path(source).is_file():
+        raise refuse(name, "fichier introuvable")
     start = source.tell() if hasattr(source, "tell") else None
     try:
         with zipfile.ZipFile(source) as archive:

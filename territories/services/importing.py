@@ -52,10 +52,6 @@ class ImportReport:
         )
 
 
-class _DryRunRollback(Exception):
-    pass
-
-
 @dataclass
 class _Figures:
     """What a territory's communes say about it: totals, and the département/région holding most inhabitants."""
@@ -120,24 +116,18 @@ def import_territories(
         )
     communes = _current_communes(resolution.territories, path.name)
     _refuse_removing_territories_in_use(phase, resolution.territories, path.name)
-    try:
-        with transaction.atomic():
-            _write(phase, resolution.territories, source.has_geometry, communes, report)
-            if (
-                report.changed
-                or phase.cog_year != resolution.vintage
-                or phase.source_name != path.name
-            ):
-                phase.cog_year = resolution.vintage
-                phase.source_name = path.name
-                phase.imported_at = timezone.now()
-                phase.save(update_fields=["cog_year", "source_name", "imported_at"])
-            if report.changed:
-                compute_lineage()
-            if dry_run:
-                raise _DryRunRollback
-    except _DryRunRollback:
-        pass
+    with transaction.atomic():
+        _write(phase, resolution.territories, source.has_geometry, communes, report)
+        if report.changed or phase.cog_year != resolution.vintage or phase.source_name != path.name:
+            phase.cog_year = resolution.vintage
+            phase.source_name = path.name
+            phase.imported_at = timezone.now()
+            phase.save(update_fields=["cog_year", "source_name", "imported_at"])
+        if report.changed:
+            compute_lineage()
+        if dry_run:
+            # Everything above ran (the report is the real one); the block rolls back on leaving.
+            transaction.set_rollback(True)
     return report
 
 
