@@ -263,3 +263,17 @@ def check_cell_length(file: str, value: str, **where) -> None:
                 )
             ]
         )
+
+
+def purge_uploads(hours: float | None = None) -> int:
+    """Delete abandoned import uploads (core.uploads.purge_stale_uploads), keeping those of the imports
+    still queued or running; returns how many files were deleted."""
+    from datetime import timedelta
+
+    from core.models import ImportJob
+    from core.uploads import STALE_UPLOAD_AGE, purge_stale_uploads
+
+    active = ImportJob.objects.exclude(state__in=[ImportJob.State.DONE, ImportJob.State.FAILED])
+    keep = set(active.values_list("upload", flat=True))
+    age = STALE_UPLOAD_AGE if hours is None else timedelta(hours=hours)
+    return purge_stale_uploads(age, keep)
