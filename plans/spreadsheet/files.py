@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from core.imports import (
@@ -255,7 +255,7 @@ def _read_xlsx(source, name: str) -> SheetRows:
             workbook = CalamineWorkbook.from_path(str(source))
         else:
             workbook = CalamineWorkbook.from_filelike(source)
-    except Exception as error:  # CalamineError (ZipError, XmlError…) or OSError on a damaged file
+    except (CalamineError, OSError, ValueError) as error:  # ZipError, XmlError… on a damaged file
         raise UnreadableFile(
             f"{name} : fichier XLSX illisible ({error.__class__.__name__})."
         ) from error
@@ -270,7 +270,7 @@ def _read_xlsx(source, name: str) -> SheetRows:
             # skip_empty_area=False: the grid starts at A1 whatever the first filled cell, so row and column
             # numbers are those the spreadsheet shows.
             grid = workbook.get_sheet_by_name(SHEET_ACTIONS).to_python(skip_empty_area=False)
-        except Exception as error:
+        except (CalamineError, OSError, ValueError) as error:
             raise UnreadableFile(
                 f"{name} : fichier XLSX illisible ({error.__class__.__name__})."
             ) from error

@@ -259,3 +259,31 @@ def test_each_upload_purges_stale_files(client, plan, editor, private_media):
     age(stale, 30)
     client.post(url("import", plan.territory), {"file": exported(plan, {first_code(plan): "Z"})})
     assert not stale.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("octet.csv", b"Code de l'action;Intitul\x81\r\n", "l&#x27;octet 0x81 (ligne 1"),
+        ("binaire.csv", bytes(range(256)), "fichier binaire (octets nuls)"),
+        ("classeur.csv", b"PK\x03\x04" + bytes(100), "ce fichier est un classeur"),
+    ],
+)
+def test_malformed_uploads_get_a_french_refusal_not_a_500(
+    client, plan, editor, private_media, name, content, expected
+):
+    upload = io.BytesIO(content)
+    upload.name = name
+    response = client.post(url("import", plan.territory), {"file": upload})
+    assert response.status_code == 400 and expected in response.content.decode()
+    assert not list(private_media.iterdir())
+
+
+def test_the_9_kb_workbook_is_refused_on_the_web(client, plan, editor, tmp_path):
+    from plans.tests.test_bounded_reading import far_cell
+
+    path = far_cell(tmp_path / "bombe.xlsx", "XFD1048576")
+    with path.open("rb") as upload:
+        response = client.post(url("import", plan.territory), {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 400 and "la limite est de 300 colonnes" in html
