@@ -12,7 +12,7 @@ decompresses a member as a stream, never more than its declared size):
   place in its row; the scan stops at the first cell beyond the limits;
 - the longest text run of the shared strings and of the sheet (a cell over MAX_CELL_CHARS).
 
-The scan is a regular expression over 1 MB chunks: ~0.2 s for a 10,000-action sheet of 60 MB.
+The scan is a few regular expressions over 1 MB chunks (measured figures in _scan_sheet).
 """
 
 from __future__ import annotations
@@ -36,8 +36,7 @@ _MAX_RUN_BYTES = MAX_CELL_CHARS * 4
 # An opening tag longer than this is not a genuine one (a cell's tag is ~40 bytes).
 _MAX_TAG_BYTES = 64 * 1024
 
-_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c|dimension)\b([^>]*)>")
-_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)(\d*)["']""")
+_TAG = re.compile(rb"""<(?:[\w.-]+:)?(row|c|dimension)\b((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _DIMENSION = re.compile(rb"""\sref\s*=\s*["']([^"']*)["']""")
 _ATTR = re.compile(r"""([\w:]+)\s*=\s*["']([^"']*)["']""")
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -168,78 +167,134 @@ def _chunks(archive: zipfile.ZipFile, member: str):
             yield chunk
 
 
-def _scan_sheet(archive: zipfile.ZipFile, member: str, limits: _Limits) -> None:
-    row = column = 0
+# A cell with a value, as Excel, LibreOffice and xlsxwriter write it: <c r="AB12" …> (not self-closing).
+_CELL_REF = re.compile(rb"""<c r="([A-Z]+)(\d+)"[^>]*(?<!/)>""")
+# A run of text longer than the bound after a tag ("<" is a literal prefix: the engine jumps to it).
+_LONG_RUN = re.compile(rb"<[^<]{%d}" % (_MAX_RUN_BYTES + 1))
+# The sheet's main namespace bound to a prefix (<x:c …>): read by the state machine.
+_PREFIXED = re.compile(
+    rb"xmlns:[\w.-]+=[\"']http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"
+)
+
+
+def _pieces(archive: zipfile.ZipFile, member: str, name: str):
+    """The member's bytes in ~1 MB pieces, each cut just before a "<": no tag is ever split between two
+    pieces (a ">" may sit inside a quoted attribute value, so a tag's end cannot be trusted)."""
     carry = b""
-    longest = 0  # the longest run of text between two tags
     for chunk in _chunks(archive, member):
         buffer = carry + chunk
         last_open = buffer.rfind(b"<")
-        if last_open >= 0 and buffer.find(b">", last_open) < 0:
-            head, carry = buffer[:last_open], buffer[last_open:]
-            if len(carry) > _MAX_TAG_BYTES + _MAX_RUN_BYTES:
-                raise _too_long(limits.name)
-        else:
-            head, carry = buffer, b""
-        longest = max(longest, _longest_run(head))
-        if longest > _MAX_RUN_BYTES:
+        if last_open <= 0:
+            carry = buffer
+            if len(carry) > _MAX_RUN_BYTES + _MAX_TAG_BYTES:
+                raise _too_long(name)
+            continue
+        yield buffer[:last_open]
+        carry = buffer[last_open:]
+    if carry:
+        yield carry
+
+
+def _scan_sheet(archive: zipfile.ZipFile, member: str, limits: _Limits) -> None:
+    """The sheet's extent, chunk by chunk.
+
+    Fast path, when every cell tag is written « <c r="…" » (Excel, LibreOffice, xlsxwriter): one findall
+    per chunk and a max in C. Otherwise (cells without reference, a prefixed namespace, other attribute
+    order) a state machine follows rows and cells in order. Performance, 10,000 rows × 76 columns
+    (73 MB of XML, 2.7 MB zipped): 1.9 to 2.1 s on a loaded machine, as long as calamine's own read of
+    it (2.1 to 2.3 s), of which ~0.5 s decompressing; a first tag-by-tag Python loop took 8.5 s.
+    """
+    run = 0  # length of the text run still open at the end of the previous piece
+    slow = None
+    first = True
+    for head in _pieces(archive, member, limits.name):
+        first_tag = head.find(b"<")
+        if run + (len(head) if first_tag < 0 else first_tag) > _MAX_RUN_BYTES:
             raise _too_long(limits.name)
-        for match in _TAG.finditer(head):
+        if _LONG_RUN.search(head):
+            raise _too_long(limits.name)
+        run = run + len(head) if first_tag < 0 else len(head) - head.rfind(b">") - 1
+        if first:
+            first = False
+            for match in _TAG.finditer(head[:8192]):
+                if match.group(1) == b"dimension":
+                    _check_dimension(match.group(2), limits)
+            if _PREFIXED.search(head[:8192]):
+                slow = _StateMachine(limits)
+        if slow is None:
+            # Every cell tag starts « <c r=" », and no other r="…" than those of cells and rows: else
+            # (a cell without reference, a second r in a tag) the state machine reads every attribute.
+            cells = head.count(b'<c r="')
+            if head.count(b"<c ") + head.count(b"<c>") != cells or head.count(
+                b' r="'
+            ) != cells + head.count(b'<row r="'):
+                slow = _StateMachine(limits)
+        if slow is not None:
+            slow.feed(head)
+            continue
+        refs = _CELL_REF.findall(head)
+        if refs:
+            row = max(int(digits) for _, digits in refs)
+            column = max(_column_number(letters) for letters in {letters for letters, _ in refs})
+            limits.check(row, column, "la feuille")
+
+
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REFERENCE = re.compile(rb"^([A-Za-z]*)(\d*)$")
+
+
+class _StateMachine:
+    """Rows and cells in order, for sheets whose cells are not all written « <c r="…" »: a cell without
+    reference takes the next column of its row, a row without reference the next row."""
+
+    def __init__(self, limits: _Limits):
+        self.limits, self.row, self.column = limits, 0, 0
+
+    def _reference(self, attributes: bytes) -> tuple[bytes, bytes]:
+        found = [
+            (name, double or single) for name, double, single in _ATTRIBUTE.findall(attributes)
+        ]
+        names = [name for name, _ in found]
+        if len(set(names)) != len(names):  # malformed XML, and a reader may take either value
+            raise refuse(self.limits.name, "fichier XLSX mal formé (attribut en double)")
+        value = dict(found).get(b"r", b"")
+        match = _REFERENCE.match(value.strip())
+        if match is None:
+            raise refuse(
+                self.limits.name, "fichier XLSX mal formé (référence de cellule illisible)"
+            )
+        return match.group(1), match.group(2)
+
+    def feed(self, data: bytes) -> None:
+        for match in _TAG.finditer(data):
             kind, attributes = match.group(1), match.group(2)
             if kind == b"dimension":
-                _check_dimension(attributes, limits)
                 continue
-            ref = _REF.search(attributes)
+            letters, digits = self._reference(attributes)
             if kind == b"row":
-                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-                column = 0
+                self.row = int(digits) if digits else self.row + 1
+                self.column = 0
                 continue
-            if ref and ref.group(1):
-                column = _column_number(ref.group(1))
-                if ref.group(2):
-                    row = int(ref.group(2))
+            if letters:
+                self.column = _column_number(letters)
+                if digits:
+                    self.row = int(digits)
             else:
-                column += 1
-            if not attributes.endswith(b"/"):  # a self-closing cell has no value: not in the grid
-                limits.check(row, column, "la feuille")
-    if carry:
-        for match in _TAG.finditer(carry):
-            if match.group(1) == b"c":
-                limits.check(row, column + 1, "la feuille")
-
-
-def _longest_run(data: bytes) -> int:
-    """The longest stretch of bytes without a tag (text content), measured without copying it."""
-    longest = start = 0
-    while True:
-        end = data.find(b"<", start)
-        stop = len(data) if end < 0 else end
-        longest = max(longest, stop - start)
-        if end < 0:
-            return longest
-        close = data.find(b">", end)
-        if close < 0:
-            return longest
-        start = close + 1
+                self.column += 1
+            if not attributes.rstrip().endswith(b"/"):  # self-closing: no value, not in the grid
+                self.limits.check(self.row, self.column, "la feuille")
 
 
 def _scan_runs(archive: zipfile.ZipFile, member: str, name: str) -> None:
-    carry = 0  # bytes of text run continuing from the previous chunk
+    """The shared strings: no text run longer than the bound, even across chunks."""
+    run = 0
     for chunk in _chunks(archive, member):
-        first = chunk.find(b"<")
-        if first < 0:
-            carry += len(chunk)
-        else:
-            carry += first
-            if carry > _MAX_RUN_BYTES:
-                raise _too_long(name)
-            last_close = chunk.rfind(b">")
-            longest = _longest_run(chunk[first : last_close + 1]) if last_close > first else 0
-            if longest > _MAX_RUN_BYTES:
-                raise _too_long(name)
-            carry = len(chunk) - last_close - 1 if last_close >= 0 else 0
-        if carry > _MAX_RUN_BYTES:
+        first_tag = chunk.find(b"<")
+        if run + (len(chunk) if first_tag < 0 else first_tag) > _MAX_RUN_BYTES:
             raise _too_long(name)
+        if _LONG_RUN.search(chunk):
+            raise _too_long(name)
+        run = run + len(chunk) if first_tag < 0 else len(chunk) - chunk.rfind(b">") - 1
 
 
 def _too_long(name: str) -> ImportRefused:

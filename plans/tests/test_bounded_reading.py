@@ -266,3 +266,24 @@ def test_csv_utf16_is_read_by_its_bom(bom):
     sheet = files.read_rows(io.BytesIO(raw), "plan.csv")
     assert sheet.headers == ["Territoire (identifiant)", "Code de l'action", "Intitulé", "Axe"]
     assert list(sheet.rows) == [(2, ["ti-1", "A-1", "Équipement", "Innovation"])]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        # A ">" inside a quoted value, then the real reference: the tag's end is not the first ">".
+        '<c x=">" r="XFD1048576"><v>1</v></c>',
+        # A fake reference inside another attribute's value, before the real one.
+        '<c x=\' r="A2"\' r="XFD1048576"><v>1</v></c>',
+        # Namespaced tags.
+        '<x:c r="XFD1048576"><x:v>1</x:v></x:c>',
+    ],
+)
+def test_tricky_tags_are_read_as_the_xml_parser_reads_them(tmp_path, cell):
+    path = workbook(tmp_path / "ruse.xlsx", f'<row r="2"><c><v>0</v></c>{cell}</row>')
+    assert "colonne n° 16384" in refusal(path)
+
+
+def test_a_second_reference_in_a_cell_is_refused(tmp_path):
+    path = workbook(tmp_path / "double.xlsx", '<row r="2"><c r="A2" r="XFD2"><v>1</v></c></row>')
+    assert "attribut en double" in refusal(path)
