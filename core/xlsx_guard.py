@@ -95,8 +95,9 @@ def check_workbook(
                     expected=f"un classeur de {_mo(MAX_UNCOMPRESSED_BYTES)} au plus décompressé",
                 )
             names = {info.filename for info in members}
-            sheet = _sheet_member(archive, names, sheet_name)
-            sheets = [sheet] if sheet else sorted(n for n in names if _is_worksheet(n))
+            sheets = _sheet_members(archive, names, sheet_name) or sorted(
+                n for n in names if n.lower().endswith(".xml") and "sharedstrings" not in n.lower()
+            )
             for member in sheets:
                 _scan_sheet(archive, member, limits)
             for member in names:
@@ -123,10 +124,6 @@ def check_workbook(
             source.seek(start)
 
 
-def _is_worksheet(member: str) -> bool:
-    return member.startswith("xl/worksheets/") and member.endswith(".xml")
-
-
 def _small(archive: zipfile.ZipFile, member: str) -> str:
     info = archive.getinfo(member)
     if info.file_size > 16 * 1024 * 1024:
@@ -138,27 +135,29 @@ def _attributes(text: str) -> dict[str, str]:
     return {key.split(":")[-1]: html.unescape(value) for key, value in _ATTR.findall(text)}
 
 
-def _sheet_member(archive: zipfile.ZipFile, names: set[str], sheet_name: str) -> str | None:
-    """The member holding the named sheet (workbook.xml, then its relationships); None when not found,
-    and then every worksheet is checked."""
+def _sheet_members(archive: zipfile.ZipFile, names: set[str], sheet_name: str) -> list[str]:
+    """The members holding the sheets of that name (workbook.xml, then its relationships). Empty when the
+    workbook is laid out otherwise: then every XML member is checked, since the reader may find the sheet
+    where this function did not."""
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        return None
-    relation = None
+        return []
+    relations = set()
     for tag in re.findall(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", _small(archive, "xl/workbook.xml")):
         attributes = _attributes(tag)
-        if attributes.get("name") == sheet_name:
-            relation = attributes.get("id")
-    if relation is None:
-        return None
+        if attributes.get("name") == sheet_name:  # twice in a crafted file: both are checked
+            relations.add(attributes.get("id"))
+    found = []
     rels = _small(archive, "xl/_rels/workbook.xml.rels")
     for tag in re.findall(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>", rels):
         attributes = _attributes(tag)
-        if attributes.get("Id") == relation and attributes.get("Target"):
-            target = attributes["Target"]
+        if attributes.get("Id") in relations and attributes.get("Target"):
+            target = attributes["Target"].replace("\\", "/")
             member = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             member = posixpath.normpath(member)
-            return member if member in names else None
-    return None
+            if member not in names:
+                return []
+            found.append(member)
+    return found if len(found) >= len(relations) else []
 
 
 def _chunks(archive: zipfile.ZipFile, member: str):

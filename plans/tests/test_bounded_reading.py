@@ -287,3 +287,24 @@ def test_tricky_tags_are_read_as_the_xml_parser_reads_them(tmp_path, cell):
 def test_a_second_reference_in_a_cell_is_refused(tmp_path):
     path = workbook(tmp_path / "double.xlsx", '<row r="2"><c r="A2" r="XFD2"><v>1</v></c></row>')
     assert "attribut en double" in refusal(path)
+
+
+def test_a_second_sheet_of_the_same_name_is_checked_too(tmp_path):
+    path = far_cell(tmp_path / "deux.xlsx", "A2")
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</sheets>", b'<sheet name="Actions" sheetId="2" r:id="rId9"/></sheets>'
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>',
+    )
+    parts["xl/worksheets/sheet2.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b'r="A2"', b'r="XFD2"'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert "colonne n° 16384" in refusal(path)
