@@ -116,7 +116,10 @@ def _preview(report: PlanImportReport) -> dict:
 
 
 def _owned(request) -> dict:
-    return request.session.get(SESSION_KEY, {})
+    """token → {"name", "rows"} of the files this session uploaded (older sessions kept the name alone:
+    those tokens are ignored, and their files purged with the stale ones)."""
+    kept = request.session.get(SESSION_KEY, {})
+    return {token: entry for token, entry in kept.items() if isinstance(entry, dict)}
 
 
 def _forget(request, token: str) -> None:
