@@ -167,7 +167,8 @@ def decode_text(raw: bytes, name: str) -> str:
             try:
                 return raw.decode(encoding)
             except UnicodeDecodeError as error:
-                raise _undecodable(raw, name, error, encoding.upper()) from error
+                label = "UTF-8" if encoding == "utf-8-sig" else "UTF-16"
+                raise _undecodable(raw, name, error, label) from error
     if b"\x00" in raw[:65536]:
         raise refuse(
             name,

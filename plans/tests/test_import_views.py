@@ -287,3 +287,16 @@ def test_the_9_kb_workbook_is_refused_on_the_web(client, plan, editor, tmp_path)
         response = client.post(url("import", plan.territory), {"file": upload})
     html = response.content.decode()
     assert response.status_code == 400 and "la limite est de 300 colonnes" in html
+
+
+def test_a_file_full_of_errors_lists_the_first_500_and_counts_them_all(client, plan, editor):
+    rows = "".join(f"{plan.territory.ti_id};E-{n};Titre;Axe inconnu\r\n" for n in range(600))
+    upload = io.BytesIO(
+        ("Territoire (identifiant);Code de l'action;Intitulé;Axe\r\n" + rows).encode()
+    )
+    upload.name = "erreurs.csv"
+    response = client.post(url("import", plan.territory), {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Le fichier contient 600 erreurs" in html and "Seules les 500 premières" in html
+    assert html.count("valeur hors liste") == 500
