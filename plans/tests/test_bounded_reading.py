@@ -308,3 +308,13 @@ def test_a_second_sheet_of_the_same_name_is_checked_too(tmp_path):
         for name, data in parts.items():
             archive.writestr(name, data)
     assert "colonne n° 16384" in refusal(path)
+
+
+def test_a_huge_inline_string_in_the_sheet_is_refused(tmp_path):
+    text = "A" * 600_000  # over the guard's byte bound (4 bytes a character)
+    path = workbook(
+        tmp_path / "en-ligne.xlsx",
+        f'<row r="2"><c r="A2" t="inlineStr"><is><t>{text}</t></is></c></row>',
+    )
+    message = refusal(path)
+    assert "une cellule dépasse 131 072 caractères" in message and "AAAA" not in message
