@@ -32,6 +32,9 @@ CSV_DELIMITERS = (",", ";", "\t")
 # Rows (CSV) or features (GeoJSON) of one file: the communes CSV of a phase has ~35,000 rows (one per commune
 # of a territory, ~1 in 3 communes of France); every commune of France would be ~35,000 too.
 MAX_ROWS = 100_000
+# The ANCT files weigh ~2 MB; json.loads may take ~16 times a file's size in memory (a list of small
+# numbers), so 20 MB keeps a hostile GeoJSON within ~300 MB.
+MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,8 @@ FORMATS = {
 def read_source(path: Path) -> ParsedSource:
     """Read ``path`` in whichever ANCT format its content shows; ImportRefused lists every problem.
 
-    The file is read only up to core.imports.MAX_FILE_BYTES (the ANCT files are ~2 MB)."""
-    return read_bytes(read_bounded(path, path.name), path.name)
+    The file is read only up to MAX_BYTES."""
+    return read_bytes(read_bounded(path, path.name, MAX_BYTES), path.name)
 
 
 def read_bytes(raw: bytes, name: str) -> ParsedSource:

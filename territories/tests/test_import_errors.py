@@ -351,3 +351,12 @@ def test_command_allow_unresolved_reports_ignored_codes(real_data, tmp_path):
         in stderr.getvalue()
     )
     assert "1 mis à jour" in stdout.getvalue()
+
+
+def test_a_file_over_the_size_bound_is_refused_unread(unchanged_database, tmp_path, monkeypatch):
+    monkeypatch.setattr("territories.importers.readers.MAX_BYTES", 1000)
+    path = write_csv(tmp_path / COM, COMMUNES_HEADER, sample_rows(communes_rows))
+    assert path.stat().st_size > 1000
+    [message] = refused(path)
+    assert message.startswith(f"{COM} : fichier trop volumineux")
+    assert "attendu : un fichier de 0,0 Mo au plus" in message
