@@ -64,6 +64,7 @@ SETTINGS: dict[str, EnvSetting] = {
             "Fichiers déposés (hors des fichiers statiques).",
         ),
         EnvSetting("LOG_LEVEL", "INFO", "Niveau des journaux techniques."),
+        EnvSetting("IMPORT_MAX_ROWS", "20000", "Nombre maximal de lignes d'un import de tableur."),
     ]
 }
 

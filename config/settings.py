@@ -200,3 +200,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # The journal is read-only from every screen: no "revert to this version" in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Imports (docs/import.md): the most rows one import reads; larger files are refused before any work.
+IMPORT_MAX_ROWS = int(env.get("IMPORT_MAX_ROWS"))

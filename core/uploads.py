@@ -10,6 +10,8 @@ and serve it from a view guarded by core.authz with ``serve_private_file(field_f
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -109,3 +111,32 @@ def serve_private_file(field_file) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- files waiting for an import's confirmation ------------------------------------------------------------
+
+# Every import keeps its uploaded file under this folder of the private storage until it is confirmed or
+# cancelled; what a crashed request or an abandoned preview leaves is deleted once older than
+# STALE_UPLOAD_AGE (at each new upload, and by the `purge-uploads` command).
+IMPORTS_FOLDER = "imports"
+# A preview is confirmed within minutes; a day leaves room for a background import waiting in the queue.
+STALE_UPLOAD_AGE = timedelta(hours=24)
+
+
+def purge_stale_uploads(age: timedelta = STALE_UPLOAD_AGE, keep: set[str] = frozenset()) -> int:
+    """Delete the import uploads older than ``age``, except the storage names in ``keep`` (those of
+    imports still queued or running); returns how many files were deleted."""
+    root = Path(private_storage().location) / IMPORTS_FOLDER
+    if not root.is_dir():
+        return 0
+    limit = time.time() - age.total_seconds()
+    deleted = 0
+    for path in root.rglob("*"):
+        name = path.relative_to(root.parent).as_posix()
+        try:
+            if path.is_file() and path.stat().st_mtime < limit and name not in keep:
+                path.unlink()
+                deleted += 1
+        except FileNotFoundError:  # deleted meanwhile by a confirmation or another purge
+            continue
+    return deleted

@@ -1,14 +1,15 @@
-"""Plan screens. Every guarded view goes through core.authz with a permission of plans/rules.py."""
+"""Plan screens. Every guarded view goes through core.authz with a permission of plans/rules.py.
+
+The spreadsheet screens (template, exports, import) are in plans/views_spreadsheet.py."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,9 +21,7 @@ from plans import selectors
 from plans.forms import (
     ActionForm,
     AttachmentForm,
-    ExportForm,
     FundingFormSet,
-    ImportForm,
     IndicatorFormSet,
     NoteForm,
     NotificationPreferenceForm,
@@ -38,18 +37,10 @@ from plans.models import (
     Axis,
     PlanState,
 )
-from plans.services import editing, notifications, pending, publication, workflow
-from plans.services.exporting import export_actions, write_template
-from plans.services.importing import import_plans
+from plans.services import editing, notifications, publication, workflow
 from plans.services.summary import funding_totals, summarize
 from plans.validation import implausible_amounts
-from territories.importers.problems import ImportRefused
 from territories.models import Territory
-
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def _territory(request, phase, ti_id, **kwargs) -> Territory:
@@ -359,118 +350,6 @@ def plan_transition(request, phase, ti_id, step):
     except workflow.TransitionRefused as refused:
         messages.error(request, str(refused))
     return redirect(_plan_url(territory))
-
-
-def _download(fmt: str, filename: str, write) -> HttpResponse:
-    buffer = io.BytesIO()
-    write(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def template_download(request):
-    """The empty template (no data in it: public)."""
-    return _download("xlsx", "modele-plan-action", lambda stream: write_template(stream, "xlsx"))
-
-
-@permission_required("plans.export_plans", _territory)
-def plan_export(request, phase, ti_id, fmt):
-    territory = request.authorized_object
-    if fmt not in CONTENT_TYPES:
-        raise Http404("Format inconnu.")
-    actions = Action.objects.filter(plan__territory=territory)
-    return _download(
-        fmt,
-        f"plan-{territory.phase_id}-{territory.ti_id}",
-        lambda stream: export_actions(actions, stream, fmt),
-    )
-
-
-@permission_required("accounts.is_signed_in")
-def export(request):
-    """Export a département, a région or the programme: the scope is checked, then cut to what the reader follows."""
-    form = ExportForm(request.GET or None)
-    if not request.GET or not form.is_valid():
-        return render(
-            request, "plans/export.html", {"title": "Exporter des plans d'action", "form": form}
-        )
-    scope = form.scope
-    authorize(request.user, "plans.export_plans", scope)
-    actions = selectors.actions_in_export_scope(request.user, form.cleaned_data, scope)
-    fmt = form.cleaned_data["format"]
-    name = "plans-" + (getattr(scope, "code", None) or "programme")
-    return _download(fmt, name, lambda stream: export_actions(actions, stream, fmt))
-
-
-SESSION_KEY = "plans_pending_imports"
-
-
-@permission_required("plans.edit_plan", _territory)
-def plan_import(request, phase, ti_id):
-    """Upload → dry run shown as a preview (or every error) → confirmation (plan_import_confirm)."""
-    territory = request.authorized_object
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {
-        "title": "Importer un plan d'action",
-        "territory": territory,
-        "form": form,
-        "breadcrumb_data": _breadcrumb(territory, "Importer"),
-    }
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        token = pending.keep(upload)
-        try:
-            report = import_plans(
-                pending.path_of(token),
-                phase,
-                territory_id=ti_id,
-                dry_run=True,
-                file_name=upload.name,
-            )
-        except ImportRefused as refused:
-            pending.discard(token)
-            context["problems"] = refused.problems
-            return render(request, "plans/import.html", context, status=400)
-        if report.changed:
-            request.session[SESSION_KEY] = {
-                **request.session.get(SESSION_KEY, {}),
-                token: upload.name,
-            }
-        else:
-            pending.discard(token)
-        context.update(
-            report=report, changes=report.plans[0] if report.plans else None, token=token
-        )
-    return render(request, "plans/import.html", context)
-
-
-@require_POST
-@permission_required("plans.edit_plan", _territory)
-def plan_import_confirm(request, phase, ti_id):
-    token = request.POST.get("token", "")
-    owned = request.session.get(SESSION_KEY, {})
-    path = pending.path_of(token) if token in owned else None
-    if path is None:
-        messages.error(request, "Ce fichier n'est plus disponible : déposez-le de nouveau.")
-        return redirect("plans:import", phase, ti_id)
-    try:
-        report = import_plans(
-            path, phase, territory_id=ti_id, user=request.user, file_name=owned[token]
-        )
-        messages.success(request, report.summary())
-    except (
-        ImportRefused
-    ) as refused:  # the plan changed since the preview in a way the file no longer fits
-        messages.error(
-            request, f"Import refusé : {len(refused.problems)} erreur(s) ; rien n'a été modifié."
-        )
-    finally:
-        pending.discard(token)
-        owned.pop(token, None)
-        request.session[SESSION_KEY] = owned
-    return redirect("plans:detail", phase, ti_id)
 
 
 @permission_required("plans.view_overview")

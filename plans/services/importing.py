@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from openpyxl.utils import get_column_letter
 
+from core.imports import MAX_PROBLEMS, ImportRefused, Problem, quote
 from geo.text import normalize_search
 from plans import validation
 from plans.models import HEAVY_FIELDS, Action, ActionPlan
@@ -30,7 +31,6 @@ from plans.spreadsheet.columns import (
     PlacedColumn,
     known_headers,
 )
-from territories.importers.problems import ImportRefused, Problem
 from territories.models import Phase, Territory, TerritoryCommune
 
 _GROUP_HEADER = re.compile(r"^(financement|indicateur) (\d{1,2}) (.+)$")
@@ -89,6 +89,15 @@ class _Problems:
     def __init__(self, file_name: str, sheet_name: str):
         self.where = f"{file_name}, feuille « {sheet_name} »"
         self.items: list[Problem] = []
+        self.total = (
+            0  # items keeps the first MAX_PROBLEMS: a 20,000-row file can hold a million errors
+        )
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def refusal(self) -> ImportRefused:
+        return ImportRefused(self.items, total=self.total)
 
     def add(
         self,
@@ -99,8 +108,11 @@ class _Problems:
         value: Any = None,
         expected: str | None = None,
     ) -> None:
+        self.total += 1
+        if len(self.items) >= MAX_PROBLEMS:
+            return
         column = f"{get_column_letter(index + 1)} — {header}" if index is not None else header
-        shown = None if value is None else cells.raw_text(value)
+        shown = None if value is None else quote(cells.raw_text(value))
         self.items.append(
             Problem(self.where, message, row=row, column=column, value=shown, expected=expected)
         )
@@ -135,18 +147,18 @@ def import_plans(
                 ]
             )
     try:
-        sheet = files.read_rows(source, name)
+        sheet = files.read_rows(source, name)  # ImportRefused beyond the bounds of core.imports
     except files.UnreadableFile as error:
         raise ImportRefused([Problem(name, str(error).removeprefix(f"{name} : "))]) from error
     problems = _Problems(sheet.file_name, sheet.sheet_name)
     mapping = _map_headers(sheet.headers, fixed is not None, problems)
-    if problems.items:
-        raise ImportRefused(problems.items)
+    if problems:
+        raise problems.refusal()
     records = _parse_rows(sheet, mapping, problems)
     territories = _resolve_territories(records, phase, fixed, problems)
     _check_rules(records, territories, problems)
-    if problems.items:
-        raise ImportRefused(problems.items)
+    if problems:
+        raise problems.refusal()
 
     return upsert_records(
         records,
@@ -167,8 +179,23 @@ def upsert_records(
     """Compare checked records with the plans and, unless a dry run, write the differences atomically."""
     report.plans = _compare(records, territories)
     if not report.dry_run and report.changed:
-        with transaction.atomic():
-            apply_changes(report.plans, territories, user=user, reason=reason)
+        try:
+            with transaction.atomic():
+                apply_changes(report.plans, territories, user=user, reason=reason)
+        except IntegrityError as error:
+            # Another import (or a person) created one of these action codes, or this territory's plan,
+            # between the comparison and the write: the unique constraints refuse the second writer.
+            # Everything was rolled back; the person retries against the plan as it is now.
+            raise ImportRefused(
+                [
+                    Problem(
+                        report.file,
+                        "conflit : une autre personne ou un autre import a créé entre-temps des actions "
+                        "de même code dans ce plan ; rien n'a été enregistré",
+                        expected="relancez l'import : il mettra à jour les actions désormais présentes",
+                    )
+                ]
+            ) from error
     return report
 
 

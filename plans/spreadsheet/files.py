@@ -17,9 +17,19 @@ from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
+from core.imports import (
+    MAX_CELL_CHARS,
+    ImportRefused,
+    Problem,
+    csv_rows,
+    decode_text,
+    max_rows,
+    read_bounded,
+)
+from core.xlsx_guard import check_workbook
 from plans.spreadsheet import cells
 from plans.spreadsheet.columns import (
     ACTION_COLUMNS,
@@ -225,6 +235,11 @@ class SheetRows:
 
 
 def read_rows(source: str | Path | IO[bytes], file_name: str | None = None) -> SheetRows:
+    """The actions sheet, read within the bounds of core.imports (ImportRefused beyond them).
+
+    IMPORT_MAX_ROWS data rows at most, MAX_COLUMNS columns, MAX_CELL_CHARS characters a cell; an XLSX is
+    checked by core.xlsx_guard before python-calamine opens it.
+    """
     name = file_name or Path(str(source)).name
     fmt = format_of(name)
     return _read_xlsx(source, name) if fmt == "xlsx" else _read_csv(source, name)
@@ -233,38 +248,64 @@ def read_rows(source: str | Path | IO[bytes], file_name: str | None = None) -> S
 def _read_xlsx(source, name: str) -> SheetRows:
     # python-calamine (Rust) reads 10,000 rows × 76 columns in about 1 s where openpyxl's read-only mode took 14 s
     # (docs/decisions.md). Its values are normalised to what openpyxl gave, which cells.py expects.
+    # It allocates the sheet's whole grid at once: core.xlsx_guard checks the file first.
+    check_workbook(source, name, SHEET_ACTIONS, max_rows())
     try:
         if isinstance(source, (str, Path)):
             workbook = CalamineWorkbook.from_path(str(source))
         else:
             workbook = CalamineWorkbook.from_filelike(source)
-    except Exception as error:  # CalamineError (ZipError, XmlError…) or OSError on a damaged file
+    except (CalamineError, OSError, ValueError) as error:  # ZipError, XmlError… on a damaged file
         raise UnreadableFile(
             f"{name} : fichier XLSX illisible ({error.__class__.__name__})."
         ) from error
     try:
         if SHEET_ACTIONS not in workbook.sheet_names:
+            listed = ", ".join(workbook.sheet_names)
             raise UnreadableFile(
                 f"{name} : feuille « {SHEET_ACTIONS} » introuvable "
-                f"(feuilles présentes : {', '.join(workbook.sheet_names)})."
+                f"(feuilles présentes : {listed[:200]})."
             )
         try:
             # skip_empty_area=False: the grid starts at A1 whatever the first filled cell, so row and column
             # numbers are those the spreadsheet shows.
             grid = workbook.get_sheet_by_name(SHEET_ACTIONS).to_python(skip_empty_area=False)
-        except Exception as error:
+        except (CalamineError, OSError, ValueError) as error:
             raise UnreadableFile(
                 f"{name} : fichier XLSX illisible ({error.__class__.__name__})."
             ) from error
     finally:
         workbook.close()
-    headers = [cells.raw_text(value) for value in _openpyxl_values(grid[0])] if grid else []
+    headers = (
+        [cells.raw_text(value) for value in _openpyxl_values(_bounded(grid[0], name, 1))]
+        if grid
+        else []
+    )
 
     def rows():
         for number, row in enumerate(grid[1:], start=2):
-            yield number, _openpyxl_values(row)
+            yield number, _openpyxl_values(_bounded(row, name, number))
 
     return SheetRows(name, SHEET_ACTIONS, headers, rows())
+
+
+def _bounded(row: list[Any], name: str, number: int) -> list[Any]:
+    """The row, unless a text cell is longer than MAX_CELL_CHARS (refused, quoting a short prefix)."""
+    for index, value in enumerate(row):
+        if type(value) is str and len(value) > MAX_CELL_CHARS:
+            raise ImportRefused([_long_cell(name, number, index, value)])
+    return row
+
+
+def _long_cell(name: str, number: int, index: int, value: str) -> Problem:
+    return Problem(
+        f"{name}, feuille « {SHEET_ACTIONS} »",
+        f"cellule trop longue ({len(value):,} caractères)".replace(",", " "),
+        row=number,
+        column=xl_col_to_name(index),
+        value=value,
+        expected=f"{MAX_CELL_CHARS:,} caractères au plus".replace(",", " "),
+    )
 
 
 _INTEGRAL_LIMIT = 2**53  # floats below this are exact integers
@@ -294,18 +335,13 @@ def _openpyxl_values(row: list[Any]) -> list[Any]:
 
 
 def _read_csv(source, name: str) -> SheetRows:
-    raw = source.read() if hasattr(source, "read") else Path(source).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # Excel's "CSV" on French Windows
+    text = decode_text(read_bounded(source, name), name)
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers = [value.strip() for value in next(reader, [])]
-
-    def rows():
-        # The row number a spreadsheet shows when it opens the file (a quoted cell may span several lines).
-        yield from enumerate(reader, start=2)
-
-    return SheetRows(name, "CSV", headers, rows())
+    # The header counts as a row: IMPORT_MAX_ROWS data rows plus the header, numbered as a spreadsheet
+    # shows them (header = 1).
+    bounded = csv_rows(reader, name, max_rows(), by_line=False, header_rows=1)
+    first = next(bounded, None)
+    headers = [value.strip() for value in first[1]] if first else []
+    return SheetRows(name, "CSV", headers, bounded)

@@ -233,9 +233,37 @@ PERMISSION_MATRIX = [
         EDITORS,
         setup=_action,
         url=_plan_url("import"),
-        ok=frozenset({200}),
+        ok=frozenset({400}),
         label="sans fichier",
     ),
+    Endpoint(
+        "plans:import_preview",
+        "page",
+        "GET",
+        EDITORS,
+        setup=_action,
+        url=_plan_url("import_preview", "0" * 32 + ".csv"),
+        ok=frozenset({302}),
+    ),  # unknown token: back to the upload
+    Endpoint(
+        "plans:import_cancel",
+        "page",
+        "POST",
+        EDITORS,
+        setup=_action,
+        url=_plan_url("import_cancel"),
+        data=lambda world, target: {"token": "0" * 32 + ".csv"},
+        ok=frozenset({302}),
+    ),
+    Endpoint(
+        "plans:import_job",
+        "page",
+        "GET",
+        EDITORS,
+        setup=_action,
+        url=_plan_url("import_job", "00000000-0000-4000-8000-000000000000"),
+        ok=frozenset({404}),
+    ),  # a job is shown to its owner only: 404 for anyone else allowed on the plan
     Endpoint(
         "plans:import_confirm",
         "page",

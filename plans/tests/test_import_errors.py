@@ -6,11 +6,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from core.imports import ImportRefused
 from plans.models import Action, ActionPlan
 from plans.services.exporting import export_actions, write_template
 from plans.services.importing import import_plans
 from plans.spreadsheet.columns import SHEET_ACTIONS
-from territories.importers.problems import ImportRefused
 
 VALID_SIRET = "73282932000074"
 

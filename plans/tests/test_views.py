@@ -1,7 +1,5 @@
 """Screens through the shared authorization layer (core.authz + plans/rules.py)."""
 
-import io
-
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -9,7 +7,6 @@ from django.utils.html import escape
 from accounts.models import Role
 from plans.models import Action, PlanState
 from plans.services import workflow
-from plans.services.exporting import export_actions
 from plans.services.summary import plan_summary_by_axis
 
 
@@ -171,42 +168,6 @@ def test_public_view_and_summary_show_only_public_actions(client, plan):
     assert escape(company.title) in page and "Martine Durand" not in page
     summary = plan_summary_by_axis(plan.territory)
     assert summary.total.actions == plan.actions.filter(confidential=False, archived=False).count()
-
-
-def test_import_preview_then_confirm(client, plan, person, tmp_path):
-    client.force_login(person(Role.CHEF_DE_PROJET, territory=plan.territory))
-    stream = io.BytesIO()
-    first = plan.actions.order_by("code").first()
-    first.title = "Titre du fichier"
-    first.save()
-    export_actions(Action.objects.filter(plan=plan), stream, "csv")
-    first.title = "Titre en base"
-    first.save()
-    upload = io.BytesIO(stream.getvalue())
-    upload.name = "plan.csv"
-    preview = client.post(url("import", plan.territory), {"file": upload})
-    html = preview.content.decode()
-    assert preview.status_code == 200 and "Actions modifiées (1)" in html and "Intitulé" in html
-    first.refresh_from_db()
-    assert first.title == "Titre en base"
-    client.post(url("import_confirm", plan.territory), {"token": preview.context["token"]})
-    first.refresh_from_db()
-    assert first.title == "Titre du fichier"
-    # The same token cannot be replayed.
-    again = client.post(url("import_confirm", plan.territory), {"token": preview.context["token"]})
-    assert again.status_code == 302
-
-
-def test_import_errors_are_listed(client, plan, person):
-    client.force_login(person(Role.CHEF_DE_PROJET, territory=plan.territory))
-    upload = io.BytesIO("Code de l'action;Intitulé;Axe\nA-1;Titre;Axe inconnu\n".encode())
-    upload.name = "casse.csv"
-    response = client.post(url("import", plan.territory), {"file": upload})
-    assert response.status_code == 400
-    assert (
-        "valeur hors liste" in response.content.decode()
-        and "Axe inconnu" in response.content.decode()
-    )
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from territories.importers.problems import ImportRefused, Problem
+from core.imports import (
+    ImportRefused,
+    Problem,
+    csv_rows,
+    decode_text,
+    read_bounded,
+    refuse,
+)
 from territories.importers.source import ParsedSource, SourceCommune, SourceMember, SourceTerritory
 
 TI_ID = re.compile(r"^ti-\d{3,5}$")
@@ -22,6 +29,12 @@ SIREN = re.compile(r"^\d{9}$")
 INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 MEMBER_IN_LIST = re.compile(r"^(?P<name>.*?)\s*\((?P<siren>\d{9})\)$")
 CSV_DELIMITERS = (",", ";", "\t")
+# Rows (CSV) or features (GeoJSON) of one file: the communes CSV of a phase has ~35,000 rows (one per commune
+# of a territory, ~1 in 3 communes of France); every commune of France would be ~35,000 too.
+MAX_ROWS = 100_000
+# The ANCT files weigh ~2 MB; json.loads may take ~16 times a file's size in memory (a list of small
+# numbers), so 20 MB keeps a hostile GeoJSON within ~300 MB.
+MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -67,8 +80,10 @@ FORMATS = {
 
 
 def read_source(path: Path) -> ParsedSource:
-    """Read ``path`` in whichever ANCT format its content shows; ImportRefused lists every problem."""
-    return read_bytes(path.read_bytes(), path.name)
+    """Read ``path`` in whichever ANCT format its content shows; ImportRefused lists every problem.
+
+    The file is read only up to MAX_BYTES."""
+    return read_bytes(read_bounded(path, path.name, MAX_BYTES), path.name)
 
 
 def read_bytes(raw: bytes, name: str) -> ParsedSource:
@@ -88,32 +103,8 @@ def read_bytes(raw: bytes, name: str) -> ParsedSource:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
-        raise ImportRefused(
-            [
-                Problem(
-                    name,
-                    "encodage non pris en charge (UTF-16 ou fichier binaire)",
-                    expected="un fichier texte en UTF-8 (avec ou sans BOM) ou en Windows-1252",
-                )
-            ]
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise ImportRefused(
-            [
-                Problem(
-                    name,
-                    f"encodage non reconnu (octet 0x{raw[error.start]:02x} à la position {error.start})",
-                    expected="UTF-8 (avec ou sans BOM) ou Windows-1252",
-                )
-            ]
-        ) from error
+    """UTF-8, UTF-16 (by its BOM) or Windows-1252; a binary file or a renamed workbook is refused."""
+    return decode_text(raw, name)
 
 
 def _as_text(value) -> str:
@@ -161,6 +152,13 @@ def _read_geojson(text: str, name: str) -> ParsedSource:
                     expected="une FeatureCollection non vide",
                 )
             ]
+        )
+    if len(features) > MAX_ROWS:
+        raise refuse(
+            name,
+            f"trop d'entités ({len(features)}) : un import en compte {MAX_ROWS:,} au plus".replace(
+                ",", " "
+            ),
         )
     first_props = _properties(features[0])
     first_keys = set(first_props or {})
@@ -398,8 +396,10 @@ def _read_csv(text: str, name: str) -> ParsedSource:
     header_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(CSV_DELIMITERS, key=header_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # csv_rows: a field over MAX_CELL_CHARS, too many rows or columns are refused in French.
+    rows = csv_rows(reader, name, MAX_ROWS, header_rows=1)
     try:
-        header_number, header = _first_row(reader)
+        header_number, header = _first_row(rows)
         header = [h.strip().lower() for h in header]
         layout = _csv_layout(header, header_number, name)
         source = ParsedSource(
@@ -408,7 +408,7 @@ def _read_csv(text: str, name: str) -> ParsedSource:
             row_label="ligne",
             members_given=layout is CSV_GROUPEMENTS,
         )
-        problems = _read_csv_rows(reader, header, layout, delimiter, source)
+        problems = _read_csv_rows(rows, header, layout, delimiter, source)
     except csv.Error as error:
         raise ImportRefused(
             [
@@ -427,11 +427,11 @@ def _read_csv(text: str, name: str) -> ParsedSource:
     return source
 
 
-def _first_row(reader) -> tuple[int, list[str]]:
+def _first_row(rows) -> tuple[int, list[str]]:
     """The header: the first non-blank row, with its line number."""
-    for cells in reader:
+    for line, cells in rows:
         if any(cell.strip() for cell in cells):
-            return reader.line_num, cells
+            return line, cells
     raise csv.Error("aucun en-tête")
 
 
@@ -464,7 +464,7 @@ def _csv_layout(header: list[str], line: int, name: str) -> Layout:
 
 
 def _read_csv_rows(
-    reader, header: list[str], layout: Layout, delimiter: str, source: ParsedSource
+    rows, header: list[str], layout: Layout, delimiter: str, source: ParsedSource
 ) -> list[Problem]:
     name = source.file
     problems: list[Problem] = []
@@ -473,10 +473,7 @@ def _read_csv_rows(
     pattern, expected = (
         (SIREN, "9 chiffres") if layout is CSV_GROUPEMENTS else (INSEE, "code INSEE à 5 caractères")
     )
-    previous_end = reader.line_num
-    for cells in reader:
-        # A row starts on the line after the previous one ended (a quoted cell may span lines).
-        line_number, previous_end = previous_end + 1, reader.line_num
+    for line_number, cells in rows:  # the line a row starts on (a quoted cell may span lines)
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core.imports import Problem
 from geo import cog
-from territories.importers.problems import Problem
 from territories.importers.source import ParsedSource, SourceMember, SourceTerritory
 
 VINTAGE_IN_NAME = re.compile(r"(?:com|grpt|cog|epci)[_-]?(20\d{2})", re.IGNORECASE)

@@ -13,9 +13,9 @@ from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
+from core.imports import ImportRefused, Problem
 from geo.models import Commune
 from geo.text import normalize_search
-from territories.importers.problems import ImportRefused, Problem
 from territories.importers.readers import FORMATS, read_source
 from territories.importers.resolve import ResolvedTerritory, resolve
 from territories.models import Phase, Territory, TerritoryCommune, TerritoryMember, UnmappedCommune
@@ -50,10 +50,6 @@ class ImportReport:
             f"{len(self.created)} territoires {verb} créés, {len(self.updated)} mis à jour, "
             f"{len(self.removed)} retirés, {len(self.unchanged)} inchangés."
         )
-
-
-class _DryRunRollback(Exception):
-    pass
 
 
 @dataclass
@@ -120,24 +116,18 @@ def import_territories(
         )
     communes = _current_communes(resolution.territories, path.name)
     _refuse_removing_territories_in_use(phase, resolution.territories, path.name)
-    try:
-        with transaction.atomic():
-            _write(phase, resolution.territories, source.has_geometry, communes, report)
-            if (
-                report.changed
-                or phase.cog_year != resolution.vintage
-                or phase.source_name != path.name
-            ):
-                phase.cog_year = resolution.vintage
-                phase.source_name = path.name
-                phase.imported_at = timezone.now()
-                phase.save(update_fields=["cog_year", "source_name", "imported_at"])
-            if report.changed:
-                compute_lineage()
-            if dry_run:
-                raise _DryRunRollback
-    except _DryRunRollback:
-        pass
+    with transaction.atomic():
+        _write(phase, resolution.territories, source.has_geometry, communes, report)
+        if report.changed or phase.cog_year != resolution.vintage or phase.source_name != path.name:
+            phase.cog_year = resolution.vintage
+            phase.source_name = path.name
+            phase.imported_at = timezone.now()
+            phase.save(update_fields=["cog_year", "source_name", "imported_at"])
+        if report.changed:
+            compute_lineage()
+        if dry_run:
+            # Everything above ran (the report is the real one); the block rolls back on leaving.
+            transaction.set_rollback(True)
     return report
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from territories.importers.problems import ImportRefused
+from core.imports import ImportRefused
 from territories.models import Phase, Territory, TerritoryCommune, TerritoryMember
 from territories.services.importing import import_territories
 from territories.tests.csv_builders import (
@@ -154,11 +155,27 @@ def test_header_only(unchanged_database, tmp_path):
     ]
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
-def test_utf16_is_refused(unchanged_database, tmp_path, encoding):
-    path = write_csv(tmp_path / COM, COMMUNES_HEADER, sample_rows(communes_rows), encoding=encoding)
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_is_read_by_its_bom(tmp_path, encoding):
+    """Excel's « Texte Unicode » is UTF-16 with a BOM: it was read as cp1252 (« ÿþi\x00… »)."""
+    from territories.importers.readers import read_source
+
+    rows = sample_rows(communes_rows)
+    path = write_csv(tmp_path / COM, COMMUNES_HEADER, rows, encoding=encoding)
+    if encoding != "utf-16":  # Python writes the BOM only for "utf-16"
+        bom = codecs.BOM_UTF16_LE if encoding.endswith("le") else codecs.BOM_UTF16_BE
+        path.write_bytes(bom + path.read_bytes())
+    source = read_source(path)
+    assert sorted(source.territories) == ["ti-1108", "ti-2809"]
+    assert sum(len(t.communes) for t in source.territories.values()) == len(rows)
+
+
+def test_utf16_without_bom_is_refused_as_binary(unchanged_database, tmp_path):
+    path = write_csv(
+        tmp_path / COM, COMMUNES_HEADER, sample_rows(communes_rows), encoding="utf-16-le"
+    )
     [message] = refused(path)
-    assert message.startswith(f"{COM} : encodage non pris en charge (UTF-16 ou fichier binaire)")
+    assert message.startswith(f"{COM} : fichier binaire (octets nuls)")
 
 
 def test_bytes_invalid_in_every_accepted_encoding(unchanged_database, tmp_path):
@@ -166,9 +183,27 @@ def test_bytes_invalid_in_every_accepted_encoding(unchanged_database, tmp_path):
     path.write_bytes(b"insee_com,lib_com,id_ti,lib_ti\r\n27001,Acquigny\x81,ti-2801,X\r\n")
     [message] = refused(path)
     assert message == (
-        f"{COM} : encodage non reconnu (octet 0x81 à la position 46) "
-        "(attendu : UTF-8 (avec ou sans BOM) ou Windows-1252)"
+        f"{COM} : encodage non reconnu : l'octet 0x81 (ligne 2, position 46) n'est pas du texte "
+        "en UTF-8 ni Windows-1252 (attendu : un fichier texte en UTF-8, UTF-16 (avec BOM) ou "
+        "Windows-1252)"
     )
+
+
+def test_workbook_renamed_csv_and_overlong_field_are_refused(unchanged_database, tmp_path):
+    path = tmp_path / COM
+    path.write_bytes(b"PK\x03\x04" + bytes(200))
+    [message] = refused(path)
+    assert "ce fichier est un classeur (XLSX, ODS) ou une archive" in message
+    rows = sample_rows(communes_rows)
+    rows[1][1] = "x" * 131_073
+    [message] = refused(write_csv(tmp_path / COM, COMMUNES_HEADER, rows))
+    assert message.startswith(f"{COM}, ligne 3 : cellule trop longue : plus de 131 072 caractères")
+
+
+def test_too_many_rows_is_refused(unchanged_database, tmp_path, monkeypatch):
+    monkeypatch.setattr("territories.importers.readers.MAX_ROWS", 3)
+    [message] = refused(write_csv(tmp_path / COM, COMMUNES_HEADER, sample_rows(communes_rows)))
+    assert message.startswith(f"{COM} : trop de lignes : un import en compte 3 au plus")
 
 
 @pytest.mark.parametrize(
@@ -316,3 +351,12 @@ def test_command_allow_unresolved_reports_ignored_codes(real_data, tmp_path):
         in stderr.getvalue()
     )
     assert "1 mis à jour" in stdout.getvalue()
+
+
+def test_a_file_over_the_size_bound_is_refused_unread(unchanged_database, tmp_path, monkeypatch):
+    monkeypatch.setattr("territories.importers.readers.MAX_BYTES", 1000)
+    path = write_csv(tmp_path / COM, COMMUNES_HEADER, sample_rows(communes_rows))
+    assert path.stat().st_size > 1000
+    [message] = refused(path)
+    assert message.startswith(f"{COM} : fichier trop volumineux")
+    assert "attendu : un fichier de 0,0 Mo au plus" in message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from territories.importers.problems import ImportRefused
+from core.imports import ImportRefused
 from territories.importers.readers import read_source
 from territories.models import Phase, Territory
 from territories.services.importing import import_territories

@@ -9,7 +9,7 @@ import json
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from territories.importers.problems import ImportRefused
+from core.imports import ImportRefused
 from territories.importers.readers import read_bytes
 from territories.importers.source import ParsedSource
 from territories.services.geometry import clean_polygon

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from territories.importers.problems import ImportRefused
+from core.imports import ImportRefused
 from territories.models import Lineage, LineageStatus, Territory, TerritoryCommune, TerritoryMember
 from territories.services.importing import import_territories
 from territories.tests.csv_builders import (

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.imports import ImportRefused
 from plans.services.importing import import_plans
-from territories.importers.problems import ImportRefused
 
 
 class Command(BaseCommand):
@@ -30,8 +30,10 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
+            if refused.hidden:
+                self.stderr.write(f"… et {refused.hidden} autre(s) (non affichés).")
             raise CommandError(
-                f"Import refusé : {len(refused.problems)} erreur(s) ; rien n'a été modifié."
+                f"Import refusé : {refused.total} erreur(s) ; rien n'a été modifié."
             ) from refused
         except FileNotFoundError as error:
             raise CommandError(f"{input} : fichier introuvable.") from error

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.imports import ImportRefused
 from geo.cog import CogUnavailable
-from territories.importers.problems import ImportRefused
 from territories.services.importing import import_territories
 
 
@@ -45,8 +45,10 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
+            if refused.hidden:
+                self.stderr.write(f"… et {refused.hidden} autre(s) (non affichés).")
             raise CommandError(
-                f"Import refusé : {len(refused.problems)} problème(s) ; rien n'a été modifié."
+                f"Import refusé : {refused.total} problème(s) ; rien n'a été modifié."
             ) from refused
         except CogUnavailable as error:
             raise CommandError(str(error)) from error

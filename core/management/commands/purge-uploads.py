@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from core.imports import purge_uploads
+
+
+class Command(BaseCommand):
+    help = (
+        "Supprime les fichiers d'import déposés et jamais confirmés (aperçus abandonnés, requêtes "
+        "interrompues) plus vieux que l'âge donné ; les imports en attente ou en cours sont préservés."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--heures",
+            type=float,
+            default=None,
+            help="âge minimal des fichiers supprimés, en heures (24 par défaut)",
+        )
+
+    def handle(self, *args, heures=None, **options):
+        deleted = purge_uploads(heures)
+        self.stdout.write(f"{deleted} fichier(s) d'import supprimé(s).")
