@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import ngettext
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -36,7 +37,12 @@ def revoke_selected(modeladmin, request, queryset):
         authorize(request.user, "accounts.revoke_role", assignment)
     for assignment in queryset:
         revoke_role(assignment)
-    modeladmin.message_user(request, f"{queryset.count()} rôle(s) retiré(s).", messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext("%(n)d rôle retiré.", "%(n)d rôles retirés.", queryset.count())
+        % {"n": queryset.count()},
+        messages.SUCCESS,
+    )
 
 
 @admin.register(RoleAssignment)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import ngettext
 
 # A value quoted in a message: at most this many characters, then « … ». A 200 MB cell echoed whole made a
 # 200 MB error page (issue 8).
@@ -95,12 +96,38 @@ class ImportRefused(Exception):
         self.problems = problems[:MAX_PROBLEMS]
         lines = [str(p) for p in self.problems]
         if self.total > len(self.problems):
-            lines.append(f"… et {self.total - len(self.problems)} autre(s) problème(s).")
+            lines.append(self.hidden_line)
         super().__init__("\n".join(lines))
 
     @property
     def hidden(self) -> int:
         return self.total - len(self.problems)
+
+    @property
+    def hidden_line(self) -> str:
+        """« … et 3 autres problèmes (non affichés). » for the problems beyond MAX_PROBLEMS."""
+        return ngettext(
+            "… et %(n)d autre problème (non affiché).",
+            "… et %(n)d autres problèmes (non affichés).",
+            self.hidden,
+        ) % {"n": self.hidden}
+
+    @property
+    def headline(self) -> str:
+        """The one-line verdict every screen and command shows above the problems."""
+        count = ngettext("%(n)d problème", "%(n)d problèmes", self.total) % {"n": self.total}
+        return f"Import refusé : {count} ; rien n'a été modifié."
+
+    def command_error(self, stderr) -> Exception:
+        """For a management command: the problems on stderr, then the CommandError to raise (exit 1,
+        the headline on stderr, no traceback)."""
+        from django.core.management import CommandError
+
+        for problem in self.problems:
+            stderr.write(str(problem))
+        if self.hidden:
+            stderr.write(self.hidden_line)
+        return CommandError(self.headline)
 
 
 def refuse(file: str, message: str, expected: str | None = None, **where) -> ImportRefused:

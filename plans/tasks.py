@@ -37,7 +37,7 @@ def run_plan_import(job_id: str) -> str:
             job.finish(report.summary())
     except ImportRefused as refused:
         job.fail(
-            f"Import refusé : {refused.total} erreur(s) ; rien n'a été modifié.",
+            refused.headline,
             refused.problems,
             refused.total,
         )

@@ -211,9 +211,7 @@ def plan_import_confirm(request, phase, ti_id):
         messages.success(request, report.summary())
     except ImportRefused as refused:  # the plan changed since the preview, or a concurrent import
         reasons = " ".join(p.message for p in refused.problems[:3])
-        messages.error(
-            request, f"Import refusé : {refused.total} erreur(s) ; rien n'a été modifié. {reasons}"
-        )
+        messages.error(request, f"{refused.headline} {reasons}")
     finally:
         _forget(request, token)
     return redirect("plans:detail", phase, ti_id)

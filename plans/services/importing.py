@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from core.imports import MAX_PROBLEMS, ImportRefused, Problem, quote
@@ -75,12 +76,26 @@ class PlanImportReport:
         return bool(self.count("created") or self.count("updated"))
 
     def summary(self) -> str:
-        verb = "seraient" if self.dry_run else "ont été"
-        return (
-            f"{self.file} — phase {self.phase}, {len(self.plans)} plan(s) : {self.count('created')} actions "
-            f"{verb} créées, {self.count('updated')} modifiées ; {self.count('unchanged')} inchangées, "
-            f"{self.count('untouched')} absentes du fichier laissées telles quelles."
-        )
+        created, updated = self.count("created"), self.count("updated")
+        unchanged, untouched = self.count("unchanged"), self.count("untouched")
+        plans = ngettext("%(n)d plan", "%(n)d plans", len(self.plans)) % {"n": len(self.plans)}
+        if self.dry_run:
+            made = ngettext(
+                "%(n)d action serait créée", "%(n)d actions seraient créées", created
+            ) % {"n": created}
+            changed = ngettext("%(n)d serait modifiée", "%(n)d seraient modifiées", updated) % {
+                "n": updated
+            }
+        else:
+            made = ngettext("%(n)d action créée", "%(n)d actions créées", created) % {"n": created}
+            changed = ngettext("%(n)d modifiée", "%(n)d modifiées", updated) % {"n": updated}
+        same = ngettext("%(n)d inchangée", "%(n)d inchangées", unchanged) % {"n": unchanged}
+        absent = ngettext(
+            "%(n)d absente du fichier laissée telle quelle",
+            "%(n)d absentes du fichier laissées telles quelles",
+            untouched,
+        ) % {"n": untouched}
+        return f"{self.file} — phase {self.phase}, {plans} : {made}, {changed} ; {same}, {absent}."
 
 
 class _Problems:
@@ -427,7 +442,7 @@ def _check_rules(
             ]
             if outside:
                 problems.add(
-                    "commune(s) hors du territoire",
+                    "communes hors du territoire",
                     row=row,
                     header="Communes concernées (codes INSEE)",
                     value="; ".join(outside),

@@ -38,7 +38,7 @@ def test_import_plans_dry_run_refuses_malformed_csv_in_french(territory, tmp_pat
     before = Action.objects.count()
     code, err = run(capsys, "import-plans", str(path), "--phase", "2023-2027", "--dry-run")
     assert code == 1
-    assert EXPECTED[name] in err and "Import refusé : 1 erreur(s) ; rien n'a été modifié." in err
+    assert EXPECTED[name] in err and "Import refusé : 1 problème ; rien n'a été modifié." in err
     assert "Traceback" not in err and "x" * 100 not in err
     assert Action.objects.count() == before
 
@@ -48,7 +48,7 @@ def test_import_plans_reads_utf16_csv(territory, tmp_path, capsys):
     row = f"{territory.ti_id};A-1;Équipement;Innovation\r\n"
     path.write_bytes(codecs.BOM_UTF16_LE + (HEADER + row).encode("utf-16-le"))
     main(["territoires", "import-plans", str(path), "--phase", "2023-2027", "--dry-run"])
-    assert "1 actions seraient créées" in capsys.readouterr().out
+    assert "1 action serait créée" in capsys.readouterr().out
 
 
 def test_import_plans_missing_file(territory, tmp_path, capsys):

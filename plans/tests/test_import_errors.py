@@ -143,7 +143,7 @@ def test_every_cell_error_is_reported_with_its_location(territory, other_territo
         7: "trop de décimales",
         8: "date illisible",
         9: "La date de fin",
-        10: "commune(s) hors du territoire",
+        10: "communes hors du territoire",
         11: "code d'action en double",
         12: "valeur obligatoire manquante",
         13: "valeur illisible",

@@ -134,7 +134,7 @@ def test_a_large_import_runs_as_a_background_task(client, plan, editor, person, 
     # The immediate backend of the tests has run the task.
     assert Action.objects.get(plan=plan, code=code).title == "En tâche"
     page = client.get(confirmed.url).content.decode()
-    assert "Terminé" in page and "1 modifiées" in page
+    assert "Terminé" in page and "1 modifiée ;" in page
     assert "hx-trigger" not in page  # finished: no more polling
     assert job.owner == editor
     # Another editor of the plan does not see someone else's import.
@@ -175,7 +175,7 @@ def test_a_refused_background_import_lists_its_problems(client, plan, editor, mo
     monkeypatch.setattr(importing, "apply_changes", plan_changed)
     page = client.post(url("import_confirm", plan.territory), {"token": token}, follow=True)
     html = page.content.decode()
-    assert "Échec" in html and "Import refusé : 1 erreur(s)" in html and "le plan a changé" in html
+    assert "Échec" in html and "Import refusé : 1 problème ;" in html and "le plan a changé" in html
 
 
 # --- concurrent confirmations ----------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_purge_uploads_deletes_old_unconfirmed_files_only(plan, editor, private_
         upload=f"imports/plans/{queued.name}",
     )
     call_command("purge-uploads")
-    assert "1 fichier(s) d'import supprimé(s)." in capsys.readouterr().out
+    assert "1 fichier d'import supprimé." in capsys.readouterr().out
     assert not old.exists() and recent.exists() and queued.exists()
     call_command("purge-uploads", "--heures", "0")
     assert not recent.exists() and queued.exists()

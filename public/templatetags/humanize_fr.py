@@ -2,6 +2,8 @@
 
 from django import template
 
+from core.templatetags.french import pluriel
+
 register = template.Library()
 
 
@@ -24,13 +26,5 @@ def percent_fr(value) -> str:
         return ""
 
 
-@register.filter
-def pluriel(value, forms: str = "s") -> str:
-    """French plural ending: like Django's ``pluralize``, but 0 and 1 take the singular
-    ("0 territoire", "1 commune", "2 communes"). ``forms`` is "plural" or "singular,plural"."""
-    singular, _, plural = forms.rpartition(",") if "," in forms else ("", "", forms)
-    try:
-        many = abs(float(len(value) if hasattr(value, "__len__") else value)) >= 2
-    except (TypeError, ValueError):
-        return ""
-    return plural if many else singular
+# One implementation of the French plural (core), offered under this library too.
+register.filter("pluriel", pluriel)

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.imports import ImportRefused, Problem
 from geo.models import Commune
@@ -199,7 +200,13 @@ def _current_communes(resolved: list[ResolvedTerritory], file: str) -> dict[str,
             [
                 Problem(
                     file,
-                    f"{len(missing)} commune(s) absente(s) de la géographie chargée ({', '.join(missing[:10])}"
+                    ngettext(
+                        "%(n)d commune absente de la géographie chargée",
+                        "%(n)d communes absentes de la géographie chargée",
+                        len(missing),
+                    )
+                    % {"n": len(missing)}
+                    + f" ({', '.join(missing[:10])}"
                     f"{'…' if len(missing) > 10 else ''}) : relancez « territoires load-geo »",
                 )
             ]

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from core.imports import purge_uploads
 
@@ -19,4 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, heures=None, **options):
         deleted = purge_uploads(heures)
-        self.stdout.write(f"{deleted} fichier(s) d'import supprimé(s).")
+        self.stdout.write(
+            ngettext(
+                "%(n)d fichier d'import supprimé.", "%(n)d fichiers d'import supprimés.", deleted
+            )
+            % {"n": deleted}
+        )

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from plans.models import Action
 from plans.services.exporting import export_actions
@@ -46,4 +47,7 @@ class Command(BaseCommand):
             actions = actions.filter(plan__territory__in=territories)
         with Path(output).open("wb") as stream:
             count = export_actions(actions, stream, fmt)
-        self.stdout.write(f"{count} action(s) exportée(s) dans {output}.")
+        self.stdout.write(
+            ngettext("%(n)d action exportée", "%(n)d actions exportées", count) % {"n": count}
+            + f" dans {output}."
+        )

@@ -28,13 +28,7 @@ class Command(BaseCommand):
         try:
             report = import_plans(input, phase, territory_id=territoire, dry_run=dry_run)
         except ImportRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(str(problem))
-            if refused.hidden:
-                self.stderr.write(f"… et {refused.hidden} autre(s) (non affichés).")
-            raise CommandError(
-                f"Import refusé : {refused.total} erreur(s) ; rien n'a été modifié."
-            ) from refused
+            raise refused.command_error(self.stderr) from refused
         except FileNotFoundError as error:
             raise CommandError(f"{input} : fichier introuvable.") from error
         self.stdout.write(report.summary())

@@ -43,13 +43,7 @@ class Command(BaseCommand):
                 allow_unresolved=options["allow_unresolved"],
             )
         except ImportRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(str(problem))
-            if refused.hidden:
-                self.stderr.write(f"… et {refused.hidden} autre(s) (non affichés).")
-            raise CommandError(
-                f"Import refusé : {refused.total} problème(s) ; rien n'a été modifié."
-            ) from refused
+            raise refused.command_error(self.stderr) from refused
         except CogUnavailable as error:
             raise CommandError(str(error)) from error
         for problem in report.unresolved:
