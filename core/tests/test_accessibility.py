@@ -12,6 +12,7 @@ with the violations listed; strict, so the mark must go once the template is fix
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +30,9 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import Invitation, Role
 from accounts.services.invitations import send_invitation
 from accounts.services.roles import grant_role
-from plans.models import ActionPlan, PlanState
+from plans.models import Action, ActionPlan, PlanState
 from plans.services.demo import demo_records, demo_territories
+from plans.services.exporting import export_actions
 from plans.services.importing import PlanImportReport, upsert_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -51,6 +53,7 @@ class Scene:
     invitation_url: str
     admin: object
     nobody: object  # signed in, no role
+    plan: object
 
 
 @pytest.fixture
@@ -86,6 +89,7 @@ def scene(real_data) -> Scene:
         invitation_url=f"/compte/invitation/{token}/",
         admin=admin,
         nobody=nobody,
+        plan=ActionPlan.objects.get(territory=territory),
     )
 
 
@@ -94,7 +98,7 @@ def xfail(reason: str):
 
 
 # (id, who, url or attribute of Scene, marks). who: "anonyme", "admin" (signed in, every right),
-# "sans-role" (signed in, no role). Error pages: "!<kind>" (see _fetch).
+# "sans-role" (signed in, no role). "!<name>": a page reached by a POST (SPECIAL below).
 PAGES = [
     ("accueil", "anonyme", "/"),
     ("accueil-connecte", "admin", "/"),
@@ -128,7 +132,10 @@ PAGES = [
     ("action-modifier", "admin", "action_edit_url"),
     ("action-historique", "admin", "action_history_url"),
     ("import", "admin", "import_url"),
+    ("import-apercu", "admin", "!import-preview"),
+    ("import-erreurs", "admin", "!import-errors"),
     ("export", "admin", "/plans/export/"),
+    ("historique-objet", "admin", "user_history_url"),
     ("erreur-404", "anonyme", "/nulle-part/"),
     ("erreur-403", "sans-role", "/compte/journal/"),
     ("erreur-500", "anonyme", "/test-erreurs/plantage/"),
@@ -138,7 +145,12 @@ PAGES = [
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there).
-KNOWN_VIOLATIONS: dict[str, str] = {}
+KNOWN_VIOLATIONS: dict[str, str] = {
+    "plan": (
+        "plans/templates (plan page filters, issue 9): label (critical) on #id_archivees; "
+        "select-name (critical) on #id_axe, #id_statut, #id_maturite"
+    ),
+}
 
 
 def _url(scene: Scene, target: str) -> str:
@@ -148,6 +160,7 @@ def _url(scene: Scene, target: str) -> str:
         "action_edit_url": scene.action_url + "modifier/",
         "import_url": scene.plan_url + "import/",
         "territory_with_plan": scene.plan_url.removesuffix("plan/"),
+        "user_history_url": f"/compte/historique/auth/user/{scene.nobody.pk}/",
     }
     if target.startswith("/") or target.startswith("!"):
         return target
@@ -164,14 +177,47 @@ def _client(scene: Scene, who: str) -> Client:
     return client
 
 
-def _fetch(client: Client, path: str):
-    if path == "/!csrf":  # a form posted without its token: Django's CSRF failure view
-        strict = Client(enforce_csrf_checks=True)
-        return strict.post("/compte/connexion/", {"username": "a@example.org", "password": "x"})
+def _upload(name: str, content: bytes) -> io.BytesIO:
+    upload = io.BytesIO(content)
+    upload.name = name
+    return upload
+
+
+def _import_preview(client: Client, scene: Scene):
+    """The import page after a file: the preview of what it would change (one title changed)."""
+    stream = io.BytesIO()
+    export_actions(Action.objects.filter(plan=scene.plan), stream, "csv")
+    first = scene.plan.actions.order_by("code").first()
+    content = stream.getvalue().decode().replace(first.title, first.title + " (modifié)", 1)
+    return client.post(scene.plan_url + "import/", {"file": _upload("plan.csv", content.encode())})
+
+
+def _import_errors(client: Client, scene: Scene):
+    """The import page listing a file's problems."""
+    content = "Code de l'action;Intitulé;Axe\nA-1;Titre;Axe inconnu\n".encode()
+    return client.post(scene.plan_url + "import/", {"file": _upload("casse.csv", content)})
+
+
+def _csrf_failure(client: Client, scene: Scene):
+    """A form posted without its token: the CSRF failure view."""
+    strict = Client(enforce_csrf_checks=True)
+    return strict.post("/compte/connexion/", {"username": "a@example.org", "password": "x"})
+
+
+SPECIAL = {
+    "/!csrf": _csrf_failure,
+    "/!import-preview": _import_preview,
+    "/!import-errors": _import_errors,
+}
+
+
+def _fetch(client: Client, scene: Scene, path: str):
+    if path in SPECIAL:  # pages reached by a POST: the browser asks, the test posts
+        return SPECIAL[path](client, scene)
     return client.get(path, follow=True)
 
 
-def _serve(client: Client):
+def _serve(client: Client, scene: Scene):
     # Playwright calls this handler in its own greenlet, where Django's connection (context-local) would
     # be a new one, blocked by the test's open transaction: hand it the test's connection.
     connection = connections["default"]
@@ -189,7 +235,7 @@ def _serve(client: Client):
             return route.fulfill(
                 status=200, body=Path(found).read_bytes(), content_type=content_type
             )
-        response = _fetch(client, path)
+        response = _fetch(client, scene, path)
         headers = {k: v for k, v in response.items() if k.lower() != "content-length"}
         body = b"".join(response) if response.streaming else response.content
         return route.fulfill(status=response.status_code, headers=headers, body=body)
@@ -200,6 +246,8 @@ def _serve(client: Client):
 def _expected_status(name: str) -> int:
     if name == "erreur-csrf":
         return 403
+    if name == "import-erreurs":
+        return 400
     return int(name.removeprefix("erreur-")) if name.startswith("erreur-") else 200
 
 
@@ -220,7 +268,7 @@ def test_page_has_no_serious_or_critical_axe_violation(
     context = chromium.new_context(bypass_csp=True, locale="fr-FR")
     try:
         page = context.new_page()
-        page.route(f"{ORIGIN}/**", _serve(client))
+        page.route(f"{ORIGIN}/**", _serve(client, scene))
         response = page.goto(f"{ORIGIN}/{path.lstrip('/')}")
         assert response.status == status, f"{path}: {response.status} ({page.title()})"
         if page.locator("#carte").count():  # maps: audit once drawn (Leaflet adds its controls)
