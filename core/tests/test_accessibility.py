@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
@@ -97,8 +98,9 @@ def xfail(reason: str):
     return pytest.mark.xfail(reason=reason, strict=True)
 
 
-# (id, who, url or attribute of Scene, marks). who: "anonyme", "admin" (signed in, every right),
-# "sans-role" (signed in, no role). "!<name>": a page reached by a POST (SPECIAL below).
+# (id, who, target). who: "anonyme", "admin" (signed in, every right), "sans-role" (signed in, no
+# role). target: a path, a name from _url (URLs of the test's plan and tokens), or "!<name>" for a
+# page reached by a POST (SPECIAL below). Expected status: 200, or the one in the id (erreur-404…).
 PAGES = [
     ("accueil", "anonyme", "/"),
     ("accueil-connecte", "admin", "/"),
@@ -120,6 +122,7 @@ PAGES = [
     ("mot-de-passe-nouveau", "anonyme", "reset_url"),
     ("mot-de-passe-change", "anonyme", "/compte/mot-de-passe/change/"),
     ("invitation-accepter", "anonyme", "invitation_url"),
+    ("invitation-invalide", "anonyme", "/compte/invitation/lien-inconnu/"),
     ("plan-public", "anonyme", "public_plan_url"),
     ("mon-espace", "admin", "/compte/"),
     ("mon-espace-sans-role", "sans-role", "/compte/"),
@@ -248,6 +251,8 @@ def _expected_status(name: str) -> int:
         return 403
     if name == "import-erreurs":
         return 400
+    if name == "invitation-invalide":
+        return 410
     return int(name.removeprefix("erreur-")) if name.startswith("erreur-") else 200
 
 
@@ -285,3 +290,34 @@ def test_page_has_no_serious_or_critical_axe_violation(
         if v["impact"] in BLOCKING_IMPACTS
     ]
     assert violations == [], f"{path} ({who}):\n" + "\n".join(violations)
+
+
+# Templates that are not pages: layouts extended by pages, and fragments included in them.
+NOT_PAGES = {"base.html", "errors/error.html"}
+
+
+@pytest.mark.urls("core.tests.urls_errors")
+def test_every_page_template_is_in_the_list(scene, settings):
+    """A new page template fails this test until PAGES lists a URL rendering it (no browser here)."""
+    settings.DEBUG = False
+    rendered: set[str] = set()
+    for name, who, target in PAGES:
+        path = _url(scene, target)
+        response = _fetch(_client(scene, who), scene, path if path.startswith("/") else f"/{path}")
+        assert response.status_code == _expected_status(name), name
+        rendered |= {t.name for t in response.templates if t.name}
+    base = Path(settings.BASE_DIR)
+    project_apps = [
+        Path(c.path)
+        for c in apps.get_app_configs()
+        if base in Path(c.path).parents and "site-packages" not in Path(c.path).parts
+    ]
+    roots = [base / "templates"] + [path / "templates" for path in project_apps]
+    on_disk = {
+        str(path.relative_to(root))
+        for root in roots
+        if root.is_dir()
+        for path in root.rglob("*.html")
+        if "includes" not in path.parts and "emails" not in path.parts
+    }
+    assert on_disk - NOT_PAGES - rendered == set()
