@@ -11,7 +11,7 @@ import logging
 import sys
 
 from django.db import OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
@@ -73,9 +73,15 @@ def csrf_failure(request, reason=""):
     return _page(request, "csrf")
 
 
+BUSY_MESSAGE = "La base de données est occupée : réessayez dans quelques instants."
+
+
 def database_busy(request) -> HttpResponse:
     logger.warning("Database still locked after the busy timeout: 503 on %s", request.path)
-    response = _page(request, 503, minimal=True)
+    if request.path.startswith("/api/"):  # API clients read JSON, as the API's other errors
+        response = JsonResponse({"detail": BUSY_MESSAGE}, status=503)
+    else:
+        response = _page(request, 503, minimal=True)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

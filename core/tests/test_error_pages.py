@@ -94,6 +94,13 @@ def test_a_database_still_locked_answers_503_retry_not_500(client):
     assert "database is locked" not in html
 
 
+def test_a_database_still_locked_answers_the_api_in_json(client):
+    response = client.get("/api/test-erreurs/verrou/")
+    assert response.status_code == 503
+    assert response.json() == {"detail": errors.BUSY_MESSAGE}
+    assert response["Retry-After"] == str(errors.RETRY_AFTER_SECONDS)
+
+
 def test_a_lock_outside_views_also_answers_503(rf):
     """Sessions and middleware raise outside views: Django then calls handler500 in its except block."""
     request = rf.get("/compte/")

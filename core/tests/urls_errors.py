@@ -26,5 +26,6 @@ urlpatterns = [
     path("test-erreurs/plantage/", crash),
     path("test-erreurs/verrou/", locked),
     path("test-erreurs/suspect/", suspicious),
+    path("api/test-erreurs/verrou/", locked),
     *project_urlpatterns,
 ]
