@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TERRITOIRES := $(BIN)/territoires
 DATA_DIR ?= $(or $(TERRITOIRES_DATA_DIR),../shared/data)
 
-.PHONY: setup run serve load test test-sqlite test-postgres bench demo clean
+.PHONY: setup run worker serve load test test-sqlite test-postgres bench demo clean
 
 setup: $(VENV)/.installed node_modules/.installed var/.system-packages
 
@@ -35,8 +35,17 @@ load: setup
 
 run: load
 	$(if $(DEMO),$(TERRITOIRES) demo-plans)
-	@echo "Plateforme servie sur http://127.0.0.1:8000"
+	@echo "Plateforme servie sur http://127.0.0.1:8000 (tâches de fond : territoires db_worker)"
+	@# The worker runs beside the server. A background job ignores Ctrl-C (no job control in make's
+	@# shell), so the trap stops it (SIGTERM: it finishes its current task) when the server stops.
+	@# --no-reload: restart `make run` after changing a task's code (docs/tasks.md).
+	$(TERRITOIRES) db_worker --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(TERRITOIRES) runserver 127.0.0.1:8000
+
+# The task worker alone (production: a systemd unit, docs/tasks.md).
+worker: setup
+	$(TERRITOIRES) db_worker --no-reload
 
 test: setup test-sqlite test-postgres
 

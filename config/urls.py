@@ -11,3 +11,9 @@ urlpatterns = [
     path("", include("plans.urls")),  # plans/… and territoires/<phase>/<ti_id>/plan/…
     path("", include("public.urls")),
 ]
+
+# DSFR error pages in French (core/errors.py; CSRF failures: CSRF_FAILURE_VIEW in settings).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

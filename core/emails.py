@@ -10,10 +10,17 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
+from core.tasks import retrying
 
+
+# A mail server that refuses or drops the connection is usually back within minutes: five attempts,
+# 1, 2, 4 then 8 minutes apart (about a quarter of an hour in all), then FAILED with the SMTP error.
+@retrying(max_attempts=5, backoff_seconds=60)
 @task()
 def send_email(subject: str, body: str, to: list[str]) -> int:
-    """Send one plain-text email; returns the number of messages sent (0 or 1)."""
+    """Send one plain-text email; returns the number of messages sent (0 or 1).
+
+    An SMTP error raises, and the worker tries again (core/tasks.py)."""
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
     return message.send(fail_silently=False)
 

@@ -60,3 +60,25 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(self), payment=()"
         )
         return response
+
+
+class DatabaseBusyMiddleware:
+    """A view that finds the database still locked after the busy timeout answers 503, not 500.
+
+    SQLite lets one writer at a time; a request waits up to the busy timeout (config/settings.py)
+    for an import to commit. Past it, the person is told to try again (core/errors.py); errors raised
+    outside views reach ``core.errors.server_error``, which answers the same.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from core.errors import database_busy, is_database_busy
+
+        if is_database_busy(exception):
+            return database_busy(request)
+        return None

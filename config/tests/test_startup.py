@@ -44,6 +44,7 @@ def test_production_settings_pass_the_deploy_check():
         DEBUG="false",
         SECRET_KEY="Zq8-vR2#Lw9!kT4pXe7$Mn3@Hs6%Jd1^Bc5&Gf0*Ya-Uo2+Ei8=Ar4~Ny6",
         ALLOWED_HOSTS="territoires.example",
+        EMAIL_URL="smtp://relais.example:587?tls=1",  # console:// fails the deploy check (core/checks.py)
     )
     assert result.returncode == 0, result.stderr + result.stdout
 

@@ -59,7 +59,13 @@ def test_forms_carry_a_csrf_token(client, db):
     assert 'name="csrfmiddlewaretoken"' in html
 
 
-def test_check_deploy_passes_with_production_settings(tmp_path):
+@pytest.mark.parametrize(
+    ("email_url", "passes"),
+    [("smtp://relais.example:587?tls=1", True), ("console://", False), ("locmem://", False)],
+)
+def test_check_deploy_passes_with_production_settings_and_refuses_unsent_emails(
+    tmp_path, email_url, passes
+):
     env = {
         **{
             k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"
@@ -68,6 +74,7 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-0123456789",
         "ALLOWED_HOSTS": "territoires-industrie.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",
+        "EMAIL_URL": email_url,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -77,8 +84,15 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         text=True,
         timeout=300,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    if passes:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no issues" in result.stdout
+    else:
+        # Live reset links would land in the server log: the deploy check refuses (core/checks.py).
+        assert result.returncode != 0
+        assert "territoires.E001" in result.stderr
+        assert email_url in result.stderr
+        assert "EMAIL_URL=smtp://" in result.stderr
 
 
 # --- core.authz ----------------------------------------------------------------------------------
