@@ -44,9 +44,11 @@ def apply_changes(
             if key in SCALAR_FIELDS:
                 setattr(action, key, record[key])
         action.updated_at = now
+        # A form opened before the import must not save over it: the screens check this version.
+        action.version += 1
     if updated:
         bulk_update_with_history(
-            [a for a, _, _ in updated], Action, fields=fields + ["updated_at"], **journal
+            [a for a, _, _ in updated], Action, fields=fields + ["updated_at", "version"], **journal
         )
 
     # Relations to (re)write: every relation of a new action, the changed ones of an updated action.

@@ -14,6 +14,8 @@ from accounts.models import Role
 from plans.forms import FundingForm
 from plans.models import Action, ActionPlan, PlanNotificationPreference, PlanState
 from plans.services import workflow
+from plans.services.exporting import export_actions
+from plans.services.importing import import_plans
 from plans.tests.test_views import action_data, url
 
 
@@ -61,6 +63,25 @@ def test_second_concurrent_save_is_refused_and_told_what_changed(client, plan, p
     assert again.status_code == 302
     action.refresh_from_db()
     assert action.title == "Titre de la seconde personne"
+
+
+def test_a_form_opened_before_a_spreadsheet_import_cannot_save_over_it(
+    client, plan, person, tmp_path
+):
+    action = plan.actions.order_by("code").first()
+    lead = person(Role.CHEF_DE_PROJET, territory=plan.territory)
+    opened_before = edit_data(action, title="Titre saisi avant l'import")
+    path = tmp_path / "plan.csv"
+    with path.open("wb") as stream:
+        export_actions(Action.objects.filter(plan=plan), stream, "csv")
+    path.write_text(path.read_text().replace(action.title, "Titre venu du tableur", 1))
+    import_plans(path, plan.territory.phase_id, territory_id=plan.territory.ti_id)
+
+    client.force_login(lead)
+    refused = client.post(url("action_edit", plan.territory, action.code), opened_before)
+    assert refused.status_code == 409
+    action.refresh_from_db()
+    assert action.title == "Titre venu du tableur"
 
 
 @pytest.mark.parametrize(
