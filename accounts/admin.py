@@ -2,13 +2,13 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import ngettext
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Invitation, Operator, RoleAssignment
 from accounts.services.roles import revoke_role
 from core.authz import authorize
+from core.french import quantity
 
 
 class RulesHistoryAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
@@ -39,8 +39,7 @@ def revoke_selected(modeladmin, request, queryset):
         revoke_role(assignment)
     modeladmin.message_user(
         request,
-        ngettext("%(n)d rôle retiré.", "%(n)d rôles retirés.", queryset.count())
-        % {"n": queryset.count()},
+        quantity(queryset.count(), "rôle retiré.", "rôles retirés."),
         messages.SUCCESS,
     )
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.utils.translation import ngettext
+
+from core.french import quantity
 
 # A value quoted in a message: at most this many characters, then « … ». A 200 MB cell echoed whole made a
 # 200 MB error page (issue 8).
@@ -106,16 +107,15 @@ class ImportRefused(Exception):
     @property
     def hidden_line(self) -> str:
         """« … et 3 autres problèmes (non affichés). » for the problems beyond MAX_PROBLEMS."""
-        return ngettext(
-            "… et %(n)d autre problème (non affiché).",
-            "… et %(n)d autres problèmes (non affichés).",
-            self.hidden,
-        ) % {"n": self.hidden}
+        others = quantity(
+            self.hidden, "autre problème (non affiché)", "autres problèmes (non affichés)"
+        )
+        return f"… et {others}."
 
     @property
     def headline(self) -> str:
         """The one-line verdict every screen and command shows above the problems."""
-        count = ngettext("%(n)d problème", "%(n)d problèmes", self.total) % {"n": self.total}
+        count = quantity(self.total, "problème", "problèmes")
         return f"Import refusé : {count} ; rien n'a été modifié."
 
     def command_error(self, stderr) -> Exception:

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import ngettext
 from django_tasks import TaskResultStatus
+
+from core.french import quantity
 
 if TYPE_CHECKING:
     from django_tasks_db.models import DBTaskResult
@@ -190,9 +191,7 @@ def task_state(result_id: str) -> TaskState:
     if row.status == TaskResultStatus.SUCCESSFUL:
         label = "Terminée"
     elif row.status == TaskResultStatus.FAILED:
-        label = ngettext(
-            "Échouée après %(n)d tentative", "Échouée après %(n)d tentatives", done
-        ) % {"n": done}
+        label = "Échouée après " + quantity(done, "tentative", "tentatives")
     elif row.status == TaskResultStatus.RUNNING:
         label = f"En cours (tentative {done} sur {policy.max_attempts})"
     elif retry_pending:

@@ -2,6 +2,8 @@
 
 from django import template
 
+from core.french import is_plural
+
 register = template.Library()
 
 
@@ -11,7 +13,7 @@ def pluriel(value, forms: str = "s") -> str:
     ("0 territoire", "1 commune", "2 communes"). ``forms`` is "plural" or "singular,plural"."""
     singular, _, plural = forms.rpartition(",") if "," in forms else ("", "", forms)
     try:
-        many = abs(float(len(value) if hasattr(value, "__len__") else value)) >= 2
+        many = is_plural(float(len(value) if hasattr(value, "__len__") else value))
     except (TypeError, ValueError):
         return ""
     return plural if many else singular

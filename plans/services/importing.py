@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
+from core.french import quantity
 from core.imports import MAX_PROBLEMS, ImportRefused, Problem, quote
 from geo.text import normalize_search
 from plans import validation
@@ -78,23 +78,19 @@ class PlanImportReport:
     def summary(self) -> str:
         created, updated = self.count("created"), self.count("updated")
         unchanged, untouched = self.count("unchanged"), self.count("untouched")
-        plans = ngettext("%(n)d plan", "%(n)d plans", len(self.plans)) % {"n": len(self.plans)}
+        plans = quantity(len(self.plans), "plan", "plans")
         if self.dry_run:
-            made = ngettext(
-                "%(n)d action serait créée", "%(n)d actions seraient créées", created
-            ) % {"n": created}
-            changed = ngettext("%(n)d serait modifiée", "%(n)d seraient modifiées", updated) % {
-                "n": updated
-            }
+            made = quantity(created, "action serait créée", "actions seraient créées")
+            changed = quantity(updated, "serait modifiée", "seraient modifiées")
         else:
-            made = ngettext("%(n)d action créée", "%(n)d actions créées", created) % {"n": created}
-            changed = ngettext("%(n)d modifiée", "%(n)d modifiées", updated) % {"n": updated}
-        same = ngettext("%(n)d inchangée", "%(n)d inchangées", unchanged) % {"n": unchanged}
-        absent = ngettext(
-            "%(n)d absente du fichier laissée telle quelle",
-            "%(n)d absentes du fichier laissées telles quelles",
+            made = quantity(created, "action créée", "actions créées")
+            changed = quantity(updated, "modifiée", "modifiées")
+        same = quantity(unchanged, "inchangée", "inchangées")
+        absent = quantity(
             untouched,
-        ) % {"n": untouched}
+            "absente du fichier laissée telle quelle",
+            "absentes du fichier laissées telles quelles",
+        )
         return f"{self.file} — phase {self.phase}, {plans} : {made}, {changed} ; {same}, {absent}."
 
 

@@ -12,8 +12,8 @@ from typing import NamedTuple
 from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
-from django.utils.translation import ngettext
 
+from core.french import quantity
 from core.imports import ImportRefused, Problem
 from geo.models import Commune
 from geo.text import normalize_search
@@ -200,12 +200,11 @@ def _current_communes(resolved: list[ResolvedTerritory], file: str) -> dict[str,
             [
                 Problem(
                     file,
-                    ngettext(
-                        "%(n)d commune absente de la géographie chargée",
-                        "%(n)d communes absentes de la géographie chargée",
+                    quantity(
                         len(missing),
+                        "commune absente de la géographie chargée",
+                        "communes absentes de la géographie chargée",
                     )
-                    % {"n": len(missing)}
                     + f" ({', '.join(missing[:10])}"
                     f"{'…' if len(missing) > 10 else ''}) : relancez « territoires load-geo »",
                 )

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
-from django.utils.translation import ngettext
 
+from core.french import quantity
 from core.imports import purge_uploads
 
 
@@ -21,8 +21,5 @@ class Command(BaseCommand):
     def handle(self, *args, heures=None, **options):
         deleted = purge_uploads(heures)
         self.stdout.write(
-            ngettext(
-                "%(n)d fichier d'import supprimé.", "%(n)d fichiers d'import supprimés.", deleted
-            )
-            % {"n": deleted}
+            quantity(deleted, "fichier d'import supprimé.", "fichiers d'import supprimés.")
         )

@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import ngettext
 
+from core.french import quantity
 from plans.models import Action
 from plans.services.exporting import export_actions
 from plans.spreadsheet.files import UnreadableFile, format_of
@@ -48,6 +48,5 @@ class Command(BaseCommand):
         with Path(output).open("wb") as stream:
             count = export_actions(actions, stream, fmt)
         self.stdout.write(
-            ngettext("%(n)d action exportée", "%(n)d actions exportées", count) % {"n": count}
-            + f" dans {output}."
+            quantity(count, "action exportée", "actions exportées") + f" dans {output}."
         )
