@@ -4,11 +4,19 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from dsfr.forms import DsfrBaseForm
 
 from accounts.models import Invitation, Role, RoleAssignment
-from accounts.permissions import territories_followed_by
-from accounts.services.ratelimit import lockout_for, record_attempt
+from accounts.selectors import territories_followed_by
+from accounts.services.ratelimit import (
+    allow_password_reset,
+    client_address,
+    lockout_for,
+    purge_old_attempts,
+    record_attempt,
+)
+from core.emails import queue_email
 from geo.models import Departement, Region
 from territories.models import Territory
 
@@ -33,7 +41,8 @@ class LoginForm(DsfrBaseForm):
         email, password = cleaned.get("email"), cleaned.get("password")
         if not email or not password:
             return cleaned
-        ip_address = self.request.META.get("REMOTE_ADDR")
+        ip_address = client_address(self.request)
+        purge_old_attempts()
         lockout = lockout_for(email, ip_address)
         if lockout:
             raise ValidationError(lockout.message, code="locked")
@@ -46,11 +55,32 @@ class LoginForm(DsfrBaseForm):
             )
         return cleaned
 
+    def get_user(self):
+        """What Django's LoginView signs in (``authenticate`` set the backend on it)."""
+        return self.user
+
 
 class EmailPasswordResetForm(DsfrBaseForm, PasswordResetForm):
     email = forms.EmailField(
         label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def save(self, *args, request=None, **kwargs):
+        # Over the quota the page answers as usual (it reveals nothing) but no email leaves.
+        if allow_password_reset(self.cleaned_data["email"], client_address(request)):
+            super().save(*args, request=request, **kwargs)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        queue_email(subject, render_to_string(email_template_name, context), [to_email])
 
 
 class DsfrSetPasswordForm(DsfrBaseForm, SetPasswordForm):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import territories_followed_by
+from accounts.selectors import territories_followed_by
 from accounts.services.journal import object_history
 from core.authz import authorize, permission_required
 from core.uploads import serve_private_file
@@ -211,6 +211,7 @@ def action_detail(request, phase, ti_id, code):
             "attachments": action.attachments.all(),
             "communes": action.communes.select_related("commune").order_by("commune__name"),
             "can_edit": request.user.has_perm("plans.edit_plan", territory),
+            "can_add_note": request.user.has_perm("plans.add_note", territory),
             "note_form": NoteForm(initial={"date": date.today()}),
             "attachment_form": AttachmentForm(),
             "breadcrumb_data": _breadcrumb(territory, action.code),
@@ -266,7 +267,7 @@ def action_archive(request, phase, ti_id, code):
 
 
 @require_POST
-@permission_required("plans.edit_plan", _territory)
+@permission_required("plans.add_note", _territory)  # chefs de projet and their zone's coordinators
 def note_add(request, phase, ti_id, code):
     territory = request.authorized_object
     action = _action(territory, code)

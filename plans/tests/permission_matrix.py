@@ -183,7 +183,7 @@ PERMISSION_MATRIX = [
         "plans:note_add",
         "page",
         "POST",
-        EDITORS,
+        EDITORS | COORDINATORS_IN,  # coordinators follow up the territories of their zone
         setup=_action,
         url=_action_url("note_add"),
         data=lambda world, action: {"date": date(2025, 1, 15).isoformat(), "text": "Comité"},
