@@ -64,6 +64,8 @@ SETTINGS: dict[str, EnvSetting] = {
             "Fichiers déposés (hors des fichiers statiques).",
         ),
         EnvSetting("LOG_LEVEL", "INFO", "Niveau des journaux techniques."),
+        EnvSetting("TRUSTED_PROXIES", "", "Mandataires de confiance (adresses ou réseaux)."),
+        EnvSetting("SECURE_PROXY_SSL_HEADER", "", "En-tête HTTPS posé par le mandataire."),
     ]
 }
 
