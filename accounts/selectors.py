@@ -46,6 +46,17 @@ def active_assignments(user) -> QuerySet:
     )
 
 
+def accounts_for_administrators() -> QuerySet:
+    """Every account, active ones first, with their roles (the "Comptes" page)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.order_by("-is_active", "email")
+        .prefetch_related("role_assignments")
+    )
+
+
 def territories_followed_by(user) -> QuerySet:
     """Every territory the person may read: all for staff, else those of their roles and areas."""
     from territories.models import Territory

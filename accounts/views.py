@@ -23,6 +23,7 @@ from accounts.forms import (
 )
 from accounts.models import RoleAssignment
 from accounts.selectors import (
+    accounts_for_administrators,
     active_assignments,
     editable_territories,
     get_or_404,
@@ -156,11 +157,7 @@ def accept(request, token):
 
 @permission_required("accounts.view_user_list")
 def user_list(request):
-    users = (
-        get_user_model()
-        .objects.order_by("-is_active", "email")
-        .prefetch_related("role_assignments")
-    )
+    users = accounts_for_administrators()
     return render(request, "accounts/user_list.html", {"users": users, "title": "Comptes"})
 
 

@@ -324,6 +324,33 @@ def test_odd_urls_are_404(client, admin_user, url):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "user=99999999999999999999999",
+        "since=0001-01-01",
+        "until=0001-01-01",
+        "since=9999-12-31&until=9999-12-31",
+        "model=auth.user%00",
+    ],
+)
+def test_odd_journal_filters_are_not_500s(client, admin_user, query):
+    client.raise_request_exception = False
+    client.force_login(admin_user)
+    for name in ("accounts:journal", "accounts:journal_export"):
+        assert client.get(reverse(name) + "?" + query).status_code == 200
+
+
+def test_an_odd_territory_in_the_invitation_form_is_a_form_error(client, coordinator):
+    client.raise_request_exception = False
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("accounts:invite"),
+        {"email": "x@exemple.fr", "role": "binome", "territory": "99999999999999999999999"},
+    )
+    assert response.status_code == 200 and not Invitation.objects.exists()
+
+
 def test_odd_identifiers_in_posts_are_404(client, admin_user):
     client.raise_request_exception = False
     client.force_login(admin_user)
@@ -352,3 +379,29 @@ def test_administrators_read_plans_in_the_admin_and_history(client, admin_user, 
     assert (
         client.get(reverse("accounts:object_history", args=["plans", "action", action.pk]))
     ).status_code == 200
+
+
+def test_an_administrator_cannot_grant_itself_a_role_in_the_django_admin(
+    client, admin_user, territory
+):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:accounts_roleassignment_add"),
+        {"user": admin_user.pk, "role": "binome", "territory": territory.pk, "active": "on"},
+    )
+    assert response.status_code == 403
+    assert not admin_user.role_assignments.filter(role=Role.BINOME).exists()
+
+
+def test_a_role_granted_in_the_django_admin_is_journalled_and_told(
+    client, admin_user, make_user, territory
+):
+    grantee = make_user("par.admin@exemple.fr")
+    client.force_login(admin_user)
+    client.post(
+        reverse("admin:accounts_roleassignment_add"),
+        {"user": grantee.pk, "role": "binome", "territory": territory.pk, "active": "on"},
+    )
+    assignment = grantee.role_assignments.get()
+    assert assignment.history.latest().history_change_reason.endswith(admin_user.email)
+    assert [m.to for m in mail.outbox] == [[grantee.email]]
