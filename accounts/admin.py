@@ -6,7 +6,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Invitation, Operator, RoleAssignment
-from accounts.services.roles import revoke_role
+from accounts.services.roles import notify_grant, revoke_role
 from core.authz import authorize
 from core.french import quantity
 
@@ -58,6 +58,16 @@ class RoleAssignmentAdmin(RulesHistoryAdmin):
     autocomplete_fields = ["user"]
     raw_id_fields = ["territory"]
     actions = [revoke_selected]
+
+    def save_model(self, request, obj, form, change):
+        # The same rule as the invitation form and the API: nobody grants a role to themselves.
+        authorize(request.user, "accounts.grant_role", obj)
+        obj._change_reason = f"Rôle {'modifié' if change else 'attribué'} par {request.user.email}"
+        super().save_model(request, obj, form, change)
+        if obj.active and (
+            not change or "active" in form.changed_data or "role" in form.changed_data
+        ):
+            notify_grant(obj, request.user)
 
 
 @admin.register(Invitation)

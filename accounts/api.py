@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 
 from accounts.models import RoleAssignment
+from accounts.selectors import active_assignments, get_or_404
+from accounts.services.invitations import existing_account
 from accounts.services.roles import grant_role, revoke_role
 from core.authz import api_auth, api_authorize, api_permission_required
 
@@ -62,32 +64,45 @@ def _role_out(assignment: RoleAssignment) -> RoleOut:
 @api.get("/moi", response=MeOut)
 @api_permission_required("accounts.is_signed_in")
 def me(request):
-    roles = RoleAssignment.objects.filter(user=request.user, active=True)
+    roles = active_assignments(request.user)
     return MeOut(email=request.user.email, roles=[_role_out(r) for r in roles])
 
 
 @api.post("/roles", response={201: RoleOut})
 def create_role(request, payload: RoleIn):
-    user = get_user_model().objects.filter(email__iexact=payload.user_email, is_active=True).first()
-    if user is None:
-        raise HttpError(422, f"Aucun compte actif pour l'adresse « {payload.user_email} ».")
-    proposal = RoleAssignment(user=user, **payload.dict(exclude={"user_email"}))
+    """Grant a role to an existing active account.
+
+    The order matters: the role and scope are checked first, so that a caller who may not grant that
+    role there gets the same 403 whether or not the address has an account (it answered 422 "Aucun
+    compte actif" for an unknown address and 403 for a known one); only an allowed caller learns that
+    no account exists, with the invitation page to use instead. Nobody grants a role to themselves.
+    """
+    scope = payload.dict(exclude={"user_email", "role"}, exclude_none=True)
+    proposal = RoleAssignment(role=payload.role, **scope)
     try:
         proposal.clean()
     except ValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from error
-    api_authorize(
-        request.user, "accounts.grant_role", proposal
-    )  # the object only exists once the payload is read
-    scope = payload.dict(exclude={"user_email", "role"}, exclude_none=True)
-    return Status(201, _role_out(grant_role(user, payload.role, **scope)))
+    api_authorize(request.user, "accounts.grant_role", proposal)
+    user = existing_account(payload.user_email)
+    if user is None or not user.is_active:
+        invite = settings.SITE_URL + reverse("accounts:invite")
+        raise HttpError(
+            422,
+            f"Aucun compte actif pour l'adresse « {payload.user_email} ». "
+            f"Pour lui donner accès, invitez cette personne : {invite}",
+        )
+    proposal.user = user
+    api_authorize(request.user, "accounts.grant_role", proposal)  # not to oneself
+    assignment = grant_role(user, payload.role, granted_by=request.user, **scope)
+    return Status(201, _role_out(assignment))
 
 
 create_role.authz_permission = "accounts.grant_role"
 
 
 def _get_assignment(request, assignment_id: int):
-    return get_object_or_404(RoleAssignment, pk=assignment_id, active=True)
+    return get_or_404(RoleAssignment.objects.filter(active=True), assignment_id)
 
 
 @api.delete("/roles/{assignment_id}", response={204: None})

@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes, rôles et journal"
 
     def ready(self):
-        from accounts import permissions, signals  # noqa: F401  (registers rules and signal handlers)
+        # Permissions are registered by accounts/rules.py, which rules' autodiscovery imports.
+        from accounts import signals  # noqa: F401  (registers the signal handlers)

@@ -4,13 +4,35 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from dsfr.forms import DsfrBaseForm
 
 from accounts.models import Invitation, Role, RoleAssignment
-from accounts.permissions import territories_followed_by
-from accounts.services.ratelimit import lockout_for, record_attempt
+from accounts.selectors import MAX_INTEGER_PK, territories_followed_by
+from accounts.services.ratelimit import (
+    allow_password_reset,
+    client_address,
+    lockout_for,
+    purge_old_attempts,
+    record_attempt,
+)
+from core.emails import queue_email
 from geo.models import Departement, Region
 from territories.models import Territory
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A choice by identifier that refuses one too large for the database with the usual "invalid
+    choice" message (``99999999999999999999999`` raised OverflowError on SQLite: a 500)."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value not in self.empty_values else ""
+        too_large = text.lstrip("-").isdigit() and abs(int(text)) > MAX_INTEGER_PK
+        if too_large or "\x00" in text:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+            )
+        return super().to_python(value)
 
 
 class LoginForm(DsfrBaseForm):
@@ -33,7 +55,8 @@ class LoginForm(DsfrBaseForm):
         email, password = cleaned.get("email"), cleaned.get("password")
         if not email or not password:
             return cleaned
-        ip_address = self.request.META.get("REMOTE_ADDR")
+        ip_address = client_address(self.request)
+        purge_old_attempts()
         lockout = lockout_for(email, ip_address)
         if lockout:
             raise ValidationError(lockout.message, code="locked")
@@ -46,11 +69,32 @@ class LoginForm(DsfrBaseForm):
             )
         return cleaned
 
+    def get_user(self):
+        """What Django's LoginView signs in (``authenticate`` set the backend on it)."""
+        return self.user
+
 
 class EmailPasswordResetForm(DsfrBaseForm, PasswordResetForm):
     email = forms.EmailField(
         label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def save(self, *args, request=None, **kwargs):
+        # Over the quota the page answers as usual (it reveals nothing) but no email leaves.
+        if allow_password_reset(self.cleaned_data["email"], client_address(request)):
+            super().save(*args, request=request, **kwargs)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        queue_email(subject, render_to_string(email_template_name, context), [to_email])
 
 
 class DsfrSetPasswordForm(DsfrBaseForm, SetPasswordForm):
@@ -61,6 +105,10 @@ class InvitationForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "role", "territory", "departement", "region", "operator", "phase"]
+        field_classes = {
+            name: BoundedModelChoiceField
+            for name in ("territory", "departement", "region", "operator", "phase")
+        }
         help_texts = {
             "territory": "Pour un chef de projet ou un binôme.",
             "departement": "Pour un coordinateur départemental.",
@@ -147,7 +195,7 @@ class AcceptInvitationForm(DsfrBaseForm):
 
 class JournalFilterForm(DsfrBaseForm):
     model = forms.ChoiceField(label="Type d'objet", required=False)
-    user = forms.ModelChoiceField(label="Auteur", required=False, queryset=None)
+    user = BoundedModelChoiceField(label="Auteur", required=False, queryset=None)
     action = forms.ChoiceField(
         label="Action",
         required=False,
@@ -159,6 +207,21 @@ class JournalFilterForm(DsfrBaseForm):
     until = forms.DateField(
         label="Jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    # Dates far from the platform's life (0001-01-01 overflowed when made timezone-aware: a 500).
+    EARLIEST, LATEST = 2000, 2100
+
+    def _bounded(self, name):
+        value = self.cleaned_data.get(name)
+        if value and not self.EARLIEST <= value.year <= self.LATEST:
+            raise ValidationError(f"Choisissez une date entre {self.EARLIEST} et {self.LATEST}.")
+        return value
+
+    def clean_since(self):
+        return self._bounded("since")
+
+    def clean_until(self):
+        return self._bounded("until")
 
     def __init__(self, *args, **kwargs):
         from django.contrib.auth import get_user_model

@@ -185,6 +185,17 @@ class LoginAttempt(models.Model):
         verbose_name = "tentative de connexion"
 
 
+class PasswordResetRequest(models.Model):
+    """One password-reset request, kept to cap the emails sent per account and per address."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "demande de réinitialisation"
+
+
 class UserSession(models.Model):
     """The sessions opened by a person, so that "log out everywhere" works with any session backend."""
 

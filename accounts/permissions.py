@@ -1,6 +1,7 @@
 """Predicates and permissions: the single place that says who may read or edit what.
 
-Other apps build their permissions from these predicates in ``<app>/rules.py``, e.g.::
+Every app registers its permissions in ``<app>/rules.py`` (accounts/rules.py for these), which
+``rules.apps.AutodiscoverRulesConfig`` imports at start-up: the one way permissions are registered. E.g.::
 
     rules.add_perm("plans.edit_plan", is_administrator | is_project_lead_of_plan)
 
@@ -105,67 +106,26 @@ is_territory_reader = (
 is_territory_editor = is_administrator | is_project_lead_of_territory
 
 
-# --- Querysets: the same rules, as database filters (lists, dashboards, "Mon espace") -------------
-
-
-def territories_followed_by(user) -> QuerySet:
-    """Every territory the person may read: all for staff, else those of their roles and areas."""
-    from territories.models import Territory
-
-    if not _signed_in(user):
-        return Territory.objects.none()
-    if is_staff_reader(user):
-        return Territory.objects.all()
-    assignments = RoleAssignment.objects.filter(user=user, active=True)
-    direct = assignments.filter(role__in=[Role.CHEF_DE_PROJET, Role.BINOME]).values("territory_id")
-    condition = Q(pk__in=direct)
-    for coordinator in assignments.filter(role=Role.COORDINATEUR):
-        area = (
-            Q(regions=coordinator.region_id)
-            if coordinator.region_id
-            else Q(departements=coordinator.departement_id)
-        )
-        if coordinator.phase_id:
-            area &= Q(phase_id=coordinator.phase_id)
-        condition |= Q(pk__in=Territory.objects.filter(area).values("pk"))
-    return Territory.objects.filter(condition)
-
-
-def editable_territories(user) -> QuerySet:
-    """The territories whose action plan, contacts and requests the person may edit."""
-    from territories.models import Territory
-
-    if not _signed_in(user):
-        return Territory.objects.none()
-    if is_administrator(user):
-        return Territory.objects.all()
-    leads = RoleAssignment.objects.filter(user=user, active=True, role=Role.CHEF_DE_PROJET)
-    return Territory.objects.filter(pk__in=leads.values("territory_id"))
-
-
-def operators_of(user) -> QuerySet:
-    from accounts.models import Operator
-
-    if not _signed_in(user):
-        return Operator.objects.none()
-    if is_administrator(user):
-        return Operator.objects.all()
-    return Operator.objects.filter(
-        members__user=user, members__role=Role.OPERATEUR, members__active=True
-    ).distinct()
-
-
 # --- Accounts' own permissions -------------------------------------------------------------------
+
+
+# The roles below a coordinator's: the only ones it grants (on the territories of its area).
+GRANTED_BY_COORDINATORS = (Role.CHEF_DE_PROJET, Role.BINOME)
 
 
 @rules.predicate
 def can_grant_role(user, assignment) -> bool:
-    """Administrators grant any role; a coordinator grants chef de projet / binôme roles in its area."""
+    """Nobody grants or revokes a role of their own (a coordinator made itself chef de projet through the
+    API, then edited the plan); administrators grant any role to others; a coordinator grants only the
+    roles below its own, on the territories of its area. ``assignment`` is a RoleAssignment, saved or
+    not; its ``user`` may still be unknown (an invitation, or before the account is looked up)."""
     if assignment is None or not _signed_in(user):
+        return False
+    if assignment.user_id is not None and assignment.user_id == user.pk:
         return False
     if is_administrator(user):
         return True
-    if assignment.role in (Role.CHEF_DE_PROJET, Role.BINOME) and assignment.territory_id:
+    if assignment.role in GRANTED_BY_COORDINATORS and assignment.territory_id:
         return is_coordinator_of_territory(user, assignment.territory)
     return False
 
@@ -175,41 +135,6 @@ def is_own_account(user, account) -> bool:
     return account is not None and _signed_in(user) and account.pk == user.pk
 
 
-rules.add_perm("accounts.invite", is_administrator | is_coordinator)  # the invitation form itself
-rules.add_perm(
-    "accounts.grant_role", can_grant_role
-)  # target: an unsaved RoleAssignment or Invitation
-rules.add_perm("accounts.revoke_role", can_grant_role)
-rules.add_perm("accounts.view_user_list", is_administrator)
-rules.add_perm("accounts.deactivate_user", is_administrator)
-rules.add_perm("accounts.view_journal", is_staff_reader)
-rules.add_perm("accounts.export_journal", is_staff_reader)
-
-# Django admin (rules.contrib.admin asks "<app>.<action>_<model>", with or without an object).
-# Only administrators manage accounts; the admin site itself also requires ``is_staff`` (see signals.py).
-for app_label, model in (
-    ("accounts", "roleassignment"),
-    ("accounts", "operator"),
-    ("accounts", "invitation"),
-    ("auth", "user"),
-    ("auth", "group"),
-):
-    for action in ("view", "add", "change", "delete"):
-        if (app_label, model, action) != ("auth", "user", "view"):
-            rules.add_perm(f"{app_label}.{action}_{model}", is_administrator)
-rules.add_perm(
-    "auth.view_user", is_administrator | is_own_account
-)  # also the account's "Historique"
-
-
 @rules.predicate
 def is_signed_in(user) -> bool:
     return _signed_in(user)
-
-
-rules.add_perm("accounts.is_signed_in", is_signed_in)  # pages about the person's own account
-
-
-# Programme-level data (territories/admin.py lets the phases' labels and dates be edited).
-rules.add_perm("territories.view_phase", is_staff_reader)
-rules.add_perm("territories.change_phase", is_staff_reader)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import user_logged_in
+from django.contrib.auth import get_user_model, user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import RoleAssignment
-from accounts.services.roles import sync_staff_flag
+from accounts.services.roles import end_roles_of_inactive, sync_staff_flag
 from accounts.services.sessions import remember_session
 
 
@@ -15,6 +15,12 @@ from accounts.services.sessions import remember_session
 @receiver(post_delete, sender=RoleAssignment)
 def _role_changed(sender, instance, **kwargs):
     sync_staff_flag(instance.user_id)
+
+
+@receiver(post_save, sender=get_user_model())
+def _account_saved(sender, instance, **kwargs):
+    # However an account is deactivated (the page, the admin, a shell), its roles end with it.
+    end_roles_of_inactive(instance)
 
 
 @receiver(user_logged_in)

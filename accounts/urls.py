@@ -7,7 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("connexion/", views.sign_in, name="login"),
+    path("connexion/", views.SignInView.as_view(), name="login"),
     path("deconnexion/", views.sign_out, name="logout"),
     path("deconnexion-partout/", views.sign_out_everywhere, name="logout_everywhere"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),

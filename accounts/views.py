@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -22,19 +22,31 @@ from accounts.forms import (
     LoginForm,
 )
 from accounts.models import RoleAssignment
-from accounts.permissions import editable_territories, operators_of, territories_followed_by
+from accounts.selectors import (
+    accounts_for_administrators,
+    active_assignments,
+    editable_territories,
+    get_or_404,
+    operators_of,
+    territories_followed_by,
+)
 from accounts.services import journal as journal_service
 from accounts.services.invitations import (
     InvitationError,
     accept_invitation,
+    existing_account,
     find_invitation,
     send_invitation,
 )
-from accounts.services.roles import revoke_role
+from accounts.services.roles import DeactivatedAccountError, deactivate_account, revoke_role
 from accounts.services.sessions import end_all_sessions
 from core.authz import authorize, permission_required
+from core.exports import neutralize_row
 
 JOURNAL_PAGE_SIZE = 50
+# The journal merges every journalled model's newest rows: page N reads N x 50 rows of each. Beyond 200
+# pages (10,000 entries, what the CSV export holds) a filter is the way; a larger number is a 404.
+JOURNAL_MAX_PAGE = 200
 DASHBOARD_TERRITORY_LIMIT = 50
 
 
@@ -43,25 +55,19 @@ def _signed_in(view):
     return permission_required("accounts.is_signed_in")(view)
 
 
-def sign_in(request):
-    if request.user.is_authenticated:
-        return redirect("accounts:dashboard")
-    form = LoginForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        login(request, form.user, backend="accounts.backends.EmailBackend")
-        next_url = request.POST.get("next") or request.GET.get("next")
-        if next_url and url_has_allowed_host_and_scheme(
-            next_url, {request.get_host()}, request.is_secure()
-        ):
-            return redirect(next_url)
-        return redirect("accounts:dashboard")
-    status = 429 if any(e.code == "locked" for e in form.non_field_errors().as_data()) else 200
-    return render(
-        request,
-        "accounts/login.html",
-        {"form": form, "title": "Se connecter", "next": request.GET.get("next", "")},
-        status=status,
-    )
+class SignInView(auth_views.LoginView):
+    """Django's LoginView (its safe ``next`` handling) with the rate-limited email form."""
+
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+    extra_context = {"title": "Se connecter"}
+
+    def form_invalid(self, form):
+        locked = any(e.code == "locked" for e in form.non_field_errors().as_data())
+        return self.render_to_response(
+            self.get_context_data(form=form), status=429 if locked else 200
+        )
 
 
 @require_POST
@@ -85,9 +91,7 @@ def dashboard(request):
     user = request.user
     context = {
         "title": "Mon espace",
-        "assignments": RoleAssignment.objects.filter(user=user, active=True).select_related(
-            "territory__phase", "departement", "region", "operator", "phase"
-        ),
+        "assignments": active_assignments(user),
         # Only the columns shown: a territory row also holds megabytes of GeoJSON.
         "editable_territories": editable_territories(user)
         .only("pk", "name", "ti_id", "phase_id")
@@ -106,14 +110,20 @@ def dashboard(request):
 def invite(request):
     form = InvitationForm(request.POST or None, inviter=request.user)
     if request.method == "POST" and form.is_valid():
-        authorize(
-            request.user, "accounts.grant_role", form.proposal
-        )  # 403 outside the inviter's area
-        send_invitation(form.instance, invited_by=request.user)
-        messages.success(
-            request, f"Invitation envoyée à {form.instance.email} (lien valable 7 jours)."
-        )
-        return redirect("accounts:invite")
+        proposal = form.proposal
+        account = existing_account(form.instance.email)
+        if account is not None:
+            proposal.user = account  # nobody invites themselves to a role
+        authorize(request.user, "accounts.grant_role", proposal)  # 403 outside the inviter's area
+        try:
+            send_invitation(form.instance, invited_by=request.user)
+        except DeactivatedAccountError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(
+                request, f"Invitation envoyée à {form.instance.email} (lien valable 7 jours)."
+            )
+            return redirect("accounts:invite")
     return render(request, "accounts/invite.html", {"form": form, "title": "Inviter une personne"})
 
 
@@ -147,31 +157,25 @@ def accept(request, token):
 
 @permission_required("accounts.view_user_list")
 def user_list(request):
-    users = (
-        get_user_model()
-        .objects.order_by("-is_active", "email")
-        .prefetch_related("role_assignments")
-    )
+    users = accounts_for_administrators()
     return render(request, "accounts/user_list.html", {"users": users, "title": "Comptes"})
 
 
 def _get_account(request, pk):
-    return get_object_or_404(get_user_model(), pk=pk)
+    return get_or_404(get_user_model(), pk)
 
 
 @require_POST
 @permission_required("accounts.deactivate_user", _get_account)
 def deactivate_user(request, pk):
     account = request.authorized_object
-    account.is_active = False
-    account.save()
-    end_all_sessions(account)
-    messages.success(request, f"Le compte {account.email} est désactivé.")
+    deactivate_account(account, deactivated_by=request.user)
+    messages.success(request, f"Le compte {account.email} est désactivé et ses rôles retirés.")
     return redirect("accounts:users")
 
 
 def _get_assignment(request, pk):
-    return get_object_or_404(RoleAssignment, pk=pk, active=True)
+    return get_or_404(RoleAssignment.objects.filter(active=True), pk)
 
 
 @require_POST
@@ -204,9 +208,13 @@ def _journal_filters(request):
 @permission_required("accounts.view_journal")
 def journal(request):
     form, filters = _journal_filters(request)
-    page = max(
-        1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
-    )
+    raw_page = request.GET.get("page", "1")
+    if (
+        not (raw_page.isascii() and raw_page.isdigit())
+        or not 1 <= int(raw_page) <= JOURNAL_MAX_PAGE
+    ):
+        raise Http404("Page inconnue.")  # was a 500 for page=99999999999999999999999
+    page = int(raw_page)
     entries = journal_service.journal(
         filters, offset=(page - 1) * JOURNAL_PAGE_SIZE, limit=JOURNAL_PAGE_SIZE + 1
     )
@@ -230,7 +238,7 @@ def journal_export(request):
     response["Content-Disposition"] = 'attachment; filename="journal.csv"'
     response.write("\ufeff")  # lets spreadsheet software read the accents
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(
+    writer.writerow(  # every cell through core.exports: titles such as "=cmd|..." were live formulas
         [
             "date",
             "auteur",
@@ -255,7 +263,9 @@ def journal_export(request):
         ]
         for change in entry.changes or [None]:
             writer.writerow(
-                base + ([change.field, change.old, change.new] if change else ["", "", ""])
+                neutralize_row(
+                    base + ([change.field, change.old, change.new] if change else ["", "", ""])
+                )
             )
     return response
 
@@ -264,7 +274,7 @@ def _get_history_object(request, app_label, model_name, pk):
     model = journal_service.resolve_model(app_label, model_name)
     if model is None:
         raise Http404("Aucun historique pour ce type d'objet.")
-    return get_object_or_404(model, pk=pk)
+    return get_or_404(model, pk)  # "abc" for an integer key, a NUL...: 404, not 500
 
 
 def object_history(request, app_label, model_name, pk):

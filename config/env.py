@@ -65,6 +65,8 @@ SETTINGS: dict[str, EnvSetting] = {
         ),
         EnvSetting("LOG_LEVEL", "INFO", "Niveau des journaux techniques."),
         EnvSetting("IMPORT_MAX_ROWS", "20000", "Nombre maximal de lignes d'un import de tableur."),
+        EnvSetting("TRUSTED_PROXIES", "", "Mandataires de confiance (adresses ou réseaux)."),
+        EnvSetting("SECURE_PROXY_SSL_HEADER", "", "En-tête HTTPS posé par le mandataire."),
     ]
 }
 

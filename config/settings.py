@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -180,6 +181,37 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto: https`` -> ``("HTTP_X_FORWARDED_PROTO", "https")``; empty: None (off)."""
+    if not value.strip():
+        return None
+    header, separator, expected = value.partition(":")
+    if not separator or not header.strip() or not expected.strip():
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER « {value} » : format attendu « En-tête: valeur », "
+            "par exemple « X-Forwarded-Proto: https »."
+        )
+    return "HTTP_" + header.strip().upper().replace("-", "_"), expected.strip()
+
+
+def _trusted_proxies(entries: list[str]) -> list[str]:
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES : « {entry} » n'est ni une adresse IP ni un réseau (CIDR)."
+            ) from error
+    return entries
+
+
+# Behind a TLS proxy on another host (docs/settings.md), both off by default. Without the header
+# DEBUG=false redirected to HTTPS forever; without the proxies every sign-in attempt was recorded
+# as the proxy's address, so 5 failures from anyone locked out everyone (accounts/services/ratelimit.py).
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env.get("SECURE_PROXY_SSL_HEADER"))
+TRUSTED_PROXIES = _trusted_proxies(env.get_list("TRUSTED_PROXIES"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

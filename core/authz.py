@@ -1,8 +1,9 @@
 """The one authorisation layer: every view, API operation, admin and export asks ``user.has_perm``.
 
-Permissions are ``rules`` predicates registered with ``rules.add_perm`` (accounts/permissions.py,
-plans/rules.py...). Nothing here knows a role: it only turns "allowed or not" into the right answer
-for each kind of endpoint (sign-in redirect or 403 for pages, 401 or 403 for the API).
+Permissions are ``rules`` predicates registered with ``rules.add_perm`` in each app's ``rules.py``
+(accounts/rules.py, plans/rules.py...); the view guards are rules' own, behind Django's sign-in ones.
+Nothing here knows a role: it only turns "allowed or not" into the right answer for each kind of
+endpoint (sign-in redirect or 403 for pages, 401 or 403 for the API).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
+from rules.contrib.views import PermissionRequiredMixin as RulesPermissionRequiredMixin
+from rules.contrib.views import permission_required as rules_permission_required
 
 ObjectGetter = Callable[..., Any]
 
@@ -29,43 +32,43 @@ def authorize(user, perm: str, obj: Any = None) -> None:
 
 
 def permission_required(perm: str, get_object: ObjectGetter | None = None):
-    """Guard a function view.
+    """Guard a function view with rules' own decorator, behind Django's ``login_required``.
 
     Anonymous visitors are sent to sign-in before the object is even looked up (so a URL does not
     reveal whether an object exists); signed-in users without the permission get 403. The object
     found by ``get_object(request, *args, **kwargs)`` is left on ``request.authorized_object``.
     """
 
-    def decorator(view):
-        @wraps(view)
-        def guarded(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-            obj = get_object(request, *args, **kwargs) if get_object else None
-            authorize(request.user, perm, obj)
-            request.authorized_object = obj
-            return view(request, *args, **kwargs)
+    def fetch(request, *args, **kwargs):
+        obj = get_object(request, *args, **kwargs) if get_object else None
+        request.authorized_object = obj
+        return obj
 
+    def decorator(view):
+        guarded = login_required(
+            rules_permission_required(perm, fn=fetch, raise_exception=True)(view)
+        )
         guarded.authz_permission = perm  # lets the permission-matrix test find every guarded view
         return guarded
 
     return decorator
 
 
-class PermissionRequiredMixin:
-    """The same guard for class-based views: set ``permission_required``, override ``get_permission_object``."""
+class PermissionRequiredMixin(LoginRequiredMixin, RulesPermissionRequiredMixin):
+    """The same guard for class-based views (rules' mixin behind Django's LoginRequiredMixin): set
+    ``permission_required``, override ``get_permission_object``; the object is ``self.authorized_object``."""
 
-    permission_required: str = ""
+    raise_exception = (
+        False  # anonymous: sign-in; signed in without the permission: 403 (Django's rule)
+    )
+    permission_denied_message = DENIED_MESSAGE
 
     def get_permission_object(self):
         return None
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+    def has_permission(self):
         self.authorized_object = self.get_permission_object()
-        authorize(request.user, self.permission_required, self.authorized_object)
-        return super().dispatch(request, *args, **kwargs)
+        return self.request.user.has_perms(self.get_permission_required(), self.authorized_object)
 
 
 class ApiSessionAuth(SessionAuth):

@@ -7,12 +7,14 @@ a scope instead: a territory, a Departement, a Region, or None for the whole pro
 from __future__ import annotations
 
 import rules
+from django.apps import apps
 
 from accounts.permissions import (
     is_administrator,
     is_coordinator,
     is_coordinator_of_departement,
     is_coordinator_of_region,
+    is_coordinator_of_territory,
     is_national_team,
     is_staff_reader,
     is_territory_editor,
@@ -55,3 +57,12 @@ rules.add_perm("plans.export_plans", may_export_scope)
 # The overview of the plans one follows (state, « à valider », « en retard »…): national team and
 # coordinators; a project lead finds its plan from « Mon espace ».
 rules.add_perm("plans.view_overview", is_staff_reader | is_coordinator)
+# Follow-up notes: the territory's editors, and the coordinators of its zone (docs/roles.md said so,
+# the view answered 403).
+rules.add_perm("plans.add_note", is_territory_editor | is_coordinator_of_territory)
+
+# The Django admin and the "Historique" pages (accounts:object_history asks "plans.view_<model>"):
+# the staff read every plans object; administrators got 403 on /admin/plans/action/ without these.
+for _model in apps.get_app_config("plans").get_models():
+    if not _model._meta.label_lower.startswith("plans.historical"):
+        rules.add_perm(f"plans.view_{_model._meta.model_name}", is_staff_reader)

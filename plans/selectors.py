@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment
-from accounts.permissions import is_staff_reader, territories_followed_by
+from accounts.permissions import is_staff_reader
+from accounts.selectors import territories_followed_by
 from plans.models import HEAVY_FIELDS, Action, ActionPlan, Funding, PlanState
 from plans.services.publication import annotate_modified_since_publication
 

@@ -229,6 +229,7 @@ def action_detail(request, phase, ti_id, code):
             "amount_warnings": implausible_amounts(
                 action.total_cost, [(f.amount, f.state) for f in action.fundings.all()]
             ),
+            "can_add_note": request.user.has_perm("plans.add_note", territory),
             "note_form": NoteForm(initial={"date": date.today()}),
             "attachment_form": AttachmentForm(),
             "breadcrumb_data": _breadcrumb(territory, action.code),
@@ -284,7 +285,7 @@ def action_archive(request, phase, ti_id, code):
 
 
 @require_POST
-@permission_required("plans.edit_plan", _territory)
+@permission_required("plans.add_note", _territory)  # chefs de projet and their zone's coordinators
 def note_add(request, phase, ti_id, code):
     territory = request.authorized_object
     action = _action(territory, code)

@@ -1,11 +1,11 @@
-"""The accounts rows of the permission matrix (see core/permission_matrix.py and docs/roles.md)."""
+"""The accounts rows of the permission matrix (see accounts/tests/matrix.py and docs/roles.md)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from core.permission_matrix import ADMIN, COORDINATORS_IN, SIGNED_IN, STAFF, Endpoint
+from accounts.tests.matrix import ADMIN, COORDINATORS_IN, SIGNED_IN, STAFF, Endpoint
 
 ALL_COORDINATORS = frozenset(
     {

@@ -122,3 +122,39 @@ def test_deactivated_account_is_signed_out_and_cannot_sign_in(client, make_user,
 def test_sessions_expire(settings):
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_each_sign_in_purges_old_attempts_in_bounded_batches(client, make_user):
+    """purge_old_attempts was never called: attempts piled up forever."""
+    from django.utils import timezone
+
+    from accounts.models import PasswordResetRequest
+    from accounts.services.ratelimit import PURGE_BATCH
+
+    long_ago = timezone.now() - timedelta(days=2)
+    LoginAttempt.objects.bulk_create(
+        LoginAttempt(email=f"ancien{i}@exemple.fr", created_at=long_ago)
+        for i in range(PURGE_BATCH + 20)
+    )
+    PasswordResetRequest.objects.create(email="ancien@exemple.fr", created_at=long_ago)
+    recent = LoginAttempt.objects.create(email="recent@exemple.fr", ip_address="192.0.2.1")
+    make_user("purge@exemple.fr")
+
+    _login(client, "purge@exemple.fr", "mauvais")
+    assert (
+        LoginAttempt.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).count() == 20
+    )
+    assert not PasswordResetRequest.objects.exists()
+
+    _login(client, "purge@exemple.fr", "mauvais")
+    assert not LoginAttempt.objects.filter(
+        created_at__lt=timezone.now() - timedelta(days=1)
+    ).exists()
+    assert LoginAttempt.objects.filter(pk=recent.pk).exists()  # still inside its window
+
+
+def test_signed_in_visitors_are_sent_to_mon_espace_by_django_login_view(client, make_user):
+    make_user("deja@exemple.fr")
+    _login(client, "deja@exemple.fr", PASSWORD)
+    response = client.get(LOGIN)
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:dashboard")

@@ -1,4 +1,4 @@
-"""The plans rows of the permission matrix (see core/permission_matrix.py and docs/roles.md)."""
+"""The plans rows of the permission matrix (see accounts/tests/matrix.py and docs/roles.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from core.permission_matrix import (
+from accounts.tests.matrix import (
     ADMIN,
     COORDINATORS_IN,
     LEADS_IN,
@@ -183,7 +183,7 @@ PERMISSION_MATRIX = [
         "plans:note_add",
         "page",
         "POST",
-        EDITORS,
+        EDITORS | COORDINATORS_IN,  # coordinators follow up the territories of their zone
         setup=_action,
         url=_action_url("note_add"),
         data=lambda world, action: {"date": date(2025, 1, 15).isoformat(), "text": "Comité"},
@@ -347,6 +347,38 @@ PERMISSION_MATRIX += [
         url=lambda world, target: reverse("plans:notifications"),
         state=_wants_emails,
         ok=frozenset({302}),
+    ),
+]
+
+# The admin and the "Historique" pages of plans objects: the staff read them (administrators got 403).
+PERMISSION_MATRIX += [
+    Endpoint(
+        "accounts:object_history",
+        "page",
+        "GET",
+        STAFF,
+        setup=_action,
+        url=lambda world, action: reverse(
+            "accounts:object_history", args=["plans", "action", action.pk]
+        ),
+        label="action d'un plan",
+    ),
+    Endpoint(
+        "admin:plans_action_changelist",
+        "admin",
+        "GET",
+        STAFF,
+        setup=_action,
+        url=lambda world, action: reverse("admin:plans_action_changelist"),
+    ),
+    Endpoint(
+        "admin:plans_action_change",
+        "admin",
+        "GET",
+        STAFF,
+        setup=_action,
+        url=lambda world, action: reverse("admin:plans_action_change", args=[action.pk]),
+        label="lecture",
     ),
 ]
 

@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.db import transaction
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.tests.matrix import (
+    DOC_BEGIN,
+    DOC_END,
+    PROFILES,
+    build_world,
+    collect_not_editing,
+    collect_rows,
+    roles_table,
+)
 from core.authz import PermissionRequiredMixin
-from core.permission_matrix import PROFILES, build_world, collect_not_editing, collect_rows
 
 ROWS = collect_rows()
+ROLES_DOC = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
 ADMIN_LOGIN = "/admin/login/"
 
 
-@pytest.fixture
-def world(db):
-    return build_world()
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The 13 users and 11 roles, built once for the module's ~580 cases (0.125 s each when every case
+    rebuilt them) inside a transaction rolled back at the end; each case runs in its own savepoint
+    (pytest-django's ``db``), so what a case writes is undone before the next one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
 
 
 def _send(client, row, world, target):
@@ -52,7 +68,7 @@ def _is_login_redirect(response, kind) -> bool:
 
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("row", ROWS, ids=[row.id + f"-{row.method}" for row in ROWS])
-def test_permission_matrix(row, profile, world, client):
+def test_permission_matrix(row, profile, world, db, client):
     target = row.setup(world)
     if profile != "anonyme":
         client.force_login(world.users[profile])
@@ -136,7 +152,7 @@ def test_every_guarded_view_and_api_operation_has_rows():
 
 def test_every_url_of_an_app_with_a_matrix_is_accounted_for():
     """In apps that declare a matrix, every URL name is a row or is listed in NOT_EDITING with a reason."""
-    from core.permission_matrix import _matrix_modules
+    from accounts.tests.matrix import _matrix_modules
 
     covered = {row.name for row in ROWS} | set(collect_not_editing())
     packages = tuple(f"{app}." for app in _matrix_modules())
@@ -184,3 +200,30 @@ def test_rows_are_unique():
 
 def test_login_url_is_the_accounts_page():
     assert settings.LOGIN_URL == reverse("accounts:login")
+
+
+def test_the_roles_doc_table_is_the_matrix():
+    """docs/roles.md's permission table is generated from the rows; it cannot drift from them.
+
+    To rewrite it: ``TERRITOIRES_WRITE_ROLES_DOC=1 .venv/bin/pytest accounts/tests/test_permission_matrix.py -k roles_doc``.
+    """
+    import os
+
+    doc = ROLES_DOC.read_text(encoding="utf-8")
+    assert DOC_BEGIN in doc and DOC_END in doc, "docs/roles.md a perdu les marqueurs de la matrice"
+    before, rest = doc.split(DOC_BEGIN, 1)
+    current = DOC_BEGIN + rest.split(DOC_END, 1)[0] + DOC_END
+    expected = roles_table()
+    if os.environ.get("TERRITOIRES_WRITE_ROLES_DOC") == "1":
+        ROLES_DOC.write_text(doc.replace(current, expected), encoding="utf-8")
+        current = expected
+    assert current == expected, (
+        "docs/roles.md : la table ne suit plus la matrice (voir la docstring)"
+    )
+
+
+def test_the_roles_doc_table_says_who_adds_follow_up_notes():
+    table = roles_table()
+    line = next(line for line in table.splitlines() if "`plans:note_add`" in line)
+    assert "coordinateur-region" in line and "coordinateur-departement" in line
+    assert "coordinateur-region-hors" not in line and "binome" not in line

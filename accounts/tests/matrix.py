@@ -1,16 +1,18 @@
 """The permission matrix: one table of editing endpoints x profiles, extended by every app.
 
+Test support, not production code (it lived in core, which must know no role, and imported upward).
 Each app that has editing endpoints writes ``<app>/tests/permission_matrix.py`` with::
 
-    from core.permission_matrix import Endpoint, ADMIN, COORDINATORS_IN, LEADS_IN
+    from accounts.tests.matrix import Endpoint, ADMIN, COORDINATORS_IN, LEADS_IN
 
     PERMISSION_MATRIX = [
         Endpoint("plans:edit", "page", "POST", allowed=ADMIN | LEADS_IN, url=..., data=..., state=...),
     ]
     NOT_EDITING = {"plans:detail": "lecture publique"}  # its other URL names, with why they need no row
 
-``core/tests/test_permission_matrix.py`` runs every row for every profile, and fails when a guarded
-view, an API operation or an editable admin has no row. See docs/roles.md.
+``accounts/tests/test_permission_matrix.py`` runs every row for every profile, and fails when a
+guarded view, an API operation or an editable admin has no row, or when docs/roles.md's table (written
+by ``roles_table``) no longer matches the rows.
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ class Endpoint:
 
 
 def build_world() -> World:
-    """Users for every profile around one 2023-2027 territory (call inside a test: it writes to the database)."""
+    """Users for every profile around one 2023-2027 territory (it writes to the database: built once
+    per module inside a transaction rolled back at its end, see test_permission_matrix.py)."""
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
@@ -202,3 +205,33 @@ def _matrix_modules() -> dict:
         if found:
             modules[config.name] = importlib.import_module(name)
     return modules
+
+
+# --- docs/roles.md's table, generated from the rows -----------------------------------------------
+
+DOC_BEGIN = "<!-- matrice des permissions : début (généré, ne pas modifier à la main) -->"
+DOC_END = "<!-- matrice des permissions : fin -->"
+PROFILE_GROUPS = (
+    (SIGNED_IN, "toute personne connectée"),
+    (frozenset(PROFILES), "tout le monde"),
+)
+
+
+def _allowed_label(allowed: frozenset[str]) -> str:
+    for group, label in PROFILE_GROUPS:
+        if allowed == group:
+            return label
+    return ", ".join(profile for profile in PROFILES if profile in allowed) or "personne"
+
+
+def roles_table() -> str:
+    """The Markdown table of docs/roles.md: every row, who succeeds (every other profile is refused)."""
+    lines = [
+        DOC_BEGIN,
+        "",
+        "| Point d'entrée | Type | Méthode | Autorisés (périmètre couvrant l'objet) |",
+        "|---|---|---|---|",
+    ]
+    for row in collect_rows():
+        lines.append(f"| `{row.id}` | {row.kind} | {row.method} | {_allowed_label(row.allowed)} |")
+    return "\n".join([*lines, "", DOC_END])
