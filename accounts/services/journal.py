@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from simple_history.models import registered_models
@@ -77,12 +78,19 @@ def _field_label(record, field_name: str) -> str:
         return field_name
 
 
+def _shown(record, name: str) -> bool:
+    """Fields a person reads: not the journal's own, nor technical ones (``editable=False`` on the
+    model: an action's lost-update ``version``, search keys, token hashes)."""
+    if name in _HISTORY_FIELDS or name.startswith("history_"):
+        return False
+    try:
+        return record.instance_type._meta.get_field(name).editable
+    except FieldDoesNotExist:
+        return True
+
+
 def _changes(record) -> list[FieldChange]:
-    tracked = [
-        f
-        for f in record._meta.fields
-        if f.name not in _HISTORY_FIELDS and not f.name.startswith("history_")
-    ]
+    tracked = [f for f in record._meta.fields if _shown(record, f.name)]
     if record.history_type == "~":
         previous = record.prev_record
         if previous is not None:
@@ -94,6 +102,7 @@ def _changes(record) -> list[FieldChange]:
                     _display(record, c.field, c.new),
                 )
                 for c in delta.changes
+                if _shown(record, c.field)
             ]
         return []
     values = []

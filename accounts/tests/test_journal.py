@@ -107,3 +107,21 @@ def test_the_journal_cannot_be_edited_from_the_admin(client, admin_user, setting
     operator.refresh_from_db()
     assert operator.name == "Bpifrance" and operator.history.count() == before
     assert settings.SIMPLE_HISTORY_REVERT_DISABLED is True
+
+
+def test_technical_fields_stay_out_of_the_journal(real_data):
+    """An action's lost-update counter (``version``, editable=False) changes on every save: the
+    journal shows what a person changed, not that counter."""
+    from plans.models import Action, ActionPlan
+    from territories.models import Territory
+
+    plan = ActionPlan.objects.create(
+        territory=Territory.objects.get(phase="2023-2027", ti_id="ti-1108")
+    )
+    action = Action.objects.create(plan=plan, code="J-1", title="Avant", axis="innovation")
+    action.title, action.version = "Après", action.version + 1
+    action.save()
+
+    edit, creation = object_history(action)[:2]
+    assert [(c.field, c.old, c.new) for c in edit.changes] == [("intitulé", "Avant", "Après")]
+    assert "version" not in {c.field for c in creation.changes}
