@@ -145,15 +145,29 @@ class Invitation(models.Model):
         verbose_name="invité par",
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
-    phase = models.ForeignKey("territories.Phase", on_delete=models.CASCADE, null=True, blank=True)
+    phase = models.ForeignKey(
+        "territories.Phase", on_delete=models.CASCADE, null=True, blank=True, verbose_name="phase"
+    )
     territory = models.ForeignKey(
-        "territories.Territory", on_delete=models.CASCADE, null=True, blank=True
+        "territories.Territory",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="territoire",
     )
     departement = models.ForeignKey(
-        "geo.Departement", on_delete=models.CASCADE, null=True, blank=True
+        "geo.Departement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="département",
     )
-    region = models.ForeignKey("geo.Region", on_delete=models.CASCADE, null=True, blank=True)
-    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, null=True, blank=True)
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.CASCADE, null=True, blank=True, verbose_name="région"
+    )
+    operator = models.ForeignKey(
+        Operator, on_delete=models.CASCADE, null=True, blank=True, verbose_name="opérateur"
+    )
     created_at = models.DateTimeField("créée le", default=timezone.now)
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["token_hash"])

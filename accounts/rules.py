@@ -45,3 +45,10 @@ rules.add_perm("auth.view_user", is_administrator | is_own_account)
 # Programme-level data (territories/admin.py lets the phases' labels and dates be edited).
 rules.add_perm("territories.view_phase", is_staff_reader)
 rules.add_perm("territories.change_phase", is_staff_reader)
+
+# The admin's index lists an app only when ``has_module_perms(app_label)`` is true, which rules' backend
+# reads as the permission named after the app: without these the national team read « Vous n'avez pas la
+# permission de voir ou de modifier quoi que ce soit » although it may read territories and plans.
+rules.add_perm("accounts", is_administrator)
+rules.add_perm("auth", is_administrator)
+rules.add_perm("territories", is_staff_reader)
