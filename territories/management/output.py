@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 
+from core.exports import neutralize_row
+
 FORMATS = ("table", "json", "csv")
 
 
@@ -17,7 +19,7 @@ def write_rows(stream, headers: list[str], rows: list[list], output_format: str)
     if output_format == "csv":
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows(neutralize_row(row) for row in rows)  # names come from files: no formulas
         return
     text_rows = [[str(v) for v in row] for row in rows]
     # The last column (often a long list of names) is neither padded nor measured.
