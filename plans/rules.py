@@ -61,7 +61,9 @@ rules.add_perm("plans.view_overview", is_staff_reader | is_coordinator)
 # the view answered 403).
 rules.add_perm("plans.add_note", is_territory_editor | is_coordinator_of_territory)
 
-rules.add_perm("plans", is_staff_reader)  # the admin index lists the app (accounts/rules.py says why)
+rules.add_perm(
+    "plans", is_staff_reader
+)  # the admin index lists the app (accounts/rules.py says why)
 # The Django admin and the "Historique" pages (accounts:object_history asks "plans.view_<model>"):
 # the staff read every plans object; administrators got 403 on /admin/plans/action/ without these.
 for _model in apps.get_app_config("plans").get_models():
