@@ -46,7 +46,7 @@ def revoke_selected(modeladmin, request, queryset):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(RulesHistoryAdmin):
-    list_display = ["user", "role", "scope_label", "active", "created_at"]
+    list_display = ["user", "role", "scope", "active", "created_at"]
     list_filter = ["role", "active", "phase"]
     search_fields = [
         "user__email",
@@ -58,6 +58,11 @@ class RoleAssignmentAdmin(RulesHistoryAdmin):
     autocomplete_fields = ["user"]
     raw_id_fields = ["territory"]
     actions = [revoke_selected]
+
+    @admin.display(description="périmètre")
+    def scope(self, obj):
+        # A model property has no column title of its own: without this one the list shows "Scope label".
+        return obj.scope_label
 
     def save_model(self, request, obj, form, change):
         # The same rule as the invitation form and the API: nobody grants a role to themselves.

@@ -136,7 +136,7 @@ class Invitation(models.Model):
     """An emailed link (valid 7 days) that creates or reactivates an account with one role."""
 
     email = models.EmailField("adresse électronique")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -190,34 +190,43 @@ class Invitation(models.Model):
 class LoginAttempt(models.Model):
     """One sign-in attempt, kept to slow down password guessing (per account and per address)."""
 
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, db_index=True)
-    succeeded = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    email = models.CharField("adresse électronique", max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, db_index=True)
+    succeeded = models.BooleanField("réussie", default=False)
+    created_at = models.DateTimeField("créée le", default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = "tentative de connexion"
+        verbose_name_plural = "tentatives de connexion"
 
 
 class PasswordResetRequest(models.Model):
     """One password-reset request, kept to cap the emails sent per account and per address."""
 
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    email = models.CharField("adresse électronique", max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, db_index=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = "demande de réinitialisation"
+        verbose_name_plural = "demandes de réinitialisation"
 
 
 class UserSession(models.Model):
     """The sessions opened by a person, so that "log out everywhere" works with any session backend."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="open_sessions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="open_sessions",
+        verbose_name="personne",
     )
-    session_key = models.CharField(max_length=40, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    session_key = models.CharField("clé de session", max_length=40, unique=True)
+    created_at = models.DateTimeField("ouverte le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "session ouverte"
+        verbose_name_plural = "sessions ouvertes"
 
 
 # Accounts are Django's users; their changes are journalled too (never the password hash).

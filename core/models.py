@@ -22,11 +22,14 @@ class ImportJob(models.Model):
         FAILED = "failed", "Échec"
 
     # A random key: the follow-up page's address is not guessable (and is checked against its owner).
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField("identifiant", primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField("type d'import", max_length=30)
     target = models.CharField("cible", max_length=100)  # for plans: "<phase>/<ti_id>"
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name="personne",
     )
     file_name = models.CharField("fichier", max_length=255)
     upload = models.CharField("fichier déposé", max_length=200)  # name in the private storage

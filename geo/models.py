@@ -47,7 +47,9 @@ class Groupement(models.Model):
     name = models.CharField("nom", max_length=200)
     nature = models.CharField("nature juridique", max_length=5, choices=Nature.choices)
     population = models.PositiveIntegerField("population", default=0)
-    search_name = models.CharField(max_length=200, db_index=True, editable=False)
+    search_name = models.CharField(
+        "nom de recherche", max_length=200, db_index=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -67,8 +69,12 @@ class Commune(models.Model):
     siren = models.CharField("SIREN", max_length=9, unique=True, null=True, blank=True)
     postcodes = models.JSONField("codes postaux", default=list)
     population = models.PositiveIntegerField("population", default=0)
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="communes", verbose_name="département"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="communes", verbose_name="région"
+    )
     epci = models.ForeignKey(
         Groupement,
         on_delete=models.SET_NULL,
@@ -85,7 +91,9 @@ class Commune(models.Model):
         related_name="ept_communes",
         verbose_name="EPT",
     )
-    search_name = models.CharField(max_length=200, db_index=True, editable=False)
+    search_name = models.CharField(
+        "nom de recherche", max_length=200, db_index=True, editable=False
+    )
 
     class Meta:
         ordering = ["name", "code"]

@@ -137,6 +137,7 @@ class PlanTransition(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = "étape du plan"
+        verbose_name_plural = "étapes du plan"
 
 
 class ActionQuerySet(models.QuerySet):
@@ -304,13 +305,16 @@ class Indicator(models.Model):
 
 
 class IndicatorValue(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name="indicateur"
+    )
     date = models.DateField("date")
     value = models.DecimalField("valeur", max_digits=16, decimal_places=4)
 
     class Meta:
         ordering = ["indicator", "date"]
         verbose_name = "valeur d'indicateur"
+        verbose_name_plural = "valeurs d'indicateur"
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "date"], name="indicator_value_unique_date"

@@ -46,7 +46,9 @@ class Territory(models.Model):
         "identifiant ANCT", max_length=20
     )  # "ti-1103"; unique within a phase only
     name = models.CharField("nom", max_length=255)
-    search_name = models.CharField(max_length=255, db_index=True, editable=False)
+    search_name = models.CharField(
+        "nom de recherche", max_length=255, db_index=True, editable=False
+    )
     population = models.PositiveIntegerField("population", default=0)
     commune_count = models.PositiveIntegerField("nombre de communes", default=0)
     principal_departement = models.ForeignKey(
@@ -82,7 +84,9 @@ class Territory(models.Model):
     )
     # Hash of what the source file said (name, members, communes, polygon): re-importing an unchanged
     # territory writes nothing.
-    source_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    source_fingerprint = models.CharField(
+        "empreinte du fichier source", max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["phase", "ti_id"]
@@ -103,7 +107,9 @@ class TerritoryMember(models.Model):
         GROUPEMENT = "groupement", "Intercommunalité (EPCI ou EPT)"
         COMMUNE = "commune", "Commune"
 
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="members")
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="members", verbose_name="territoire"
+    )
     siren = models.CharField("SIREN", max_length=9)
     name = models.CharField("nom", max_length=255)
     kind = models.CharField("type", max_length=12, choices=Kind.choices)
@@ -130,13 +136,17 @@ class TerritoryCommune(models.Model):
     """A current commune of a territory, with the code the source file gave (older COG vintage)."""
 
     territory = models.ForeignKey(
-        Territory, on_delete=models.CASCADE, related_name="territory_communes"
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="territory_communes",
+        verbose_name="territoire",
     )
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="territory_links")
     source_code = models.CharField("code dans le fichier source", max_length=5)
 
     class Meta:
         verbose_name = "commune d'un territoire"
+        verbose_name_plural = "communes des territoires"
         constraints = [
             models.UniqueConstraint(
                 fields=["territory", "commune"], name="territory_commune_unique"
@@ -148,23 +158,33 @@ class UnmappedCommune(models.Model):
     """A commune code of the source vintage with no current commune (merged without a commune déléguée)."""
 
     territory = models.ForeignKey(
-        Territory, on_delete=models.CASCADE, related_name="unmapped_communes"
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="unmapped_communes",
+        verbose_name="territoire",
     )
     source_code = models.CharField("code dans le fichier source", max_length=5)
     source_name = models.CharField("nom dans le fichier source", max_length=200)
 
     class Meta:
         verbose_name = "commune sans équivalent actuel"
+        verbose_name_plural = "communes sans équivalent actuel"
 
 
 class Lineage(models.Model):
     """A successor territory of phase N+1 sharing communes with a predecessor of phase N."""
 
     successor = models.ForeignKey(
-        Territory, on_delete=models.CASCADE, related_name="predecessor_links"
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+        verbose_name="successeur",
     )
     predecessor = models.ForeignKey(
-        Territory, on_delete=models.CASCADE, related_name="successor_links"
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="successor_links",
+        verbose_name="prédécesseur",
     )
     shared_communes = models.PositiveIntegerField("communes en commun")
     successor_share = models.FloatField("part des communes du successeur")
