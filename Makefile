@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TERRITOIRES := $(BIN)/territoires
 DATA_DIR ?= $(or $(TERRITOIRES_DATA_DIR),../shared/data)
 
-.PHONY: setup run serve load test test-sqlite test-postgres bench demo clean
+.PHONY: setup run serve load lint test test-sqlite test-postgres bench demo clean
 
 setup: $(VENV)/.installed node_modules/.installed var/.system-packages
 
@@ -38,7 +38,12 @@ run: load
 	@echo "Plateforme servie sur http://127.0.0.1:8000"
 	$(TERRITOIRES) runserver 127.0.0.1:8000
 
-test: setup test-sqlite test-postgres
+# lint first: a formatting slip fails in seconds, not after the suites.
+test: setup lint test-sqlite test-postgres
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-sqlite:
 	$(BIN)/pytest -q

@@ -13,12 +13,3 @@ def number_fr(value) -> str:
     except (TypeError, ValueError):
         return "" if value is None else str(value)
     return f"{number:,}".replace(",", "\u202f")
-
-
-@register.filter
-def percent_fr(value) -> str:
-    """0.4567 -> "46 %"."""
-    try:
-        return f"{round(float(value) * 100)}\u00a0%"
-    except (TypeError, ValueError):
-        return ""
