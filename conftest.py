@@ -118,6 +118,7 @@ def browser_context(chromium, client):
 
     Pages are opened at ``TEST_ORIGIN`` (the contexts' base URL). A loaded page's requests run while
     the test waits on Playwright, in the test's thread, so the test database is the one they read.
+    The pages share the test's ``client``: ``client.force_login(user)`` browses as that person.
     """
     contexts = []
 
