@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test's thread, where Django would refuse every
-# database call as "async unsafe" (config/env.py is the only reader of settings: this is no setting).
+# database call as "async unsafe". Here, not in config/settings_test.py: no settings module but
+# config/env.py touches the environment (config/tests/test_settings_documented.py).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PHASE_FILES = {"2023-2027": "ti/ti-2023-2027.geojson", "2019-2022": "ti/ti-2019-2022.geojson"}

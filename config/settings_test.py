@@ -15,7 +15,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 # Static files are found when asked, never listed up front. config/settings.py turns the finders
 # on with DEBUG (true when the settings load), but the test runner then sets DEBUG to false, and
 # whitenoise's middleware, without autorefresh, then lists the ~1,900 static files of every new
-# test client (0.15 s each; 661 tests use one): 295 permission-matrix tests went 116 s -> 36 s.
+# test client (0.15 s each; 661 tests use one): 295 permission-matrix tests went 116 s -> 36 s
+# (issue 10; the whole suite's timings are in docs/decisions.md, "Suite de tests").
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
