@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TERRITOIRES := $(BIN)/territoires
 DATA_DIR ?= $(or $(TERRITOIRES_DATA_DIR),../shared/data)
 
-.PHONY: setup run worker serve load test test-sqlite test-postgres bench demo clean
+.PHONY: setup run worker serve load lint test test-sqlite test-postgres bench demo clean
 
 setup: $(VENV)/.installed node_modules/.installed var/.system-packages
 
@@ -47,14 +47,24 @@ run: load
 worker: setup
 	$(TERRITOIRES) db_worker --no-reload
 
-test: setup test-sqlite test-postgres
+# lint first: a formatting slip fails in seconds, not after the suites.
+test: setup lint test-sqlite test-postgres
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# One test process per core (pytest-xdist), at most 4: each loads the real data into its own database
+# (~20 s, ~0.5 GB); pytest-django names the PostgreSQL ones test_territoires_gw0, _gw1... (docs/decisions.md).
+TEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 4 ? n : 4 )))
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test-sqlite:
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 test-postgres:
 	scripts/postgres.sh start
-	DATABASE_URL="postgres://postgres@/territoires?host=$$(scripts/postgres.sh dir)/socket" $(BIN)/pytest -q
+	DATABASE_URL="postgres://postgres@/territoires?host=$$(scripts/postgres.sh dir)/socket" $(PYTEST)
 
 # Example action plans (titles « [Exemple] »), only when asked: `make demo` or `make run DEMO=1`.
 demo: load

@@ -9,9 +9,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-os.environ.setdefault(
-    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
-)  # Playwright + live_server in one process
+# Playwright's sync API runs an event loop in the test's thread, where Django would refuse every
+# database call as "async unsafe". Here, not in config/settings_test.py: no settings module but
+# config/env.py touches the environment (config/tests/test_settings_documented.py).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PHASE_FILES = {"2023-2027": "ti/ti-2023-2027.geojson", "2019-2022": "ti/ti-2019-2022.geojson"}
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by scripts/system-packages.sh; never a downloaded browser
@@ -90,3 +91,56 @@ def _fresh_public_caches():
 
     caching.clear()
     yield
+
+
+# localhost, not testserver: chromium trusts it like the HTTPS of production (no warning for the
+# Cross-Origin-Opener-Policy header). Django still sees "testserver", its test client's host.
+TEST_ORIGIN = "http://localhost"
+# Hop-by-hop and body headers the test client sets itself; cookies live in the test client's jar.
+_NOT_FORWARDED = {"host", "cookie", "content-length", "content-type", "connection"}
+
+
+def _through_test_client(client):
+    """A Playwright route handler answering every request from Django's test client, in the test's
+    own thread and transaction: the pages see the test database (its reference data, the test's
+    own rows) and static files come from whitenoise's finders, as on a development server."""
+
+    def handle(route):
+        request = route.request
+        response = client.generic(
+            request.method,
+            request.url[len(TEST_ORIGIN) :],
+            data=request.post_data_buffer or b"",
+            content_type=request.headers.get("content-type", ""),
+            headers={k: v for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED},
+        )
+        if response.streaming:  # whitenoise's static files
+            body = b"".join(response.streaming_content)
+            response.close()
+        else:
+            body = response.content
+        route.fulfill(status=response.status_code, headers=dict(response.items()), body=body)
+
+    return handle
+
+
+@pytest.fixture
+def browser_context(chromium, client):
+    """``browser_context(**options)``: a Playwright context whose requests to TEST_ORIGIN are
+    served by Django's test client (no server, no second database: one way for every browser test).
+
+    Pages are opened at ``TEST_ORIGIN`` (the contexts' base URL). A loaded page's requests run while
+    the test waits on Playwright, in the test's thread, so the test database is the one they read.
+    The pages share the test's ``client``: ``client.force_login(user)`` browses as that person.
+    """
+    contexts = []
+
+    def new_context(**options):
+        context = chromium.new_context(base_url=TEST_ORIGIN, **options)
+        context.route(f"{TEST_ORIGIN}/**", _through_test_client(client))
+        contexts.append(context)
+        return context
+
+    yield new_context
+    for context in contexts:
+        context.close()

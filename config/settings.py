@@ -129,7 +129,7 @@ STATIC_ROOT.mkdir(
 STATICFILES_DIRS = [("npm", TERRITOIRES_NODE_MODULES)] if TERRITOIRES_NODE_MODULES.is_dir() else []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Plain storage: the manifest storage rewrites the DSFR CSS and takes ~1.5 min to collect (STACK-NOTES).
+    # Plain storage: the manifest storage rewrites the DSFR CSS and takes ~1.5 min to collect (docs/decisions.md).
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG

@@ -1,4 +1,5 @@
-"""Start-up refusals: an insecure secret key outside debug, a data directory without its files."""
+"""Start-up: refusals (an insecure secret key outside debug, a data directory without its files) and
+the production settings (`check --deploy`, password hashing)."""
 
 import os
 import subprocess
@@ -37,16 +38,39 @@ def test_a_long_secret_key_is_accepted_outside_debug():
     assert result.stdout.strip() == "ok"
 
 
-def test_production_settings_pass_the_deploy_check():
+@pytest.mark.parametrize(
+    ("email_url", "passes"),
+    [("smtp://relais.example:587?tls=1", True), ("console://", False), ("locmem://", False)],
+)
+def test_production_settings_pass_the_deploy_check_and_refuse_unsent_emails(
+    tmp_path, email_url, passes
+):
+    """The one `check --deploy` test: production settings pass; with a console or memory email backend,
+    live reset links would land in the server log, so the deploy check refuses (core/checks.py)."""
     result = run_python(
         "import django; django.setup(); from django.core.management import call_command; "
         "call_command('check', '--deploy', '--fail-level', 'WARNING')",
         DEBUG="false",
         SECRET_KEY="Zq8-vR2#Lw9!kT4pXe7$Mn3@Hs6%Jd1^Bc5&Gf0*Ya-Uo2+Ei8=Ar4~Ny6",
         ALLOWED_HOSTS="territoires.example",
-        EMAIL_URL="smtp://relais.example:587?tls=1",  # console:// fails the deploy check (core/checks.py)
+        EMAIL_URL=email_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
     )
-    assert result.returncode == 0, result.stderr + result.stdout
+    if passes:
+        assert result.returncode == 0, result.stderr + result.stdout
+        assert "no issues" in result.stdout
+    else:
+        assert result.returncode != 0
+        assert "territoires.E001" in result.stderr and email_url in result.stderr
+        assert "EMAIL_URL=smtp://" in result.stderr
+
+
+def test_production_hashes_passwords_with_argon2():
+    """The test settings put a fast hasher first; production keeps Argon2."""
+    from config import settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert not any("MD5" in hasher for hasher in production.PASSWORD_HASHERS)
 
 
 @pytest.mark.django_db

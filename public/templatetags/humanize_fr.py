@@ -17,14 +17,5 @@ def number_fr(value) -> str:
     return f"{number:,}".replace(",", "\u202f")
 
 
-@register.filter
-def percent_fr(value) -> str:
-    """0.4567 -> "46 %"."""
-    try:
-        return f"{round(float(value) * 100)}\u00a0%"
-    except (TypeError, ValueError):
-        return ""
-
-
 # One implementation of the French plural (core), offered under this library too.
 register.filter("pluriel", pluriel)

@@ -1,31 +1,24 @@
-"""Browser tests: Playwright driving Debian's chromium against a gunicorn of our own (see public/tests/server.py)."""
+"""Browser tests: Playwright driving Debian's chromium, every request answered by Django's test client
+(the root conftest's ``browser_context``), so the pages read the test database and its real data."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django.conf import settings
 
-from public.tests import server as devserver
-
-ARTIFACTS = devserver.ROOT / "test-artifacts"
-AXE = devserver.ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    env = devserver.prepare_database(tmp_path_factory.mktemp("browser-db") / "site.sqlite3")
-    warm = ("/", "/api/recherche?q=meaux", "/api/territoires.geojson?phase=2023-2027")
-    with devserver.running_server(env, threads=8, warm_urls=warm) as base:
-        yield base
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+AXE = settings.TERRITOIRES_NODE_MODULES / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
-def browser_page(chromium, site_url, request):
-    """A fresh page; console errors and failed requests are collected in ``page.problems``; a screenshot
-    is saved under test-artifacts/ at the end of each test."""
-    context = chromium.new_context(
-        base_url=site_url, bypass_csp=True, locale="fr-FR", viewport={"width": 1280, "height": 900}
+def browser_page(browser_context, request):
+    """A fresh page served by the test client (conftest.browser_context); console errors and failed
+    requests are collected in ``page.problems``; a screenshot is saved under test-artifacts/ at the
+    end of each test."""
+    context = browser_context(
+        bypass_csp=True, locale="fr-FR", viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
     page.problems = []
@@ -40,10 +33,7 @@ def browser_page(chromium, site_url, request):
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     name = re.sub(r"[^\w.-]+", "-", request.node.name)
-    try:
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
-    finally:
-        context.close()
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
 @pytest.fixture

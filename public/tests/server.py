@@ -1,7 +1,8 @@
-"""Test infrastructure: a throwaway server over its own SQLite database filled with the real data.
+"""A throwaway gunicorn over its own SQLite database filled with the real data, for
+benchmarks/web_bench.py (measures need a real server). Loopback only.
 
-Used by the browser tests (pytest-django's live_server flushes the database after each test, wiping
-the reference data) and by benchmarks/web_bench.py. Loopback only.
+The browser tests do not use it: their pages come from Django's test client, over the test
+database (conftest.browser_context), which saved ~20 s of set-up (a second data load, gunicorn).
 """
 
 from __future__ import annotations
