@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test's thread, where Django would refuse every
@@ -100,20 +101,38 @@ TEST_ORIGIN = "http://localhost"
 _NOT_FORWARDED = {"host", "cookie", "content-length", "content-type", "connection"}
 
 
-def _through_test_client(client):
+def _through_test_client(client, answer=None):
     """A Playwright route handler answering every request from Django's test client, in the test's
     own thread and transaction: the pages see the test database (its reference data, the test's
-    own rows) and static files come from whitenoise's finders, as on a development server."""
+    own rows) and static files come from whitenoise's finders, as on a development server.
+
+    ``answer(client, method, path, request)``, when given, may return the response for a request
+    (a page the test reaches by a POST of its own, say); otherwise the test client is asked.
+    """
+    # Playwright calls the handler in another greenlet, where Django's connection handler (context-
+    # local) would open a second SQLite connection, locked out by the test's open transaction ("table
+    # is locked"): hand it the test's own connection.
+    own_connection = connections["default"]
 
     def handle(route):
+        connections["default"] = own_connection
         request = route.request
-        response = client.generic(
-            request.method,
-            request.url[len(TEST_ORIGIN) :],
-            data=request.post_data_buffer or b"",
-            content_type=request.headers.get("content-type", ""),
-            headers={k: v for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED},
-        )
+        path = request.url[len(TEST_ORIGIN) :]
+        response = answer(client, request.method, path, request) if answer else None
+        if response is None:
+            response = client.generic(
+                request.method,
+                path,
+                data=request.post_data_buffer or b"",
+                content_type=request.headers.get("content-type", ""),
+                headers={
+                    k: v for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED
+                },
+            )
+        # Chromium does not hand the request that follows a fulfilled redirect of a POST to the
+        # router: follow it here (the address bar then keeps the posted URL).
+        while response.status_code in (301, 302, 303) and request.method != "GET":
+            response = client.get(response["Location"])
         if response.streaming:  # whitenoise's static files
             body = b"".join(response.streaming_content)
             response.close()
@@ -131,13 +150,14 @@ def browser_context(chromium, client):
 
     Pages are opened at ``TEST_ORIGIN`` (the contexts' base URL). A loaded page's requests run while
     the test waits on Playwright, in the test's thread, so the test database is the one they read.
-    The pages share the test's ``client``: ``client.force_login(user)`` browses as that person.
+    The pages share the test's ``client``: ``client.force_login(user)`` browses as that person
+    (or pass ``client=``, and ``answer=`` to serve some requests yourself: _through_test_client).
     """
     contexts = []
 
-    def new_context(**options):
+    def new_context(client=client, answer=None, **options):
         context = chromium.new_context(base_url=TEST_ORIGIN, **options)
-        context.route(f"{TEST_ORIGIN}/**", _through_test_client(client))
+        context.route(f"{TEST_ORIGIN}/**", _through_test_client(client, answer))
         contexts.append(context)
         return context
 

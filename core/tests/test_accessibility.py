@@ -13,7 +13,6 @@ with the violations listed; strict, so the mark must go once the template is fix
 from __future__ import annotations
 
 import io
-import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +21,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.staticfiles import finders
-from django.db import connections
 from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -40,7 +37,6 @@ from plans.services.importing import PlanImportReport, upsert_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-ORIGIN = "http://testserver"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -239,30 +235,15 @@ def _fetch(client: Client, scene: Scene, path: str):
     return client.get(path, follow=True)
 
 
-def _serve(client: Client, scene: Scene):
-    # Playwright calls this handler in its own greenlet, where Django's connection (context-local) would
-    # be a new one, blocked by the test's open transaction: hand it the test's connection.
-    connection = connections["default"]
+def _answer(scene: Scene):
+    """Pages reached by a POST: the browser asks for "/!name", the test posts (SPECIAL); the others
+    are followed through their redirects by the test client (a password-reset link redirects to a
+    tokenless URL that chromium did not hand back to the router)."""
 
-    def handle(route):
-        connections["default"] = connection
-        path = route.request.url[len(ORIGIN) :]
-        if path.startswith(settings.STATIC_URL):
-            found = finders.find(path[len(settings.STATIC_URL) :].split("?")[0])
-            if not found:
-                return route.fulfill(status=404, body="")
-            content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-            if found.endswith((".mjs", ".cjs")):
-                content_type = "text/javascript"
-            return route.fulfill(
-                status=200, body=Path(found).read_bytes(), content_type=content_type
-            )
-        response = _fetch(client, scene, path)
-        headers = {k: v for k, v in response.items() if k.lower() != "content-length"}
-        body = b"".join(response) if response.streaming else response.content
-        return route.fulfill(status=response.status_code, headers=headers, body=body)
+    def answer(client, method, path, request):
+        return _fetch(client, scene, path)
 
-    return handle
+    return answer
 
 
 def _expected_status(name: str) -> int:
@@ -284,25 +265,21 @@ def _params():
 @pytest.mark.urls("core.tests.urls_errors")  # the project's URLs plus pages that fail on purpose
 @pytest.mark.parametrize(("who", "target", "status"), list(_params()))
 def test_page_has_no_serious_or_critical_axe_violation(
-    who, target, status, scene, chromium, settings
+    who, target, status, scene, browser_context, settings
 ):
     settings.DEBUG = False  # the error pages as in production
     path = _url(scene, target)
     client = _client(scene, who)
-    context = chromium.new_context(bypass_csp=True, locale="fr-FR")
-    try:
-        page = context.new_page()
-        page.route(f"{ORIGIN}/**", _serve(client, scene))
-        response = page.goto(f"{ORIGIN}/{path.lstrip('/')}")
-        assert response.status == status, f"{path}: {response.status} ({page.title()})"
-        if page.locator("#carte").count():  # maps: audit once drawn (Leaflet adds its controls)
-            page.wait_for_selector("#carte[data-ready=true]", timeout=30_000)
-        page.wait_for_load_state("networkidle")
-        assert page.locator("h1").count() >= 1, f"{path}: no <h1> (page did not render?)"
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    finally:
-        context.close()
+    context = browser_context(client=client, answer=_answer(scene), bypass_csp=True, locale="fr-FR")
+    page = context.new_page()
+    response = page.goto("/" + path.lstrip("/"))
+    assert response.status == status, f"{path}: {response.status} ({page.title()})"
+    if page.locator("#carte").count():  # maps: audit once drawn (Leaflet adds its controls)
+        page.wait_for_selector("#carte[data-ready=true]", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").count() >= 1, f"{path}: no <h1> (page did not render?)"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]

@@ -134,19 +134,14 @@ def test_territory_names_are_text_in_tooltips(browser_page):
     assert page.evaluate("window.pwned") is None
 
 
-def test_touch_screens_are_not_told_to_hover(chromium, site_url):
-    context = chromium.new_context(
-        base_url=site_url, has_touch=True, is_mobile=True, viewport={"width": 390, "height": 844}
-    )
-    try:
-        page = context.new_page()
-        page.goto("/carte/")
-        wait_for_map(page)
-        hint = page.locator("#carte-aide")
-        assert "Touchez un territoire" in hint.inner_text()
-        assert "Survolez" not in hint.inner_text()
-    finally:
-        context.close()
+def test_touch_screens_are_not_told_to_hover(browser_context):
+    context = browser_context(has_touch=True, is_mobile=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/carte/")
+    wait_for_map(page)
+    hint = page.locator("#carte-aide")
+    assert "Touchez un territoire" in hint.inner_text()
+    assert "Survolez" not in hint.inner_text()
 
 
 def test_mouse_users_get_the_hover_hint(browser_page):
