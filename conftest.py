@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.core.management import call_command
+from django.core.signals import request_finished
+from django.db import close_old_connections, connections
 
 # Playwright's sync API runs an event loop in the test's thread, where Django would refuse every
 # database call as "async unsafe". Here, not in config/settings_test.py: no settings module but
@@ -55,6 +57,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def real_data(db):
     """The database with the real reference data (each test rolls back its own changes)."""
     return db
+
+
+@pytest.fixture
+def shell(capsys):
+    """``shell("import-plans", path, ...)`` runs ``territoires ARGS`` as a shell would and returns
+    (exit status, stdout, stderr). The command's own closing of every connection (Django's
+    run_from_argv) is held back: on PostgreSQL it would end the test's transaction."""
+    from config.cli import main
+
+    def run(*argv):
+        with mock.patch.object(connections, "close_all"):
+            try:
+                main(["territoires", *argv])
+                code = 0
+            except SystemExit as exited:
+                code = exited.code or 0
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
 
 
 @pytest.fixture
@@ -135,7 +157,13 @@ def _through_test_client(client, answer=None):
             response = client.get(response["Location"])
         if response.streaming:  # whitenoise's static files
             body = b"".join(response.streaming_content)
-            response.close()
+            # Closing fires request_finished, whose close_old_connections would close the test's
+            # own connection on PostgreSQL (it is mid-transaction): held back, as the test client does.
+            request_finished.disconnect(close_old_connections)
+            try:
+                response.close()
+            finally:
+                request_finished.connect(close_old_connections)
         else:
             body = response.content
         route.fulfill(status=response.status_code, headers=dict(response.items()), body=body)

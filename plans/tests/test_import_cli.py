@@ -6,7 +6,6 @@ import codecs
 
 import pytest
 
-from config.cli import main
 from plans.models import Action
 
 HEADER = "Territoire (identifiant);Code de l'action;Intitulé;Axe\r\n"
@@ -25,43 +24,42 @@ EXPECTED = {
 }
 
 
-def run(capsys, *argv) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(["territoires", *argv])
-    return exited.value.code, capsys.readouterr().err
+def run(shell, *argv) -> tuple[int, str]:
+    code, _, err = shell(*argv)
+    return code, err
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
-def test_import_plans_dry_run_refuses_malformed_csv_in_french(territory, tmp_path, capsys, name):
+def test_import_plans_dry_run_refuses_malformed_csv_in_french(territory, tmp_path, shell, name):
     path = tmp_path / name
     path.write_bytes(MALFORMED[name])
     before = Action.objects.count()
-    code, err = run(capsys, "import-plans", str(path), "--phase", "2023-2027", "--dry-run")
+    code, err = run(shell, "import-plans", str(path), "--phase", "2023-2027", "--dry-run")
     assert code == 1
     assert EXPECTED[name] in err and "Import refusé : 1 problème ; rien n'a été modifié." in err
     assert "Traceback" not in err and "x" * 100 not in err
     assert Action.objects.count() == before
 
 
-def test_import_plans_reads_utf16_csv(territory, tmp_path, capsys):
+def test_import_plans_reads_utf16_csv(territory, tmp_path, shell):
     path = tmp_path / "unicode.csv"
     row = f"{territory.ti_id};A-1;Équipement;Innovation\r\n"
     path.write_bytes(codecs.BOM_UTF16_LE + (HEADER + row).encode("utf-16-le"))
-    main(["territoires", "import-plans", str(path), "--phase", "2023-2027", "--dry-run"])
-    assert "1 action serait créée" in capsys.readouterr().out
+    code, out, _ = shell("import-plans", str(path), "--phase", "2023-2027", "--dry-run")
+    assert code == 0 and "1 action serait créée" in out
 
 
-def test_import_plans_missing_file(territory, tmp_path, capsys):
-    code, err = run(capsys, "import-plans", str(tmp_path / "absent.xlsx"), "--phase", "2023-2027")
+def test_import_plans_missing_file(territory, tmp_path, shell):
+    code, err = run(shell, "import-plans", str(tmp_path / "absent.xlsx"), "--phase", "2023-2027")
     assert code == 1 and "absent.xlsx : fichier introuvable" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
-def test_import_ti_refuses_malformed_files_in_french(real_data, tmp_path, capsys, name):
+def test_import_ti_refuses_malformed_files_in_french(real_data, tmp_path, shell, name):
     path = tmp_path / name
     path.write_bytes(
         MALFORMED[name].replace(HEADER.encode(), b"insee_com;lib_com;id_ti;lib_ti\r\n")
     )
-    code, err = run(capsys, "import-ti", str(path), "--phase", "2023-2027", "--dry-run")
+    code, err = run(shell, "import-ti", str(path), "--phase", "2023-2027", "--dry-run")
     assert code == 1 and EXPECTED[name] in err and "rien n'a été modifié" in err
     assert "Traceback" not in err

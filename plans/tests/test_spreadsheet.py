@@ -191,14 +191,11 @@ def test_cli_export_and_import(plan, tmp_path, capsys):
     assert Action.objects.count() == before
 
 
-def test_cli_import_exit_code_is_non_zero(plan, tmp_path):
-    from config.cli import main
-
+def test_cli_import_exit_code_is_non_zero(plan, tmp_path, shell):
     broken = tmp_path / "casse.csv"
     broken.write_text("Code de l'action;Intitulé\n", encoding="utf-8")
-    with pytest.raises(SystemExit) as exited:
-        main(["territoires", "import-plans", str(broken), "--phase", "2023-2027"])
-    assert exited.value.code != 0
+    code, _, err = shell("import-plans", str(broken), "--phase", "2023-2027")
+    assert code == 1 and "Import refusé" in err
 
 
 def test_demo_is_deterministic_and_marked(territory):

@@ -135,7 +135,9 @@ def test_territory_names_are_text_in_tooltips(browser_page):
 
 
 def test_touch_screens_are_not_told_to_hover(browser_context):
-    context = browser_context(has_touch=True, is_mobile=True, viewport={"width": 390, "height": 844})
+    context = browser_context(
+        has_touch=True, is_mobile=True, viewport={"width": 390, "height": 844}
+    )
     page = context.new_page()
     page.goto("/carte/")
     wait_for_map(page)
