@@ -215,3 +215,14 @@ def test_plan_page_buttons_have_labels_and_wording_is_french(client, plan, perso
     form = client.get(url("action_edit", plan.territory, action.code)).content.decode()
     assert "Supprimer ce financement" in form and "Supprimer (" not in form
     assert "Confidentielle" in form and "Confidentielle (Optionnel)" not in form
+
+
+def test_export_page_filters_and_admin_header_are_in_the_platform_s_words(client, person):
+    client.force_login(person(Role.EQUIPE_NATIONALE))
+    html = client.get(reverse("plans:export")).content.decode()
+    for name in ("phase", "region", "departement", "format"):
+        assert f'for="id_{name}"' in html
+    assert "(Optionnel)" not in html  # a filter is optional by nature
+    admin_html = client.get(reverse("admin:index")).content.decode()
+    assert "Administration de Django" not in admin_html
+    assert "Territoires d&#x27;industrie — administration des données" in admin_html
