@@ -144,7 +144,7 @@ def test_overview_lists_plans_in_scope_with_filters(client, plan, other_territor
     assert [p.pk for p in modified.context["plans"]] == [plan.pk]
     html = modified.content.decode()
     assert 'for="id_etat"' in html and "Modifié depuis la validation" in html
-    assert "Afficher (Optionnel)" not in html  # a filter is optional by nature
+    assert "Afficher\xa0(Optionnel)" not in html  # a filter is optional by nature
     assert reverse("plans:export") + "?format=xlsx" in html
 
     coordinator = person(Role.COORDINATEUR, region=territory.principal_region)
@@ -207,7 +207,9 @@ def test_plan_page_buttons_have_labels_and_wording_is_french(client, plan, perso
     for name in ("axe", "statut", "maturite", "financeur", "archivees"):
         assert f'for="id_{name}"' in html
     assert "archivées (Optionnel)" not in html  # a checkbox is never "optional"
-    assert "Axe (Optionnel)" not in html and "Financeur (Optionnel)" not in html  # nor a filter
+    assert (
+        "Axe\xa0(Optionnel)" not in html and "Financeur\xa0(Optionnel)" not in html
+    )  # nor a filter
     assert 'class="fr-select" id="id_axe"' in html or 'id="id_axe" class="fr-select"' in html
     action = plan.actions.filter(fundings__isnull=False).first()
     detail = client.get(url("action", plan.territory, action.code)).content.decode()
