@@ -228,3 +228,17 @@ def test_export_page_filters_and_admin_header_are_in_the_platform_s_words(client
     admin_html = client.get(reverse("admin:index")).content.decode()
     assert "Administration de Django" not in admin_html
     assert "Territoires d&#x27;industrie — administration des données" in admin_html
+
+
+def test_action_dates_read_as_french_not_question_marks(client, plan, person):
+    client.force_login(person(Role.ADMINISTRATEUR))
+    action = plan.actions.first()
+    Action.objects.filter(pk=action.pk).update(start_date=None, end_date=None)
+    html = client.get(url("action", plan.territory, action.code)).content.decode()
+    assert "? → ?" not in html and "<dt>Dates</dt><dd>—</dd>" in html
+    Action.objects.filter(pk=action.pk).update(start_date="2025-03-01", end_date="2026-06-30")
+    html = client.get(url("action", plan.territory, action.code)).content.decode()
+    assert "<dt>Dates</dt><dd>du 01/03/2025 au 30/06/2026</dd>" in html
+    Action.objects.filter(pk=action.pk).update(end_date=None)
+    html = client.get(url("action", plan.territory, action.code)).content.decode()
+    assert "<dt>Dates</dt><dd>à partir du 01/03/2025</dd>" in html
