@@ -195,7 +195,9 @@ class AcceptInvitationForm(DsfrBaseForm):
 
 class JournalFilterForm(DsfrBaseForm):
     model = forms.ChoiceField(label="Type d'objet", required=False)
-    user = BoundedModelChoiceField(label="Auteur", required=False, queryset=None)
+    user = BoundedModelChoiceField(
+        label="Auteur", required=False, queryset=None, empty_label="Tous"
+    )
     action = forms.ChoiceField(
         label="Action",
         required=False,

@@ -17,3 +17,7 @@ handler400 = "core.errors.bad_request"
 handler403 = "core.errors.permission_denied"
 handler404 = "core.errors.page_not_found"
 handler500 = "core.errors.server_error"
+
+# Django's default header reads « Administration de Django » to the national team.
+admin.site.site_header = "Territoires d'industrie — administration des données"
+admin.site.site_title = "Territoires d'industrie"

@@ -44,3 +44,16 @@ def test_one_territory_is_singular(client, make_user, territory):
     client.force_login(lead)
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert "de 1 territoire :" in html and "1 territoires" not in html
+
+
+def test_the_address_is_not_printed_twice_for_a_person_without_a_name(client, make_user, territory):
+    lead = make_user("cheffe@exemple.fr", (Role.CHEF_DE_PROJET, {"territory": territory}))
+    client.force_login(lead)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "<strong>cheffe@exemple.fr</strong>." in html
+    assert "(cheffe@exemple.fr)" not in html  # was « cheffe@exemple.fr (cheffe@exemple.fr) »
+
+    lead.first_name, lead.last_name = "Anne", "Martin"
+    lead.save()
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "<strong>Anne Martin</strong> (cheffe@exemple.fr)." in html

@@ -170,3 +170,15 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
         "accounts:password_reset_done"
     )
     assert mail.outbox == []
+
+
+def test_the_scope_fields_of_an_invitation_are_not_called_optional(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get(reverse("accounts:invite")).content.decode()
+    for name in ("email", "role", "territory", "departement", "region", "operator", "phase"):
+        assert f'for="id_{name}"' in html
+    # Required for a chef de projet: « Territoire (Optionnel) » misled; the help text says when.
+    assert (
+        "Territoire\xa0(Optionnel)" not in html and "Pour un chef de projet ou un binôme." in html
+    )
+    assert "Phase\xa0(Optionnel)" in html  # the one truly optional field keeps its mark

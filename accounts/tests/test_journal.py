@@ -125,3 +125,13 @@ def test_technical_fields_stay_out_of_the_journal(real_data):
     edit, creation = object_history(action)[:2]
     assert [(c.field, c.old, c.new) for c in edit.changes] == [("intitulé", "Avant", "Après")]
     assert "version" not in {c.field for c in creation.changes}
+
+
+def test_journal_filters_are_labelled_without_optional_and_author_says_tous(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get(reverse("accounts:journal")).content.decode()
+    for name in ("model", "user", "action", "since", "until"):
+        assert f'for="id_{name}"' in html
+    assert "(Optionnel)" not in html  # a filter is optional by nature
+    assert '<option value="" selected>Tous</option>' in html  # the author, not « --------- »
+    assert 'class="fr-input"' in html and "fr-input-group" in html  # the dates stay DSFR inputs

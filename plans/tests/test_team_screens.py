@@ -144,6 +144,7 @@ def test_overview_lists_plans_in_scope_with_filters(client, plan, other_territor
     assert [p.pk for p in modified.context["plans"]] == [plan.pk]
     html = modified.content.decode()
     assert 'for="id_etat"' in html and "Modifié depuis la validation" in html
+    assert "Afficher\xa0(Optionnel)" not in html  # a filter is optional by nature
     assert reverse("plans:export") + "?format=xlsx" in html
 
     coordinator = person(Role.COORDINATEUR, region=territory.principal_region)
@@ -206,9 +207,38 @@ def test_plan_page_buttons_have_labels_and_wording_is_french(client, plan, perso
     for name in ("axe", "statut", "maturite", "financeur", "archivees"):
         assert f'for="id_{name}"' in html
     assert "archivées (Optionnel)" not in html  # a checkbox is never "optional"
+    assert (
+        "Axe\xa0(Optionnel)" not in html and "Financeur\xa0(Optionnel)" not in html
+    )  # nor a filter
+    assert 'class="fr-select" id="id_axe"' in html or 'id="id_axe" class="fr-select"' in html
     action = plan.actions.filter(fundings__isnull=False).first()
     detail = client.get(url("action", plan.territory, action.code)).content.decode()
     assert '<caption class="fr-sr-only">' in detail  # no visible "Financements / Financements"
     form = client.get(url("action_edit", plan.territory, action.code)).content.decode()
     assert "Supprimer ce financement" in form and "Supprimer (" not in form
     assert "Confidentielle" in form and "Confidentielle (Optionnel)" not in form
+
+
+def test_export_page_filters_and_admin_header_are_in_the_platform_s_words(client, person):
+    client.force_login(person(Role.EQUIPE_NATIONALE))
+    html = client.get(reverse("plans:export")).content.decode()
+    for name in ("phase", "region", "departement", "format"):
+        assert f'for="id_{name}"' in html
+    assert "(Optionnel)" not in html  # a filter is optional by nature
+    admin_html = client.get(reverse("admin:index")).content.decode()
+    assert "Administration de Django" not in admin_html
+    assert "Territoires d&#x27;industrie — administration des données" in admin_html
+
+
+def test_action_dates_read_as_french_not_question_marks(client, plan, person):
+    client.force_login(person(Role.ADMINISTRATEUR))
+    action = plan.actions.first()
+    Action.objects.filter(pk=action.pk).update(start_date=None, end_date=None)
+    html = client.get(url("action", plan.territory, action.code)).content.decode()
+    assert "? → ?" not in html and "<dt>Dates</dt><dd>—</dd>" in html
+    Action.objects.filter(pk=action.pk).update(start_date="2025-03-01", end_date="2026-06-30")
+    html = client.get(url("action", plan.territory, action.code)).content.decode()
+    assert "<dt>Dates</dt><dd>du 01/03/2025 au 30/06/2026</dd>" in html
+    Action.objects.filter(pk=action.pk).update(end_date=None)
+    html = client.get(url("action", plan.territory, action.code)).content.decode()
+    assert "<dt>Dates</dt><dd>à partir du 01/03/2025</dd>" in html
