@@ -75,7 +75,8 @@ def plan_for(territory: Territory) -> ActionPlan:
 def save_action(form, fundings, indicators) -> Action:
     """Save a valid ActionForm and its two inline formsets; positions follow the order on screen.
 
-    Raises StaleAction (nothing saved) when the action's version moved since the form was loaded.
+    Raises StaleAction (nothing saved) when the action's version moved since the form was loaded;
+    saves nothing when nothing was changed.
     """
     instance = form.instance
     if instance.pk:
@@ -83,6 +84,8 @@ def save_action(form, fundings, indicators) -> Action:
         loaded = form.cleaned_data.get("version")
         if loaded is not None and loaded != current.version:
             raise describe_conflict(current, loaded)
+        if not (form.has_changed() or fundings.has_changed() or indicators.has_changed()):
+            return current  # nothing typed: no save, so no empty "Modification" in the journal
         instance.version = current.version + 1
     action = form.save()
     for formset in (fundings, indicators):

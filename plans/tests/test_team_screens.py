@@ -66,6 +66,40 @@ def test_second_concurrent_save_is_refused_and_told_what_changed(client, plan, p
     assert action.title == "Titre de la seconde personne"
 
 
+def _as_displayed(page) -> dict:
+    """The edit form's fields as the browser sends them back untouched (forms and both formsets)."""
+    data = {}
+    forms = [page.context["form"]]
+    for formset in (page.context["fundings"], page.context["indicators"]):
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if isinstance(value, bool):
+                if value:
+                    data[field.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[field.html_name] = [str(v) for v in value]
+            elif value is not None:
+                data[field.html_name] = field.field.widget.format_value(value) or ""
+    return data
+
+
+def test_saving_an_unchanged_action_writes_no_journal_entry(client, plan, person):
+    action = plan.actions.order_by("code").first()
+    client.force_login(person(Role.CHEF_DE_PROJET, territory=plan.territory))
+    edit = url("action_edit", plan.territory, action.code)
+    before = action.history.count()
+    untouched = _as_displayed(client.get(edit))
+    assert client.post(edit, untouched).status_code == 302
+    assert action.history.count() == before
+    action.refresh_from_db()
+    assert action.version == 1
+
+    assert client.post(edit, {**untouched, "title": "Nouveau titre"}).status_code == 302
+    assert action.history.count() == before + 1
+
+
 def test_a_form_opened_before_a_spreadsheet_import_cannot_save_over_it(
     client, plan, person, tmp_path
 ):
