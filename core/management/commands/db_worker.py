@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
-from django.db import OperationalError, close_old_connections, connection
+from django.db import OperationalError, close_old_connections
 from django_tasks_db.management.commands import db_worker as base
 
 from core import tasks
@@ -33,11 +34,11 @@ class Worker(base.Worker):
             logger.exception("Reaper: database unavailable, trying again later")
 
     def _reap_forever(self) -> None:
-        stop = threading.Event()
-        while not stop.wait(REAP_EVERY_SECONDS):
+        # A daemon thread: it ends with the worker's process, so it needs no stop signal.
+        while True:
+            time.sleep(REAP_EVERY_SECONDS)
             self.reap()
             close_old_connections()
-        connection.close()
 
     def run_task(self, db_task_result) -> None:
         # A failure the policy allows to retry goes back to the queue instead of FAILED: anyone reading
