@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Invitation, Operator, RoleAssignment
+from accounts.models import Invitation, RoleAssignment
 from accounts.services.roles import notify_grant, revoke_role
 from core.authz import authorize
 from core.french import quantity
@@ -22,13 +22,6 @@ class RulesHistoryAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied("Le journal se consulte ; il ne se modifie pas.")
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-@admin.register(Operator)
-class OperatorAdmin(RulesHistoryAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.action(description="Retirer les rôles sélectionnés")

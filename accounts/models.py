@@ -38,21 +38,6 @@ ROLE_SCOPES: dict[str, set[str]] = {
 SCOPE_FIELDS = ("territory", "departement", "region", "operator")
 
 
-class Operator(models.Model):
-    """A service operator (Banque des Territoires, Bpifrance, ADEME...) whose members answer requests."""
-
-    slug = models.SlugField("identifiant", max_length=60, unique=True)
-    name = models.CharField("nom", max_length=200)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "opérateur"
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class RoleAssignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -83,8 +68,9 @@ class RoleAssignment(models.Model):
     region = models.ForeignKey(
         "geo.Region", on_delete=models.CASCADE, null=True, blank=True, verbose_name="région"
     )
+    # The operator lives in offers (above accounts): named by its label, never imported here.
     operator = models.ForeignKey(
-        Operator,
+        "offers.Operator",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -166,7 +152,7 @@ class Invitation(models.Model):
         "geo.Region", on_delete=models.CASCADE, null=True, blank=True, verbose_name="région"
     )
     operator = models.ForeignKey(
-        Operator, on_delete=models.CASCADE, null=True, blank=True, verbose_name="opérateur"
+        "offers.Operator", on_delete=models.CASCADE, null=True, blank=True, verbose_name="opérateur"
     )
     created_at = models.DateTimeField("créée le", default=timezone.now)
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)

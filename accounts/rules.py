@@ -31,7 +31,6 @@ rules.add_perm("accounts.is_signed_in", is_signed_in)  # pages about the person'
 # Only administrators manage accounts; the admin site itself also requires ``is_staff`` (see signals.py).
 for app_label, model in (
     ("accounts", "roleassignment"),
-    ("accounts", "operator"),
     ("accounts", "invitation"),
     ("auth", "user"),
     ("auth", "group"),

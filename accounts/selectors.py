@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Operator, Role, RoleAssignment
+from accounts.models import Role, RoleAssignment
 from accounts.permissions import is_administrator, is_signed_in, is_staff_reader
 
 # The widest integer every supported database stores (SQLite's INTEGER, PostgreSQL's bigint): a larger
@@ -93,6 +93,8 @@ def editable_territories(user) -> QuerySet:
 
 
 def operators_of(user) -> QuerySet:
+    # Operators live in offers, above accounts: reached through the role's foreign key, not imported.
+    Operator = RoleAssignment._meta.get_field("operator").related_model  # noqa: N806
     if not is_signed_in(user):
         return Operator.objects.none()
     if is_administrator(user):

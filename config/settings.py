@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "accounts",
     "simple_history",  # the journal (plans and accounts/core models use HistoricalRecords)
     "plans",
+    "offers",  # operators, their service offer, requests and the ledger of decisions
+    "contacts",  # whom to call: teams by commune, the contact form, inboxes and reminders
     "django_tasks",  # Django 6's tasks API, backported (emails, large imports and exports)
     "django_tasks_db",  # its database backend: no extra server (docs/tasks.md)
 ]

@@ -25,9 +25,12 @@ def send_email(subject: str, body: str, to: list[str]) -> int:
     return message.send(fail_silently=False)
 
 
-def queue_email(subject: str, body: str, to: list[str]) -> None:
-    """Queue an email. With the database backend the queued task is a row written in the caller's
-    transaction: work that rolls back sends nothing. Tests run it at once (config/settings_test.py)."""
+def queue_email(subject: str, body: str, to: list[str]) -> str | None:
+    """Queue an email; returns the task's id (to show later whether it left), None with no recipient.
+
+    With the database backend the queued task is a row written in the caller's transaction: work that
+    rolls back sends nothing. Tests run it at once (config/settings_test.py)."""
     recipients = [address for address in to if address]
-    if recipients:
-        send_email.enqueue(subject, body, recipients)
+    if not recipients:
+        return None
+    return str(send_email.enqueue(subject, body, recipients).id)

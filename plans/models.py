@@ -205,9 +205,8 @@ class Action(models.Model):
     # Optimistic locking: every save from the screens checks the version the form was loaded with and
     # increments it, so a second person's save never silently overwrites the first one's (lost update).
     version = models.PositiveIntegerField("version", default=1, editable=False)
-    # Extension point for the service offer (issue "offre de services", not built yet): add
-    # ``services = models.ManyToManyField("services.Service", blank=True, related_name="actions")`` here and
-    # one line to plans/spreadsheet/columns.py; see docs/plans.md. No placeholder model on purpose.
+    # The services an action mobilises are its requests to the service offer (offers.ServiceRequest,
+    # related name ``service_requests``): offers sits above plans, so the link is declared there.
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
@@ -264,7 +263,12 @@ class Funding(models.Model):
         blank=True,
         help_text="Par exemple « Fonds vert — Territoires d'industrie en transition écologique ».",
     )
-    amount = models.DecimalField("montant (€)", **AMOUNT)
+    amount = models.DecimalField("montant sollicité (€)", **AMOUNT)
+    # Granted and paid amounts are separate from the amount asked (a grant is often less than asked).
+    # A financement answering a service request is that request's decision (offers.ServiceRequest.funding):
+    # the operator's screens and the plan's edit the same row.
+    granted_amount = models.DecimalField("montant accordé (€)", null=True, blank=True, **AMOUNT)
+    paid_amount = models.DecimalField("montant versé (€)", null=True, blank=True, **AMOUNT)
     state = models.CharField(
         "état", max_length=10, choices=FundingState.choices, default=FundingState.SOLLICITE
     )

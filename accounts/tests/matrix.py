@@ -110,8 +110,9 @@ def build_world() -> World:
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
-    from accounts.models import Operator, Role
+    from accounts.models import Role
     from accounts.services.roles import grant_role
+    from offers.models import Operator
     from territories.models import Territory
 
     candidates = Territory.objects.filter(

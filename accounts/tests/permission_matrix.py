@@ -63,7 +63,7 @@ def _refetch(model_fields):
 
 
 def _operator(world):
-    from accounts.models import Operator
+    from offers.models import Operator
 
     return Operator.objects.create(slug="ademe-test", name="ADEME (test)")
 
@@ -219,31 +219,31 @@ PERMISSION_MATRIX = [
         state=_refetch(["role"]),
     ),
     Endpoint(
-        "admin:accounts_operator_add",
+        "admin:offers_operator_add",
         "admin",
         "POST",
         ADMIN,
-        url=_admin_url("admin:accounts_operator_add"),
+        url=_admin_url("admin:offers_operator_add"),
         data=lambda world, target: {"slug": "nouvel-operateur", "name": "Nouvel opérateur"},
-        state=_count("accounts.Operator", slug="nouvel-operateur"),
+        state=_count("offers.Operator", slug="nouvel-operateur"),
     ),
     Endpoint(
-        "admin:accounts_operator_change",
+        "admin:offers_operator_change",
         "admin",
         "POST",
         ADMIN,
         setup=_operator,
-        url=_admin_url("admin:accounts_operator_change"),
+        url=_admin_url("admin:offers_operator_change"),
         data=lambda world, target: {"slug": target.slug, "name": "Nom changé"},
         state=_refetch(["name"]),
     ),
     Endpoint(
-        "admin:accounts_operator_delete",
+        "admin:offers_operator_delete",
         "admin",
         "POST",
         ADMIN,
         setup=_operator,
-        url=_admin_url("admin:accounts_operator_delete"),
+        url=_admin_url("admin:offers_operator_delete"),
         data=lambda world, target: {"post": "yes"},
         state=_refetch(["name"]),
     ),

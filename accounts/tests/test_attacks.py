@@ -15,7 +15,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Invitation, Operator, Role, RoleAssignment
+from accounts.models import Invitation, Role, RoleAssignment
+from offers.models import Operator
 
 from .conftest import PASSWORD
 

@@ -6,8 +6,9 @@ import json
 
 from django.urls import reverse
 
-from accounts.models import Operator, Role, RoleAssignment
+from accounts.models import Role, RoleAssignment
 from accounts.services.journal import JournalFilters, journal, object_history
+from offers.models import Operator
 
 
 def test_a_change_through_the_api_is_journalled_with_its_author_and_fields(
@@ -44,16 +45,16 @@ def test_object_history_page_and_global_journal_with_filters(client, admin_user,
     client.force_login(admin_user)
 
     page = client.get(
-        reverse("accounts:object_history", args=["accounts", "operator", operator.pk])
+        reverse("accounts:object_history", args=["offers", "operator", operator.pk])
     )
     assert page.status_code == 200
     html = page.content.decode()
     assert "Banque des Territoires → Banque des Territoires (CDC)" in html
 
-    only_operators = journal(JournalFilters(model_label="accounts.operator"))
+    only_operators = journal(JournalFilters(model_label="offers.operator"))
     assert [e.action for e in only_operators] == ["~", "+"]
     journal_page = client.get(
-        reverse("accounts:journal"), {"model": "accounts.operator", "action": "~"}
+        reverse("accounts:journal"), {"model": "offers.operator", "action": "~"}
     )
     assert journal_page.status_code == 200
     assert "Banque des Territoires (CDC)" in journal_page.content.decode()
@@ -64,14 +65,14 @@ def test_journal_export_is_a_csv_of_field_changes(client, admin_user):
     operator = Operator.objects.create(slug="ademe", name="ADEME")
     operator.delete()
     client.force_login(admin_user)
-    response = client.get(reverse("accounts:journal_export"), {"model": "accounts.operator"})
+    response = client.get(reverse("accounts:journal_export"), {"model": "offers.operator"})
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("date;auteur;action")
     assert any(
-        ";Suppression;accounts.operator;" in line and ";nom;ADEME;—" in line for line in lines
+        ";Suppression;offers.operator;" in line and ";nom;ADEME;—" in line for line in lines
     )
-    assert any(";Création;accounts.operator;" in line and ";nom;—;ADEME" in line for line in lines)
+    assert any(";Création;offers.operator;" in line and ";nom;—;ADEME" in line for line in lines)
 
 
 def test_history_of_an_unjournalled_or_unknown_model_is_a_404(client, admin_user):
@@ -100,7 +101,7 @@ def test_the_journal_cannot_be_edited_from_the_admin(client, admin_user, setting
     operator = Operator.objects.create(slug="bpi", name="Bpifrance")
     history_id = operator.history.get().history_id
     client.force_login(admin_user)
-    url = reverse("admin:accounts_operator_simple_history", args=[operator.pk, history_id])
+    url = reverse("admin:offers_operator_simple_history", args=[operator.pk, history_id])
     before = operator.history.count()
     response = client.post(url, {"slug": "bpi", "name": "Réécrit"})
     assert response.status_code in {302, 403}

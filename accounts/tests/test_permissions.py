@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Operator, Role, RoleAssignment
+from accounts.models import Role, RoleAssignment
 from accounts.permissions import (
     is_administrator,
     is_coordinator_of_departement,
@@ -16,6 +16,7 @@ from accounts.permissions import (
 )
 from accounts.selectors import editable_territories, territories_followed_by
 from accounts.services.roles import revoke_role
+from offers.models import Operator
 from territories.models import Territory
 
 

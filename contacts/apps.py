@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ContactsConfig(AppConfig):
+    name = "contacts"
+    verbose_name = "Contacts et demandes"
+    default_auto_field = "django.db.models.BigAutoField"
+    # Its permissions (contacts/rules.py) are imported by rules' autodiscovery, like every app's.

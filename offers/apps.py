@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OffersConfig(AppConfig):
+    name = "offers"
+    verbose_name = "Offre de services"
+    default_auto_field = "django.db.models.BigAutoField"
+    # Its permissions (offers/rules.py) are imported by rules' autodiscovery, like every app's.
