@@ -44,9 +44,7 @@ def test_object_history_page_and_global_journal_with_filters(client, admin_user,
     operator.save()
     client.force_login(admin_user)
 
-    page = client.get(
-        reverse("accounts:object_history", args=["offers", "operator", operator.pk])
-    )
+    page = client.get(reverse("accounts:object_history", args=["offers", "operator", operator.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Banque des Territoires → Banque des Territoires (CDC)" in html
@@ -69,9 +67,7 @@ def test_journal_export_is_a_csv_of_field_changes(client, admin_user):
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("date;auteur;action")
-    assert any(
-        ";Suppression;offers.operator;" in line and ";nom;ADEME;—" in line for line in lines
-    )
+    assert any(";Suppression;offers.operator;" in line and ";nom;ADEME;—" in line for line in lines)
     assert any(";Création;offers.operator;" in line and ";nom;—;ADEME" in line for line in lines)
 
 
