@@ -18,7 +18,7 @@ from accounts.services.ratelimit import (
 )
 from core.emails import queue_email
 from geo.models import Departement, Region
-from territories.models import Territory
+from territories.models import Phase, Territory
 
 
 class BoundedModelChoiceField(forms.ModelChoiceField):
@@ -130,8 +130,14 @@ class InvitationForm(DsfrBaseForm, forms.ModelForm):
             self.fields["role"].choices = [
                 (r.value, r.label) for r in (Role.CHEF_DE_PROJET, Role.BINOME)
             ]
+            # Only the latest phase's territories are offered: a chef de projet for a territory of
+            # an ended phase (2019-2022) has nothing to lead, and 149 extra names buried the list.
+            latest = Phase.objects.order_by("-number").first()
             area = (
-                territories_followed_by(inviter).select_related("phase").order_by("phase", "name")
+                territories_followed_by(inviter)
+                .filter(phase=latest)
+                .select_related("phase")
+                .order_by("name")
             )
             self.fields["territory"].widget.choices = [("", "---------")] + [
                 (t.pk, str(t)) for t in area

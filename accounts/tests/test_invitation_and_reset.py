@@ -182,3 +182,22 @@ def test_the_scope_fields_of_an_invitation_are_not_called_optional(client, admin
         "Territoire\xa0(Optionnel)" not in html and "Pour un chef de projet ou un binôme." in html
     )
     assert "Phase\xa0(Optionnel)" in html  # the one truly optional field keeps its mark
+
+
+def test_a_coordinator_is_offered_only_the_latest_phase_territories_of_its_area(client, make_user):
+    from geo.models import Departement
+    from territories.models import Territory
+
+    seine_et_marne = Departement.objects.get(code="77")
+    coordinator = make_user(
+        "coord77@prefecture.test", (Role.COORDINATEUR, {"departement": seine_et_marne})
+    )
+    client.force_login(coordinator)
+    html = client.get(reverse("accounts:invite")).content.decode()
+    current = Territory.objects.filter(phase_id="2023-2027", departements=seine_et_marne)
+    ended = Territory.objects.filter(phase_id="2019-2022", departements=seine_et_marne)
+    assert current.exists() and ended.exists()
+    for territory in current:
+        assert f'value="{territory.pk}"' in html
+    for territory in ended:
+        assert f'value="{territory.pk}"' not in html

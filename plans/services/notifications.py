@@ -1,7 +1,7 @@
 """Emails of the plan workflow, sent through core.emails.queue_email (a background task).
 
-- A plan submitted: the coordinators of the territory's régions (those who validate it); when the
-  région has none, the national team.
+- A plan submitted: the coordinators of the territory's régions (those who validate it), or the
+  national team when the région has none; and, for information, the coordinators of its départements.
 - A plan validated, published again, sent back or reopened: the territory's project leads.
 
 Everyone can turn these emails off in « Mon espace » (PlanNotificationPreference; no row means on).
@@ -52,6 +52,16 @@ def validators_of(territory) -> list[str]:
     )
 
 
+def departement_coordinators_of(territory) -> list[str]:
+    """Département coordinators follow the territory's plan without validating it: informed."""
+    coordinators = RoleAssignment.objects.filter(
+        Q(phase__isnull=True) | Q(phase_id=territory.phase_id),
+        role=Role.COORDINATEUR,
+        departement__in=territory.departements.all(),
+    )
+    return _people(coordinators)
+
+
 def leads_of(territory) -> list[str]:
     return _people(RoleAssignment.objects.filter(role=Role.CHEF_DE_PROJET, territory=territory))
 
@@ -67,7 +77,9 @@ def notify(transition: PlanTransition) -> list[str]:
     """Queue the email of one workflow step; returns the addresses (empty when nobody wants it)."""
     territory = transition.plan.territory
     if transition.to_state == PlanState.SOUMIS:
-        recipients = validators_of(territory)
+        validators = validators_of(territory)
+        informed = departement_coordinators_of(territory)
+        recipients = validators + [a for a in informed if a not in validators]
     else:
         recipients = leads_of(territory)
     if transition.author_id:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from geo.models import Departement
 from plans.forms import FundingForm
 from plans.models import Action, ActionPlan, PlanNotificationPreference, PlanState
 from plans.services import workflow
@@ -224,6 +225,22 @@ def test_workflow_emails_reach_the_right_people_with_the_comment(client, plan, p
     client.post(url("transition", territory, "valider"), {"comment": "Bravo"})
     plan.refresh_from_db()
     assert plan.state == PlanState.VALIDE and mail.outbox == []
+
+
+def test_submission_also_informs_the_departement_coordinators_but_not_those_elsewhere(
+    client, plan, person
+):
+    territory = plan.territory
+    regional = person(Role.COORDINATEUR, region=territory.principal_region)
+    departemental = person(Role.COORDINATEUR, departement=territory.principal_departement)
+    elsewhere = person(
+        Role.COORDINATEUR,
+        departement=Departement.objects.exclude(pk__in=territory.departements.all()).first(),
+    )
+    client.force_login(person(Role.CHEF_DE_PROJET, territory=territory))
+    client.post(url("transition", territory, "soumettre"))
+    assert [m.to for m in mail.outbox] == [[regional.email, departemental.email]]
+    assert elsewhere.email not in mail.outbox[0].to
 
 
 def test_submission_goes_to_the_national_team_when_the_region_has_no_coordinator(
