@@ -23,6 +23,7 @@ rules.add_perm("accounts.grant_role", can_grant_role)
 rules.add_perm("accounts.revoke_role", can_grant_role)
 rules.add_perm("accounts.view_user_list", is_administrator)
 rules.add_perm("accounts.deactivate_user", is_administrator)
+rules.add_perm("accounts.reactivate_user", is_administrator)
 rules.add_perm("accounts.view_journal", is_staff_reader)
 rules.add_perm("accounts.export_journal", is_staff_reader)
 rules.add_perm("accounts.is_signed_in", is_signed_in)  # pages about the person's own account

@@ -36,6 +36,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.accept, name="accept_invitation"),
     path("utilisateurs/", views.user_list, name="users"),
     path("utilisateurs/<int:pk>/desactiver/", views.deactivate_user, name="deactivate_user"),
+    path("utilisateurs/<int:pk>/reactiver/", views.reactivate_user, name="reactivate_user"),
     path("roles/<int:pk>/retirer/", views.revoke, name="revoke_role"),
     path("journal/", views.journal, name="journal"),
     path("journal/export.csv", views.journal_export, name="journal_export"),

@@ -38,7 +38,12 @@ from accounts.services.invitations import (
     find_invitation,
     send_invitation,
 )
-from accounts.services.roles import DeactivatedAccountError, deactivate_account, revoke_role
+from accounts.services.roles import (
+    DeactivatedAccountError,
+    deactivate_account,
+    reactivate_account,
+    revoke_role,
+)
 from accounts.services.sessions import end_all_sessions
 from core.authz import authorize, permission_required
 from core.exports import neutralize_row
@@ -171,6 +176,19 @@ def deactivate_user(request, pk):
     account = request.authorized_object
     deactivate_account(account, deactivated_by=request.user)
     messages.success(request, f"Le compte {account.email} est désactivé et ses rôles retirés.")
+    return redirect("accounts:users")
+
+
+@require_POST
+@permission_required("accounts.reactivate_user", _get_account)
+def reactivate_user(request, pk):
+    account = request.authorized_object
+    reactivate_account(account, reactivated_by=request.user)
+    messages.success(
+        request,
+        f"Le compte {account.email} est réactivé, sans rôle : "
+        "attribuez-lui ses rôles un par un (invitation).",
+    )
     return redirect("accounts:users")
 
 

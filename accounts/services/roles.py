@@ -93,6 +93,16 @@ def deactivate_account(account, deactivated_by=None) -> None:
     end_all_sessions(account)
 
 
+@transaction.atomic
+def reactivate_account(account, reactivated_by=None) -> None:
+    """Open a deactivated account again, with no role: its roles were ended with the deactivation
+    and are granted again one by one (an invitation or the role screens), each one journalled."""
+    account.is_active = True
+    if reactivated_by is not None:
+        account._change_reason = f"Compte réactivé par {reactivated_by.email}"
+    account.save()
+
+
 def end_roles_of_inactive(account) -> int:
     """End every role of a deactivated account, so that nothing comes back with it: invitations and
     grants are refused while it is deactivated, and an administrator who reactivates it grants its

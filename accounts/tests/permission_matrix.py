@@ -141,6 +141,17 @@ PERMISSION_MATRIX = [
         url=lambda world, target: reverse("accounts:deactivate_user", args=[target.pk]),
         state=_refetch(["is_active"]),
     ),
+    Endpoint(
+        "accounts:reactivate_user",
+        "page",
+        "POST",
+        ADMIN,
+        setup=lambda world: get_user_model().objects.create(
+            username="inactif@matrice.test", email="inactif@matrice.test", is_active=False
+        ),
+        url=lambda world, target: reverse("accounts:reactivate_user", args=[target.pk]),
+        state=_refetch(["is_active"]),
+    ),
     Endpoint("accounts:users", "page", "GET", ADMIN, url=_url("accounts:users")),
     Endpoint("accounts:journal", "page", "GET", STAFF, url=_url("accounts:journal")),
     Endpoint(

@@ -57,10 +57,18 @@ def test_deactivating_ends_the_roles_and_nothing_brings_them_back(client, admin_
     assert not national.is_active and not national.is_staff
     assert not RoleAssignment.objects.filter(user=national, active=True).exists()
 
-    # An administrator reactivates the account explicitly: its old roles stay ended.
-    national.is_active = True
-    national.save()
+    # An administrator reactivates the account explicitly (its button on the accounts page): its old
+    # roles stay ended, and the journal says who reactivated it.
+    page = client.get(reverse("accounts:users")).content.decode()
+    assert reverse("accounts:reactivate_user", args=[national.pk]) in page
+    response = client.post(reverse("accounts:reactivate_user", args=[national.pk]), follow=True)
+    assert "réactivé, sans rôle" in response.content.decode()
+    national.refresh_from_db()
+    assert national.is_active
     assert not RoleAssignment.objects.filter(user=national, active=True).exists()
+    assert (
+        national.history.first().history_change_reason == f"Compte réactivé par {admin_user.email}"
+    )
 
 
 def test_a_deactivation_in_the_admin_ends_the_roles_too(national):
