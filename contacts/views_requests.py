@@ -140,7 +140,7 @@ def inbox(request):
     )
 
 
-def _get_request(request, reference):
+def _get_request(request, reference, **_ignored):
     return get_object_or_404(
         ContactRequest.objects.select_related("team", "commune__departement", "assigned_to"),
         reference=reference,
