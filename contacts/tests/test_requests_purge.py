@@ -19,9 +19,7 @@ def test_months_before():
     assert months_before(datetime(2026, 3, 31, 8, tzinfo=UTC), 1) == datetime(
         2026, 2, 28, 8, tzinfo=UTC
     )
-    assert months_before(datetime(2026, 12, 4, tzinfo=UTC), 24) == datetime(
-        2024, 12, 4, tzinfo=UTC
-    )
+    assert months_before(datetime(2026, 12, 4, tzinfo=UTC), 24) == datetime(2024, 12, 4, tzinfo=UTC)
 
 
 @pytest.fixture
