@@ -3,6 +3,7 @@ times, and the teams' inbox. Thin: the steps are in contacts/services/requests.p
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -66,6 +67,7 @@ def contact_form(request):
             "breadcrumb_data": _crumbs("Contactez-nous"),
             "form": form,
             "honeypot": HONEYPOT_FIELD,
+            "retention_months": settings.CONTACT_REQUEST_RETENTION_MONTHS,
         },
         status=400 if form.is_bound else 200,
     )
