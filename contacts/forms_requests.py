@@ -32,7 +32,7 @@ class ContactRequestForm(DsfrBaseForm):
         label="Entreprise ou collectivité",
         max_length=200,
         required=False,
-        help_text="Sa raison sociale ou son nom.",
+        help_text="Obligatoire pour une entreprise ou une collectivité : sa raison sociale ou son nom.",
     )
     siret = forms.CharField(
         label="SIRET de l'entreprise",
@@ -47,12 +47,14 @@ class ContactRequestForm(DsfrBaseForm):
         help_text="Son nom ou son code INSEE, par exemple « Meaux » ou « 77284 ».",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    subject = forms.ChoiceField(label="Sujet", choices=Subject.choices)
+    subject = forms.ChoiceField(
+        label="Sujet", choices=[("", "Choisissez un sujet")] + Subject.choices
+    )
     message = forms.CharField(
         label="Votre message",
         min_length=MESSAGE_MIN_LENGTH,
         max_length=MESSAGE_MAX_LENGTH,
-        help_text=f"Votre projet et votre question, en {MESSAGE_MAX_LENGTH} caractères au plus.",
+        help_text="Votre projet et votre question, en 5 000 caractères au plus.",
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": MESSAGE_MAX_LENGTH}),
     )
     email = forms.EmailField(
