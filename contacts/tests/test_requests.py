@@ -342,3 +342,58 @@ def test_with_the_immediate_backend_an_email_with_no_row_counts_as_sent(real_dat
     event = ContactRequest.objects.get().events.exclude(email_task_id="").first()
     state = steps.email_state(event)
     assert state is not None and not state.failed
+
+
+def test_a_commune_in_two_territories_goes_to_one_team_only(real_data, client):
+    from django.db.models import Count
+
+    from territories.models import TerritoryCommune
+
+    shared = (
+        TerritoryCommune.objects.filter(territory__phase_id="2023-2027")
+        .values("commune_id")
+        .annotate(count=Count("territory"))
+        .filter(count__gt=1)
+        .order_by("commune_id")
+        .first()
+    )
+    if shared is None:
+        pytest.skip("aucune commune dans deux territoires de 2023-2027")
+    commune = Commune.objects.get(code=shared["commune_id"])
+    territories = route_commune(commune).territories
+    assert len(territories) >= 2
+    made = [
+        f.team(
+            Level.TERRITOIRE, territory, name=f"Équipe {index}", members=[f"t{index}@example.org"]
+        )
+        for index, territory in enumerate(territories)
+    ]
+    _send(client, commune=commune.code)
+    request = ContactRequest.objects.get()
+    assert request.team == made[0]  # the routing's order: level, then team name
+    assert _recipients_of("Nouvelle demande") == [["t0@example.org"]]
+
+
+def test_coordinators_see_the_requests_of_their_departement_or_region_only(real_data, client):
+    from accounts.models import Role
+    from accounts.services.roles import grant_role
+    from geo.models import Departement, Region
+
+    teams = f.teams_around(f.meaux(), f.meaux_territory())
+    request = f.contact_request(teams["territoire"])
+    for email, scope, sees in [
+        ("coord-77@example.org", {"departement": Departement.objects.get(code="77")}, True),
+        ("coord-idf@example.org", {"region": Region.objects.get(code="11")}, True),
+        ("coord-13@example.org", {"departement": Departement.objects.get(code="13")}, False),
+    ]:
+        account = f.user(email)
+        grant_role(account, Role.COORDINATEUR, **scope)
+        client.force_login(account)
+        listed = request.reference in client.get("/contacts/demandes/").content.decode()
+        detail = client.get(f"/contacts/demandes/{request.reference}/")
+        assert listed is sees and (detail.status_code == 200) is sees, email
+        if sees:  # they read, they do not work the request
+            assert "Prendre en charge" not in detail.content.decode()
+            assert (
+                client.post(f"/contacts/demandes/{request.reference}/prendre/").status_code == 403
+            )
