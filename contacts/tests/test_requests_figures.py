@@ -159,3 +159,28 @@ def test_pending_requests_are_not_counted_yet(real_data):
     figures = response_times.team_figures(national, now=now)
     assert (figures.counted, figures.within_target, figures.median_days) == (1, 0, None)
     assert figures.share_percent == 0
+
+
+@pytest.mark.django_db
+def test_each_team_sees_its_figures_on_its_inbox(real_data, client):
+    from django.utils import timezone
+
+    team = f.team(
+        "departement", Commune.objects.get(code="77284").departement, members=["d@example.org"]
+    )
+    other = f.team("national", None, members=["n@example.org"])
+    now = timezone.now()
+    # Answered 1 hour after receipt, 40 days ago: within 5 working days whatever the calendar.
+    f.contact_request(
+        team,
+        created_at=now - timedelta(days=40),
+        first_answered_at=now - timedelta(days=40) + timedelta(hours=1),
+    )
+    # Received 30 days ago, never answered: late.
+    f.contact_request(team, created_at=now - timedelta(days=30))
+    f.contact_request(other, created_at=now - timedelta(days=30))
+    client.force_login(f.user("d@example.org"))
+    page = client.get("/contacts/demandes/").content.decode()
+    assert "Délais de réponse de l'équipe" in page
+    assert "50 % (1 sur 2)" in page
+    assert str(other) not in page
