@@ -63,6 +63,8 @@ def _remind(request: ContactRequest, now: datetime) -> bool:
         f"Relance : demande {request.reference} sans réponse depuis 7 jours", body, recipients
     )
     who = assignee.email if assignee and assignee.email else str(request.team)
+    if not recipients:
+        who += " (aucun membre n'a d'adresse : personne n'a été prévenu)"
     steps._event(
         request,
         EventKind.RELANCE,
