@@ -123,6 +123,8 @@ def test_an_overseas_commune_reaches_its_own_departement_or_region(real_data, cl
 def test_the_commune_page_links_to_the_form_prefilled(real_data, client):
     page = client.get("/communes/77284/").content.decode()
     assert "/contact/?commune=77284" in page
+    for other in ("/territoires/2023-2027/ti-1108/", "/departements/77/"):
+        assert 'href="/contact/"' in client.get(other).content.decode(), other
     form = client.get("/contact/?commune=77284").content.decode()
     assert 'value="Meaux (77284)"' in form
 
