@@ -67,6 +67,11 @@ SETTINGS: dict[str, EnvSetting] = {
         EnvSetting("IMPORT_MAX_ROWS", "20000", "Nombre maximal de lignes d'un import de tableur."),
         EnvSetting("TRUSTED_PROXIES", "", "Mandataires de confiance (adresses ou réseaux)."),
         EnvSetting("SECURE_PROXY_SSL_HEADER", "", "En-tête HTTPS posé par le mandataire."),
+        EnvSetting(
+            "CONTACT_REQUEST_RETENTION_MONTHS",
+            "24",
+            "Durée de conservation des données personnelles des demandes de contact, en mois.",
+        ),
     ]
 }
 

@@ -244,3 +244,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Imports (docs/import.md): the most rows one import reads; larger files are refused before any work.
 IMPORT_MAX_ROWS = int(env.get("IMPORT_MAX_ROWS"))
+
+# Contact requests (docs/contacts.md): the requesters' personal data is erased after this many months
+# by `territoires purge-demandes`.
+CONTACT_REQUEST_RETENTION_MONTHS = int(env.get("CONTACT_REQUEST_RETENTION_MONTHS"))

@@ -223,3 +223,15 @@ class ContactRequestEvent(models.Model):
         ordering = ["request", "created_at", "id"]
         verbose_name = "étape d'une demande"
         verbose_name_plural = "étapes des demandes"
+
+
+class ContactSubmission(models.Model):
+    """One sending of the contact form by an address: the rate limit counts them (as accounts counts
+    sign-in attempts), and they are deleted once out of its window (contacts/services/requests.py)."""
+
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    created_at = models.DateTimeField("le", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "envoi du formulaire de contact"
+        verbose_name_plural = "envois du formulaire de contact"
