@@ -64,6 +64,12 @@ SETTINGS: dict[str, EnvSetting] = {
             "Fichiers déposés (hors des fichiers statiques).",
         ),
         EnvSetting("LOG_LEVEL", "INFO", "Niveau des journaux techniques."),
+        EnvSetting("LOG_FORMAT", "text", "Format des journaux : text ou json."),
+        EnvSetting(
+            "HEALTH_MAX_TASK_DELAY_SECONDS",
+            "900",
+            "Attente des tâches au-delà de laquelle /sante/ alerte.",
+        ),
         EnvSetting("IMPORT_MAX_ROWS", "20000", "Nombre maximal de lignes d'un import de tableur."),
         EnvSetting("TRUSTED_PROXIES", "", "Mandataires de confiance (adresses ou réseaux)."),
         EnvSetting("SECURE_PROXY_SSL_HEADER", "", "En-tête HTTPS posé par le mandataire."),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.observability.RequestIdMiddleware",  # X-Request-ID in and out, and in every log record
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -172,9 +173,22 @@ DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if env.get("LOG_FORMAT") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL")},
 }
+# /sante/ reports "degrade" when a background task has waited longer than this (core/health.py).
+HEALTH_MAX_TASK_DELAY_SECONDS = int(env.get("HEALTH_MAX_TASK_DELAY_SECONDS"))
 
 if not DEBUG:
     SECURE_HSTS_SECONDS = 31536000

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.api import api as accounts_api
+from core.health import health
 
 urlpatterns = [
+    path("sante/", health, name="health"),  # for the proxy and the monitoring (docs/deploiement.md)
     path("admin/", admin.site.urls),
     path("compte/", include("accounts.urls")),
     path("api/compte/", accounts_api.urls),

@@ -13,9 +13,10 @@ def publish_validated_plans(apps, schema_editor):
     ActionPlan = apps.get_model("plans", "ActionPlan")
     Action = apps.get_model("plans", "Action")
     Publication = apps.get_model("plans", "PlanPublication")
-    for plan in ActionPlan.objects.filter(state="valide"):
-        actions = Action.objects.filter(plan=plan, confidential=False, archived=False)
-        Publication.objects.create(
+    db = schema_editor.connection.alias
+    for plan in ActionPlan.objects.using(db).filter(state="valide"):
+        actions = Action.objects.using(db).filter(plan=plan, confidential=False, archived=False)
+        Publication.objects.using(db).create(
             plan=plan,
             published_at=plan.validated_at or plan.updated_at,
             actions=snapshot(actions),

@@ -7,9 +7,9 @@ import plans.validation
 
 def fill_granted_and_paid(apps, schema_editor):
     """Before: one amount and a state. A granted or paid financement was granted its whole amount."""
-    Funding = apps.get_model("plans", "Funding")
-    Funding.objects.filter(state__in=["accorde", "verse"]).update(granted_amount=models.F("amount"))
-    Funding.objects.filter(state="verse").update(paid_amount=models.F("amount"))
+    fundings = apps.get_model("plans", "Funding").objects.using(schema_editor.connection.alias)
+    fundings.filter(state__in=["accorde", "verse"]).update(granted_amount=models.F("amount"))
+    fundings.filter(state="verse").update(paid_amount=models.F("amount"))
 
 
 class Migration(migrations.Migration):

@@ -12,8 +12,10 @@ PHASES = [
 
 def create_phases(apps, schema_editor):
     Phase = apps.get_model("territories", "Phase")
+    # The migrated database, not always "default" (core/backups.py migrates a reference database).
+    phases = Phase.objects.using(schema_editor.connection.alias)
     for code, number, label, start, end in PHASES:
-        Phase.objects.update_or_create(
+        phases.update_or_create(
             code=code,
             defaults={"number": number, "label": label, "start_date": start, "end_date": end},
         )
