@@ -1,0 +1,66 @@
+"""Forms of the team screens (contacts/views_directory.py)."""
+
+from __future__ import annotations
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from contacts.models import Level, Team, TeamMember
+
+
+class TeamForm(forms.ModelForm, DsfrBaseForm):
+    """A team and what it covers; the choices are limited to the person's scope (``scope``)."""
+
+    class Meta:
+        model = Team
+        fields = ["level", "territory", "departement", "region", "name", "organisation"]
+
+    def __init__(self, *args, scope: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = (
+            scope["territories"].defer("geometry", "geometry_simplified").order_by("name")
+        )
+        self.fields["departement"].queryset = scope["departements"].defer("geometry")
+        self.fields["region"].queryset = scope["regions"].defer("geometry").order_by("name")
+        levels = [
+            (v, label) for v, label in Level.choices if v != Level.NATIONAL or scope["national"]
+        ]
+        self.fields["level"].choices = levels
+        self.fields["territory"].help_text = "Pour une équipe de niveau « Territoire »."
+        self.fields["departement"].help_text = "Pour une équipe de niveau « Département »."
+        self.fields["region"].help_text = "Pour une équipe de niveau « Région »."
+
+    def clean(self):
+        data = super().clean()
+        level = data.get("level")
+        wanted = {
+            Level.TERRITOIRE: "territory",
+            Level.DEPARTEMENT: "departement",
+            Level.REGION: "region",
+        }.get(level)
+        for name in ("territory", "departement", "region"):
+            if name == wanted:
+                if not data.get(name):
+                    self.add_error(name, "Choisissez ce que couvre l'équipe à ce niveau.")
+            else:
+                data[name] = None
+        return data
+
+
+class MemberForm(forms.ModelForm, DsfrBaseForm):
+    class Meta:
+        model = TeamMember
+        fields = ["name", "role_title", "email", "phone", "public"]
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        others = self.team.members.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError("Cette adresse est déjà celle d'un membre de l'équipe.")
+        return email
