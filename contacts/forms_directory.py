@@ -6,6 +6,14 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from contacts.models import Level, Team, TeamMember
+from geo.models import Departement, Region
+from territories.models import Territory
+
+
+def _label(item) -> str:
+    if isinstance(item, Territory):
+        return f"{item.name} ({item.ti_id}, {item.phase_id})"
+    return str(item)
 
 
 class TeamForm(forms.ModelForm, DsfrBaseForm):
@@ -17,15 +25,31 @@ class TeamForm(forms.ModelForm, DsfrBaseForm):
 
     def __init__(self, *args, scope: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = (
-            scope["territories"].defer("geometry", "geometry_simplified").order_by("name")
+        # Validation accepts any area (the view then answers 403 for one outside the person's scope,
+        # through contacts.manage_team); the lists offer only the scope's, and the current value.
+        offered = {
+            "territory": scope["territories"]
+            .defer("geometry", "geometry_simplified")
+            .order_by("name", "phase_id"),
+            "departement": scope["departements"].defer("geometry").order_by("code"),
+            "region": scope["regions"].defer("geometry").order_by("name"),
+        }
+        self.fields["territory"].queryset = Territory.objects.defer(
+            "geometry", "geometry_simplified"
         )
-        self.fields["departement"].queryset = scope["departements"].defer("geometry")
-        self.fields["region"].queryset = scope["regions"].defer("geometry").order_by("name")
-        levels = [
+        self.fields["departement"].queryset = Departement.objects.defer("geometry")
+        self.fields["region"].queryset = Region.objects.defer("geometry")
+        for name, queryset in offered.items():
+            current = getattr(self.instance, f"{name}_id", None)
+            items = list(queryset)
+            if current and current not in {item.pk for item in items}:
+                items.insert(0, getattr(self.instance, name))
+            self.fields[name].widget.choices = [("", "---------")] + [
+                (item.pk, _label(item)) for item in items
+            ]
+        self.fields["level"].widget.choices = [
             (v, label) for v, label in Level.choices if v != Level.NATIONAL or scope["national"]
         ]
-        self.fields["level"].choices = levels
         self.fields["territory"].help_text = "Pour une équipe de niveau « Territoire »."
         self.fields["departement"].help_text = "Pour une équipe de niveau « Département »."
         self.fields["region"].help_text = "Pour une équipe de niveau « Région »."
