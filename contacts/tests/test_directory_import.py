@@ -71,6 +71,9 @@ def test_import_creates_teams_and_members_keyed_by_area(real_data):
         True,
     )
     assert TeamMember.objects.get(email="bruno.petit@example.org").public is False
+    # Journalled, in bulk as one by one: one creation record per member and per team.
+    assert TeamMember.history.filter(history_type="+").count() == 6
+    assert Team.history.filter(history_type="+").count() == 5
 
 
 def test_reimport_is_idempotent_and_writes_no_history(real_data):
@@ -112,6 +115,7 @@ def test_changes_are_updates_matched_by_email_case_insensitively(real_data):
     rows[1] = rows[1].replace("bruno.petit@", "Bruno.PETIT@").replace(";non", ";oui")
     summary = _import(rows)
     assert (summary.members_updated, summary.members_created) == (1, 0)
+    assert TeamMember.history.filter(history_type="~").get().public is True
     assert TeamMember.objects.get(email__iexact="bruno.petit@example.org").public is True
 
 
