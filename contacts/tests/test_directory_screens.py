@@ -185,3 +185,15 @@ def test_is_team_member(teams):
     assert not is_team_member(user, team)
     assert not is_team_member(_user("autre@example.org"), team)
     assert not is_team_member(None, team) and not is_team_member(user, None)
+
+
+def test_plan_page_block_for_those_who_manage_the_territorys_teams(client, teams):
+    territory = teams["meaux"].territory
+    plan_url = reverse("plans:detail", args=[territory.phase_id, territory.ti_id])
+    client.force_login(_user("lead@example.org", Role.CHEF_DE_PROJET, territory=territory))
+    page = client.get(plan_url).content.decode()
+    assert "Équipes à contacter" in page and "Équipe Meaux" in page
+    binome = _user("binome@example.org", Role.BINOME, territory=territory)
+    client.force_login(binome)
+    page = client.get(plan_url).content.decode()
+    assert client.get(plan_url).status_code == 200 and "Équipes à contacter" not in page
