@@ -68,6 +68,18 @@ class TeamForm(forms.ModelForm, DsfrBaseForm):
                     self.add_error(name, "Choisissez ce que couvre l'équipe à ce niveau.")
             else:
                 data[name] = None
+        # The import's key (niveau, code, phase, equipe): two teams of one area never share a name.
+        same = Team.objects.filter(
+            level=level,
+            territory=data.get("territory"),
+            departement=data.get("departement"),
+            region=data.get("region"),
+            name=(data.get("name") or "").strip(),
+        )
+        if self.instance.pk:
+            same = same.exclude(pk=self.instance.pk)
+        if level and same.exists():
+            self.add_error("name", "Une équipe de ce nom couvre déjà ce périmètre.")
         return data
 
 

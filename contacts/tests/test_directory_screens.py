@@ -110,6 +110,17 @@ def test_the_creation_form_offers_only_the_scope(client, teams):
     created = Team.objects.get(name="Binôme")
     assert response.status_code == 302 and created.departement_id is None
     assert created.territory == teams["meaux"].territory
+    again = client.post(
+        reverse("contacts:team_create"),
+        {
+            "level": "territoire",
+            "territory": created.territory.pk,
+            "name": "Binôme",
+            "organisation": "O",
+        },
+    )
+    assert again.status_code == 400 and Team.objects.filter(name="Binôme").count() == 1
+    assert "Une équipe de ce nom couvre déjà ce périmètre" in again.content.decode()
     response = client.post(
         reverse("contacts:team_create"), {"level": "territoire", "name": "X", "organisation": "O"}
     )
