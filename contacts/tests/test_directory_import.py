@@ -260,3 +260,19 @@ def test_command_output_and_exit_status(real_data, shell, tmp_path):
 def test_check_file_of_a_team_without_members(real_data):
     [team] = check_file(_csv(["region;11;;Service;Région" + ";" * 5]), "a.csv")
     assert team.members == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("annuaire.xlsx", b"PK\x03\x04 pas une archive", "illisible"),
+        ("annuaire.ods", b"niveau;code", "format non reconnu"),
+        ("annuaire.csv", b"", "colonnes manquantes"),
+        ("annuaire.csv", b"niveau;code\n\x81\x81", "encodage"),
+    ],
+)
+def test_unreadable_files_are_refused_in_french(real_data, name, content, words):
+    with pytest.raises(ImportRefused) as refused:
+        import_contacts(io.BytesIO(content), name)
+    assert words in str(refused.value)
+    assert not Team.objects.exists()

@@ -150,6 +150,8 @@ def test_route_command_json_shape(national, shell):
     assert code == 0 and "ti-1108" in out and "Nationale" in out
     code, out, err = shell("route", "--commune", "Nulle-Part-Sur-Mer")
     assert code == 1 and "Aucune commune" in err
+    code, out, err = shell("route", "--commune", "77284", "--phase", "1999-2000")
+    assert code == 1 and "Phase inconnue" in err
 
 
 def test_coverage(real_data, shell):
