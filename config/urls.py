@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/compte/", accounts_api.urls),
     path("api/", include("api.urls")),
     path("", include("plans.urls")),  # plans/… and territoires/<phase>/<ti_id>/plan/…
+    path("contacts/", include("contacts.urls_directory")),
     path("", include("public.urls")),
     path("", include("contacts.urls_requests")),  # contact/… and contacts/demandes/…
 ]

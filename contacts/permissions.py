@@ -1,15 +1,21 @@
-"""Predicates of the contacts app (registered as permissions in contacts/rules.py)."""
+"""Contacts' shared predicates (registered as permissions in contacts/rules.py).
+
+``is_team_member`` ties an account to a team without a role: a member of a team is listed by
+professional email (the import and the team screens), and the account with that address, if active,
+works the team's inbox. The match is case-insensitive (addresses come from spreadsheets typed by hand).
+"""
 
 from __future__ import annotations
 
 import rules
 
-from contacts.models import TeamMember
-
 
 @rules.predicate
 def is_team_member(user, team) -> bool:
-    """A member of ``team``: an active account whose email is a member's (case ignored)."""
-    if team is None or not (user and user.is_authenticated and user.is_active) or not user.email:
+    """``user`` (active, signed in) is a TeamMember of ``team`` by email, case-insensitively."""
+    if team is None or not (user and user.is_authenticated and user.is_active):
         return False
-    return TeamMember.objects.filter(team=team, email__iexact=user.email).exists()
+    email = (user.email or "").strip()
+    if not email:
+        return False
+    return team.members.filter(email__iexact=email).exists()

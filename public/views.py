@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from contacts.selectors import public_contacts
 from geo.models import Commune, Departement, Groupement, Region
 from territories.models import Phase
 from territories.services import lookup
@@ -178,6 +179,7 @@ def territory(request, phase, ti_id):
             + f"?v={data_version()}",
             "tiles": settings.MAP_TILES_URL,
             "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+            **public_contacts(item),
         },
     )
 
@@ -198,6 +200,7 @@ def _area_page(request, area, kind: str, breadcrumb: dict):
             "groups": groups,
             "outline": mapdata.area_outline(area),
             "map_urls": _map_urls(latest, {kind: area.code}),
+            **public_contacts(area),
         },
     )
 
@@ -247,6 +250,7 @@ def commune(request, code):
             ),
             "commune": item,
             "memberships": areas.commune_memberships(item),
+            **public_contacts(item),
         },
     )
 

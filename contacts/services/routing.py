@@ -38,8 +38,16 @@ def _with_members(teams, public_only: bool):
     members = TeamMember.objects.order_by("name", "id")
     if public_only:
         members = members.filter(public=True)
-    return teams.select_related("territory__phase", "departement", "region").prefetch_related(
-        Prefetch("members", queryset=members)
+    # The areas' contours are megabytes of JSON that no list of teams shows.
+    return (
+        teams.select_related("territory__phase", "departement", "region")
+        .defer(
+            "territory__geometry",
+            "territory__geometry_simplified",
+            "departement__geometry",
+            "region__geometry",
+        )
+        .prefetch_related(Prefetch("members", queryset=members))
     )
 
 
@@ -73,3 +81,40 @@ def route_commune(commune: Commune, phase: Phase | None = None, public_only: boo
         public_only=public_only,
     )
     return Route(commune=commune, phase=phase, territories=territories, teams=teams)
+
+
+def team_code(team: Team) -> str | None:
+    """The code of what a team covers: a territory id, a département or région code, None if national."""
+    if team.level == Level.TERRITOIRE:
+        return team.territory.ti_id if team.territory_id else None
+    if team.level == Level.DEPARTEMENT:
+        return team.departement_id
+    if team.level == Level.REGION:
+        return team.region_id
+    return None
+
+
+def route_json(route: Route) -> dict:
+    """The stable JSON answer of ``territoires route`` (docs/contacts.md)."""
+    return {
+        "commune": {"code": route.commune.code, "nom": route.commune.name},
+        "equipes": [
+            {
+                "niveau": team.level,
+                "code": team_code(team),
+                "nom": team.name,
+                "organisation": team.organisation,
+                "membres": [
+                    {
+                        "nom": member.name,
+                        "fonction": member.role_title,
+                        "email": member.email,
+                        "telephone": member.phone,
+                        "public": member.public,
+                    }
+                    for member in team.members.all()
+                ],
+            }
+            for team in route.teams
+        ],
+    }

@@ -28,6 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import Invitation, Role
 from accounts.services.invitations import send_invitation
 from accounts.services.roles import grant_role
+from contacts.tests import pages_directory
 from core.models import ImportJob
 from plans.models import Action, ActionPlan
 from plans.services import workflow
@@ -166,6 +167,13 @@ PAGES = [
     ("contact-delais", "anonyme", "/contact/delais/"),
     ("demandes", "admin", "/contacts/demandes/"),
     ("demande", "admin", "contact_request_url"),
+    ("annuaire-equipes", "admin", "/contacts/equipes/"),
+    ("annuaire-equipe-nouvelle", "admin", "/contacts/equipes/nouvelle/"),
+    ("annuaire-equipe", "admin", "!equipe"),
+    ("annuaire-membre", "admin", "!membre"),
+    ("annuaire-membre-erreurs", "admin", "!membre-erreurs"),
+    ("annuaire-couverture", "admin", "/contacts/couverture/"),
+    ("commune-avec-contacts", "anonyme", "!commune-contacts"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
@@ -240,6 +248,10 @@ SPECIAL = {
     "/!csrf": _csrf_failure,
     "/!import-preview": _import_preview,
     "/!import-errors": _import_errors,
+    "/!equipe": pages_directory.team_page,
+    "/!membre": pages_directory.member_page,
+    "/!membre-erreurs": pages_directory.member_add_errors,
+    "/!commune-contacts": pages_directory.commune_with_contacts,
 }
 
 
@@ -263,7 +275,7 @@ def _answer(scene: Scene):
 def _expected_status(name: str) -> int:
     if name == "erreur-csrf":
         return 403
-    if name == "import-erreurs":
+    if name in ("import-erreurs", "annuaire-membre-erreurs"):
         return 400
     if name == "invitation-invalide":
         return 410
