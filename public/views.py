@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from geo.models import Commune, Departement, Groupement, Region
+from offers import selectors as offers_selectors
 from territories.models import Phase
 from territories.services import lookup
 
@@ -174,6 +175,7 @@ def territory(request, phase, ti_id):
             "departements": item.departements.defer("geometry").order_by("code"),
             "regions": item.regions.defer("geometry").order_by("name"),
             "plan": territory_page.plan_summary(item),
+            "services": offers_selectors.territory_services(item),
             "map_url": reverse("api:territory_map", args=[item.phase_id, item.ti_id])
             + f"?v={data_version()}",
             "tiles": settings.MAP_TILES_URL,
@@ -247,6 +249,7 @@ def commune(request, code):
             ),
             "commune": item,
             "memberships": areas.commune_memberships(item),
+            "services": offers_selectors.commune_services(item),
         },
     )
 
