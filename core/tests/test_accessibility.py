@@ -161,6 +161,9 @@ PAGES = [
     ("erreur-503", "anonyme", "/test-erreurs/verrou/"),
     ("erreur-400", "anonyme", "/test-erreurs/suspect/"),
     ("erreur-csrf", "anonyme", "!csrf"),
+    ("offre", "anonyme", "!offre"),
+    ("offre-erreur", "anonyme", "/offre/?commune=zzzz"),
+    ("offre-service", "anonyme", "!offre-service"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
@@ -222,10 +225,27 @@ def _csrf_failure(client: Client, scene: Scene):
     return strict.post("/compte/connexion/", {"username": "a@example.org", "password": "x"})
 
 
+def _catalogue(client: Client, scene: Scene):
+    """The public catalogue, with two pages of services (offers/tests/factories.py)."""
+    from offers.tests.factories import accessibility_catalogue
+
+    accessibility_catalogue(scene.plan)
+    return client.get("/offre/?tri=titre")
+
+
+def _service_page(client: Client, scene: Scene):
+    """A service's public page, mobilised by a public action of the scene's plan."""
+    from offers.tests.factories import accessibility_catalogue
+
+    return client.get(f"/offre/{accessibility_catalogue(scene.plan).slug}/")
+
+
 SPECIAL = {
     "/!csrf": _csrf_failure,
     "/!import-preview": _import_preview,
     "/!import-errors": _import_errors,
+    "/!offre": _catalogue,
+    "/!offre-service": _service_page,
 }
 
 

@@ -77,3 +77,25 @@ def make_request(service: Service, territory: Territory, action: Action | None =
         state=fields.pop("state", RequestState.ACCEPTEE),
         **fields,
     )
+
+
+def accessibility_catalogue(plan: ActionPlan) -> Service:
+    """For core/tests/test_accessibility.py: 25 services (two pages of the catalogue), one of them
+    mobilised by a public action of ``plan`` (validated); returns that one. Idempotent."""
+    existing = Service.objects.filter(title="[Exemple] Service mobilisé").first()
+    if existing:
+        return existing
+    operator = make_operator("[Exemple] Opérateur")
+    for number in range(1, 25):
+        make_service(f"[Exemple] Service {number:02d}", operator, description="Un service.")
+    service = make_service(
+        "[Exemple] Service mobilisé",
+        operator,
+        scope="regions",
+        regions=list(plan.territory.regions.values_list("code", flat=True)),
+        amount_or_rate="50 %",
+        link="https://example.org/candidater",
+    )
+    action = plan.actions.filter(confidential=False, archived=False).order_by("code").first()
+    make_request(service, plan.territory, action)
+    return service

@@ -449,3 +449,68 @@ def test_a_hostile_query_string_is_harmless(client, real_data):
     assert "<script>alert(1)" not in html and "<svg onload" not in html
     assert client.get(CATALOGUE, {"tri": "title; DROP TABLE"}).status_code == 200
     assert Service.objects.count() == 1
+
+
+# --- In a browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser_services(seine_et_marne, nord):
+    bdt = make_operator("Banque des Territoires")
+    make_service("Prêt de long terme", bdt, kind="pret", scope="regions", regions=["11"])
+    make_service("Portail du foncier économique", kind="donnees-outil")
+    make_service(
+        "Aide réservée au Nord", kind="subvention", scope="departements", departements=["59"]
+    )
+    return bdt
+
+
+def _listed(page) -> list[str]:
+    return page.locator("#resultats .fr-card__title a").all_inner_texts()
+
+
+@pytest.mark.browser
+def test_filters_refresh_the_list_and_the_address_in_the_browser(
+    browser_context, browser_services, seine_et_marne
+):
+    page = browser_context(locale="fr-FR").new_page()
+    page.goto("/offre/")
+    assert _listed(page) == [
+        "Aide réservée au Nord",
+        "Portail du foncier économique",
+        "Prêt de long terme",
+    ]
+    # Choosing a type refreshes the list in place (htmx) and puts the choice in the address.
+    page.get_by_label("Type de service").select_option("pret")
+    page.wait_for_url(re.compile(r"type=pret"))
+    page.wait_for_function("document.querySelectorAll('#resultats .fr-card__title').length === 1")
+    assert _listed(page) == ["Prêt de long terme"]
+    assert page.locator("#annonce-resultats").inner_text().strip() == "1 service trouvé"
+    # The territory: what can it ask for?
+    page.get_by_label("Type de service").select_option("")
+    page.get_by_label("Territoire d'industrie").select_option(f"2023-2027/{seine_et_marne.ti_id}")
+    page.wait_for_url(re.compile(r"territoire=2023-2027%2F" + seine_et_marne.ti_id))
+    page.wait_for_function("document.querySelectorAll('#resultats .fr-card__title').length === 2")
+    assert _listed(page) == ["Portail du foncier économique", "Prêt de long terme"]
+    # The address is shareable: opened afresh, it shows the same list and the same choices.
+    shared = page.url
+    other = browser_context(locale="fr-FR").new_page()
+    other.goto(shared)
+    assert _listed(other) == ["Portail du foncier économique", "Prêt de long terme"]
+    assert other.get_by_label("Territoire d'industrie").input_value() == (
+        f"2023-2027/{seine_et_marne.ti_id}"
+    )
+
+
+@pytest.mark.browser
+def test_the_filters_work_without_javascript(browser_context, browser_services):
+    page = browser_context(locale="fr-FR", java_script_enabled=False).new_page()
+    page.goto("/offre/")
+    page.get_by_label("Rechercher (intitulé, description, opérateur)").fill("FONCIER economique")
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    page.wait_for_url(re.compile(r"q=FONCIER"))
+    assert _listed(page) == ["Portail du foncier économique"]
+    page.get_by_label("Ou une commune").fill("Zzzville")
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    page.wait_for_url(re.compile(r"commune=Zzzville"))
+    assert "Aucune commune ne s'appelle « Zzzville »." in page.locator("#resultats").inner_text()
