@@ -58,7 +58,12 @@ def catalogue(request):
             "territoire.",
             "breadcrumb_data": _crumbs("Offre de services"),
             "form": form,
-            "select_fields": [form[name] for name in ("axe", "operateur", "type", "demandeur")],
+            "selects": [
+                (form[name], form.options(name))
+                for name in ("axe", "operateur", "type", "demandeur")
+            ],
+            "territory_options": form.options("territoire"),
+            "sort_options": form.options("tri"),
             "errors": [
                 (form.fields[name].label if name in form.fields else "", messages[0])
                 for name, messages in form.errors.items()

@@ -421,7 +421,9 @@ def test_header_navigation_has_the_service_offer(client, real_data):
     assert '<a class="fr-nav__link" href="/offre/"' in html
     html = get(client).content.decode()
     assert 'href="/offre/" aria-current="page">Offre de services</a>' in html
-    assert '<a href="/offre/">Offre de services</a>' in client.get("/plan-du-site/").content.decode()
+    assert (
+        '<a href="/offre/">Offre de services</a>' in client.get("/plan-du-site/").content.decode()
+    )
 
 
 # --- What an attacker sends ---------------------------------------------------------------------------
