@@ -416,6 +416,19 @@ def test_commune_page_links_to_the_services_open_to_it(client, seine_et_marne):
     assert seine_et_marne.name in followed
 
 
+def test_a_commune_outside_every_territory_links_to_its_departement_services(client, real_data):
+    latest = Phase.objects.order_by("-number").first()
+    outside = (
+        Commune.objects.filter(departement="59")
+        .exclude(territories__phase=latest)
+        .order_by("code")
+        .first()
+    )
+    html = client.get(reverse("public:commune", args=[outside.code])).content.decode()
+    assert "Services ouverts dans le département Nord" in html
+    assert f'href="/offre/?commune={outside.code}"' in html
+
+
 def test_header_navigation_has_the_service_offer(client, real_data):
     html = client.get("/").content.decode()
     assert '<a class="fr-nav__link" href="/offre/"' in html
