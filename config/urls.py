@@ -14,6 +14,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls_directory")),
     path("", include("public.urls")),
     path("", include("contacts.urls_requests")),  # contact/… and contacts/demandes/…
+    path("offre/", include("offers.urls_catalogue")),  # the public catalogue (issue 11)
 ]
 
 # DSFR error pages in French (core/errors.py; CSRF failures: CSRF_FAILURE_VIEW in settings).

@@ -18,6 +18,7 @@ from functools import wraps
 
 from django.http import HttpResponse
 
+from offers.selectors import catalogue_version
 from plans.services.publication import publication_version
 
 from .services.versioning import data_version
@@ -52,6 +53,7 @@ def cached_page(view):
         # A plan's validation publishes a new version of its public pages: part of the key, so the
         # territory page shows it at once rather than after PAGE_CACHE_SECONDS.
         key = (request.get_full_path(), data_version(), publication_version())
+        key += (catalogue_version(),)  # the « Services mobilisés » blocks (offers.selectors)
         now = time.monotonic()
         with _lock:
             entry = _pages.get(key)

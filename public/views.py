@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from contacts.selectors import public_contacts
 from geo.models import Commune, Departement, Groupement, Region
+from offers import selectors as offers_selectors
 from territories.models import Phase
 from territories.services import lookup
 
@@ -175,6 +176,7 @@ def territory(request, phase, ti_id):
             "departements": item.departements.defer("geometry").order_by("code"),
             "regions": item.regions.defer("geometry").order_by("name"),
             "plan": territory_page.plan_summary(item),
+            "services": offers_selectors.territory_services(item),
             "map_url": reverse("api:territory_map", args=[item.phase_id, item.ti_id])
             + f"?v={data_version()}",
             "tiles": settings.MAP_TILES_URL,
@@ -251,6 +253,7 @@ def commune(request, code):
             "commune": item,
             "memberships": areas.commune_memberships(item),
             **public_contacts(item),
+            "services": offers_selectors.commune_services(item),
         },
     )
 

@@ -174,6 +174,9 @@ PAGES = [
     ("annuaire-membre-erreurs", "admin", "!membre-erreurs"),
     ("annuaire-couverture", "admin", "/contacts/couverture/"),
     ("commune-avec-contacts", "anonyme", "!commune-contacts"),
+    ("offre", "anonyme", "!offre"),
+    ("offre-erreur", "anonyme", "/offre/?commune=zzzz"),
+    ("offre-service", "anonyme", "!offre-service"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
@@ -244,6 +247,21 @@ def _csrf_failure(client: Client, scene: Scene):
     return strict.post("/compte/connexion/", {"username": "a@example.org", "password": "x"})
 
 
+def _catalogue(client: Client, scene: Scene):
+    """The public catalogue, with two pages of services (offers/tests/factories.py)."""
+    from offers.tests.factories import accessibility_catalogue
+
+    accessibility_catalogue(scene.plan)
+    return client.get("/offre/?tri=titre")
+
+
+def _service_page(client: Client, scene: Scene):
+    """A service's public page, mobilised by a public action of the scene's plan."""
+    from offers.tests.factories import accessibility_catalogue
+
+    return client.get(f"/offre/{accessibility_catalogue(scene.plan).slug}/")
+
+
 SPECIAL = {
     "/!csrf": _csrf_failure,
     "/!import-preview": _import_preview,
@@ -252,6 +270,8 @@ SPECIAL = {
     "/!membre": pages_directory.member_page,
     "/!membre-erreurs": pages_directory.member_add_errors,
     "/!commune-contacts": pages_directory.commune_with_contacts,
+    "/!offre": _catalogue,
+    "/!offre-service": _service_page,
 }
 
 
