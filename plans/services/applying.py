@@ -78,13 +78,39 @@ def _touched(items, existing_ids) -> list[int]:
 
 
 def _replace_fundings(items, existing_ids, journal) -> None:
-    Funding.objects.filter(action_id__in=_touched(items, existing_ids)).delete()
-    fundings = [
-        Funding(action=action, position=position, **{k: item[k] for k in FUNDING_FIELDS})
-        for action, group in items
-        for position, item in enumerate(group, start=1)
-    ]
-    bulk_create_with_history(fundings, Funding, **journal)
+    """Write each action's financements in file order, updating the rows already there in place.
+
+    A financement may be a service request's decision (offers.ServiceRequest.funding points to it):
+    rewriting the same row, position by position, keeps that link through an export and re-import,
+    where deleting and recreating the rows would cut it. Only surplus rows are deleted.
+    """
+    current: dict[int, list[Funding]] = {}
+    for funding in Funding.objects.filter(action_id__in=_touched(items, existing_ids)).order_by(
+        "action_id", "position", "id"
+    ):
+        current.setdefault(funding.action_id, []).append(funding)
+    created, updated, surplus = [], [], []
+    for action, group in items:
+        rows = current.get(action.pk, [])
+        for position, item in enumerate(group, start=1):
+            values = {k: item[k] for k in FUNDING_FIELDS}
+            if position <= len(rows):
+                funding = rows[position - 1]
+                if funding.position != position or any(
+                    getattr(funding, k) != v for k, v in values.items()
+                ):
+                    for key, value in values.items():
+                        setattr(funding, key, value)
+                    funding.position = position
+                    updated.append(funding)
+            else:
+                created.append(Funding(action=action, position=position, **values))
+        surplus += [funding.pk for funding in rows[len(group) :]]
+    if surplus:
+        Funding.objects.filter(pk__in=surplus).delete()
+    if updated:
+        bulk_update_with_history(updated, Funding, fields=[*FUNDING_FIELDS, "position"], **journal)
+    bulk_create_with_history(created, Funding, **journal)
 
 
 def _replace_indicators(items, existing_ids, journal) -> None:

@@ -445,6 +445,25 @@ def _check_rules(
                     expected=f"des communes du territoire {territory.ti_id}",
                 )
         for funding in record.get("fundings", ()):
+            # Same rule as the screens (Funding.clean): empty granted / paid amounts of a granted or paid
+            # line are filled in, so a file written before these columns existed keeps its meaning.
+            granted, paid, amount_problems = validation.complete_funding_amounts(
+                funding.get("amount"),
+                funding.get("granted_amount"),
+                funding.get("paid_amount"),
+                funding.get("state") or "",
+            )
+            funding["granted_amount"], funding["paid_amount"] = granted, paid
+            for name, message in amount_problems:
+                index, header = funding["_columns"].get(name, (None, name))
+                problems.add(
+                    message,
+                    row=row,
+                    index=index,
+                    header=header,
+                    value=funding.get(name),
+                    expected="des montants accordé et versé conformes à l'état du financement",
+                )
             for start, end, start_label, end_label in (
                 ("requested_on", "decided_on", "La date de sollicitation", "La date de décision"),
                 ("decided_on", "paid_on", "La date de décision", "La date de versement"),
