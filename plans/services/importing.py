@@ -483,6 +483,24 @@ def _check_rules(
                     )
 
 
+def _keep_absent_funding_amounts(current: dict[str, Any], record: dict[str, Any]) -> None:
+    """A file without the granted / paid columns leaves those amounts of the rows already there alone.
+
+    _check_rules filled them in from the amount asked (the meaning of such a file); where the same
+    position already holds a line of the same state and the same amount asked, its own amounts stay
+    (an operator's decision granting less than asked must not be overwritten by an older spreadsheet).
+    """
+    for position, item in enumerate(record.get("fundings", ())):
+        if position >= len(current.get("fundings", ())):
+            break
+        old = current["fundings"][position]
+        if (old["state"], old["amount"]) != (item.get("state"), item.get("amount")):
+            continue
+        for name in ("granted_amount", "paid_amount"):
+            if name not in item.get("_columns", {name: None}):
+                item[name] = old[name]
+
+
 def _compare(records: list[dict], territories: dict[str, Territory]) -> list[PlanChanges]:
     plans = {
         p.territory_id: p for p in ActionPlan.objects.filter(territory__in=territories.values())
@@ -499,6 +517,7 @@ def _compare(records: list[dict], territories: dict[str, Territory]) -> list[Pla
         if action is None:
             plan_changes.created.append(record)
             continue
+        _keep_absent_funding_amounts(current[action.pk], record)
         keys = differences(current[action.pk], record)
         if keys:
             plan_changes.updated.append((action, record, keys))

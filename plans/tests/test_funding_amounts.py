@@ -247,3 +247,21 @@ def test_the_action_form_takes_granted_and_paid_amounts(client, territory, perso
     assert response.status_code == 302
     funding = Funding.objects.get(action__code="WEB-1")
     assert (funding.amount, funding.granted_amount, funding.paid_amount) == (D(250), D(200), D(200))
+
+
+def test_an_old_file_leaves_the_granted_amounts_already_there_alone(territory, tmp_path):
+    """Re-importing a file without the new columns does not overwrite a decision granting less."""
+    _funded_plan(territory)
+    content = (
+        "Code de l'action;Intitulé;Axe;Financement 1 — financeur;Financement 1 — montant (€);"
+        "Financement 1 — état;Financement 2 — financeur;Financement 2 — montant (€);"
+        "Financement 2 — état\n"
+        "RT-1;Aller-retour;Innovation;Banque;1000,50;Versé;Région;500;Accordé\n"
+    )
+    import_plans(
+        write(tmp_path, "ancien.csv", content.encode("utf-8")), territory.phase_id, territory.ti_id
+    )
+    # (Its absent date columns empty the dates, as any absent column of a group always did.)
+    amounts = dict(Funding.objects.values_list("funder", "granted_amount"))
+    assert amounts == {"Banque": D("800.25"), "Région": D(600)}
+    assert Funding.objects.get(funder="Banque").paid_amount == D(200)
