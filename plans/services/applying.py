@@ -9,9 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.db import connections, router, transaction
 from django.utils import timezone
 
-from core.bulk import BATCH, bulk_create_with_history, bulk_insert, bulk_update_with_history
+from core.bulk import (
+    BATCH,
+    bulk_create_with_history,
+    bulk_history_create,
+    bulk_insert,
+    bulk_update_with_history,
+)
 from plans.models import Action, ActionPlan, FollowUpNote, Funding, Indicator, IndicatorValue
 from plans.services.records import FUNDING_FIELDS, INDICATOR_FIELDS, SCALAR_FIELDS
 from territories.models import Territory, TerritoryCommune
@@ -108,9 +115,41 @@ def _replace_fundings(items, existing_ids, journal) -> None:
         surplus += [funding.pk for funding in rows[len(group) :]]
     if surplus:
         Funding.objects.filter(pk__in=surplus).delete()
-    if updated:
-        bulk_update_with_history(updated, Funding, fields=[*FUNDING_FIELDS, "position"], **journal)
+    _update_in_place(updated, [*FUNDING_FIELDS, "position"], journal)
     bulk_create_with_history(created, Funding, **journal)
+
+
+def _update_in_place(fundings: list[Funding], fields: list[str], journal) -> None:
+    """One ``UPDATE … WHERE id = %s`` run with executemany, then the journal rows in bulk.
+
+    Performance (cProfile, re-import of 2,000 actions changing 3,004 financements): Django's
+    bulk_update builds a CASE per field and row, and resolving those expressions took 26.0 s; the
+    delete-and-recreate it replaces took 17.0 s (one journal row per deleted row, written one by one).
+    """
+    if not fundings:
+        return
+    connection = connections[router.db_for_write(Funding)]
+    quote = connection.ops.quote_name
+    columns = [Funding._meta.get_field(name) for name in fields]
+    sql = (
+        f"UPDATE {quote(Funding._meta.db_table)} SET "
+        + ", ".join(f"{quote(column.column)} = %s" for column in columns)
+        + f" WHERE {quote(Funding._meta.pk.column)} = %s"
+    )
+    rows = [
+        [
+            column.get_db_prep_save(getattr(funding, column.attname), connection)
+            for column in columns
+        ]
+        + [funding.pk]
+        for funding in fundings
+    ]
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+        bulk_history_create(
+            fundings, Funding, "~", journal["default_user"], journal["default_change_reason"]
+        )
 
 
 def _replace_indicators(items, existing_ids, journal) -> None:

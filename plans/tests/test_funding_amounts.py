@@ -164,7 +164,11 @@ def test_round_trip_keeps_granted_and_paid_amounts_and_the_rows(territory, tmp_p
             territory.ti_id,
         )
         assert sorted(Funding.objects.values_list("pk", flat=True)) == ids
-        assert Funding.objects.get(funder="Banque").granted_amount == D(700)
+        banque = Funding.objects.get(funder="Banque")
+        assert banque.granted_amount == D(700)
+        last = banque.history.order_by("-history_id").first()
+        assert (last.history_type, last.granted_amount) == ("~", D(700))
+        assert "plan2.csv" in last.history_change_reason
 
 
 def test_import_errors_name_the_granted_and_paid_columns(territory, tmp_path):
