@@ -122,9 +122,10 @@ def _replace_fundings(items, existing_ids, journal) -> None:
 def _update_in_place(fundings: list[Funding], fields: list[str], journal) -> None:
     """One ``UPDATE … WHERE id = %s`` run with executemany, then the journal rows in bulk.
 
-    Performance (cProfile, re-import of 2,000 actions changing 3,004 financements): Django's
-    bulk_update builds a CASE per field and row, and resolving those expressions took 26.0 s; the
-    delete-and-recreate it replaces took 17.0 s (one journal row per deleted row, written one by one).
+    Performance (re-import of 2,000 demo actions changing 3,004 financements, same run, SQLite): writing
+    the financements took 0.33 s this way against 4.55 s for the delete-and-recreate it replaces (one
+    journal row per deleted row, written one by one): the whole import 4.3 s against 8.6 s. Django's
+    bulk_update, tried first, builds a CASE per field and row: 26 s under cProfile, against 17 s.
     """
     if not fundings:
         return
