@@ -141,6 +141,11 @@ def create_request(
     return service_request
 
 
+def _sent_on(service_request: ServiceRequest) -> date:
+    """The day the request was sent, in the platform's time zone (Europe/Paris), not UTC's."""
+    return timezone.localtime(service_request.created_at).date()
+
+
 def _check_transition(service_request: ServiceRequest, expected: str, new: str) -> None:
     if new not in TRANSITIONS.get(expected, set()):
         raise IllegalTransition(
@@ -237,10 +242,10 @@ def accept(
         )
     if granted_amount is not None and granted_amount < 0:
         raise RequestError("Le montant accordé doit être positif ou nul.")
-    if decided_on < service_request.created_at.date():
+    if decided_on < _sent_on(service_request):
         raise RequestError(
             f"La date de décision ({decided_on:%d/%m/%Y}) précède la demande "
-            f"({service_request.created_at:%d/%m/%Y})."
+            f"({_sent_on(service_request):%d/%m/%Y})."
         )
     with transaction.atomic():
         _move(service_request, user, expected, S.ACCEPTEE, decided_at=timezone.now())
@@ -275,7 +280,7 @@ def _record_decision(
         amount=asked if asked is not None else granted,
         granted_amount=granted,
         state=FundingState.ACCORDE,
-        requested_on=service_request.created_at.date(),
+        requested_on=_sent_on(service_request),
         decided_on=decided_on,
     )
     funding.full_clean(exclude=["action"])

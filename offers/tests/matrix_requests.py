@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.matrix import (
     ADMIN,
@@ -187,7 +188,7 @@ ROWS = [
         data=lambda world, request: {
             "expected": "envoyee",
             "granted_amount": "900",
-            "decided_on": request.created_at.date().isoformat(),
+            "decided_on": timezone.localdate().isoformat(),
         },
         state=_request_state,
     ),
@@ -200,7 +201,7 @@ ROWS = [
         url=_url("payment"),
         data=lambda world, request: {
             "paid_amount": "500",
-            "paid_on": request.created_at.date().isoformat(),
+            "paid_on": timezone.localdate().isoformat(),
         },
         state=_paid,
     ),
