@@ -123,9 +123,27 @@ class ActionForm(forms.ModelForm, DsfrBaseForm):
 class FundingForm(forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = Funding
-        fields = ["funder", "scheme", "amount", "state", "requested_on", "decided_on", "paid_on"]
+        fields = [
+            "funder",
+            "scheme",
+            "amount",
+            "state",
+            "granted_amount",
+            "paid_amount",
+            "requested_on",
+            "decided_on",
+            "paid_on",
+        ]
         widgets = {"requested_on": DATE_WIDGET, "decided_on": DATE_WIDGET, "paid_on": DATE_WIDGET}
-        field_classes = {"amount": FrenchDecimalField}
+        field_classes = {
+            "amount": FrenchDecimalField,
+            "granted_amount": FrenchDecimalField,
+            "paid_amount": FrenchDecimalField,
+        }
+        help_texts = {
+            "granted_amount": "Vide pour un financement accordé : le montant sollicité.",
+            "paid_amount": "Vide pour un financement versé : le montant accordé.",
+        }
 
 
 class IndicatorForm(forms.ModelForm, DsfrBaseForm):

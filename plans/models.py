@@ -91,7 +91,8 @@ class FundingState(models.TextChoices):
     REFUSE = "refuse", "Refusé"
 
 
-# A paid financement was granted first: both count in the amount granted.
+# A paid financement was granted first: both count in the amount granted. The state says whether a
+# line counts, its granted_amount / paid_amount say how much (plans/validation.py keeps them agreeing).
 GRANTED_STATES = {FundingState.ACCORDE, FundingState.VERSE}
 
 
@@ -238,12 +239,10 @@ class Action(models.Model):
         )
 
     def amount_granted(self) -> Decimal:
-        return sum((f.amount for f in self.fundings.all() if f.state in GRANTED_STATES), Decimal(0))
+        return sum((f.granted for f in self.fundings.all()), Decimal(0))
 
     def amount_paid(self) -> Decimal:
-        return sum(
-            (f.amount for f in self.fundings.all() if f.state == FundingState.VERSE), Decimal(0)
-        )
+        return sum((f.paid for f in self.fundings.all()), Decimal(0))
 
     @property
     def financing_rate(self) -> float | None:
@@ -284,12 +283,38 @@ class Funding(models.Model):
     def __str__(self) -> str:
         return f"{self.funder} — {self.amount} €"
 
+    @property
+    def granted(self) -> Decimal:
+        """What counts as granted: the amount granted of an « Accordé » or « Versé » line, else 0."""
+        if self.state in GRANTED_STATES and self.granted_amount is not None:
+            return self.granted_amount
+        return Decimal(0)
+
+    @property
+    def paid(self) -> Decimal:
+        """What counts as paid: the amount paid of a « Versé » line, else 0."""
+        if self.state == FundingState.VERSE and self.paid_amount is not None:
+            return self.paid_amount
+        return Decimal(0)
+
     def clean(self):
-        error = validation.date_order_error(
-            self.requested_on, self.decided_on, "La date de sollicitation", "La date de décision"
+        errors: dict[str, list[str]] = {}
+        for start, end, start_label, end_label in (
+            ("requested_on", "decided_on", "La date de sollicitation", "La date de décision"),
+            ("decided_on", "paid_on", "La date de décision", "La date de versement"),
+        ):
+            error = validation.date_order_error(
+                getattr(self, start), getattr(self, end), start_label, end_label
+            )
+            if error:
+                errors.setdefault(end, []).append(error)
+        self.granted_amount, self.paid_amount, problems = validation.complete_funding_amounts(
+            self.amount, self.granted_amount, self.paid_amount, self.state
         )
-        if error:
-            raise ValidationError({"decided_on": error})
+        for name, message in problems:
+            errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Indicator(models.Model):

@@ -96,20 +96,81 @@ def parse_french_decimal(text: str) -> str:
     return text
 
 
-def implausible_amounts(total_cost: Decimal | None, fundings) -> list[str]:
-    """Warnings, never errors, on amounts that look mistyped; ``fundings`` are (amount, state) pairs.
+# Financement states, as plain strings so the import can check 10,000 rows without the models.
+_ASKED, _GRANTED, _PAID, _REFUSED = "sollicite", "accorde", "verse", "refuse"
 
-    A financement line carries one amount whose state moves from sollicité to accordé to versé, so
-    the amounts granted are part of those requested and the amounts paid part of those granted: what
-    can be implausible is their total against the action's cost, or one line against it.
+
+def complete_funding_amounts(
+    amount: Decimal | None, granted: Decimal | None, paid: Decimal | None, state: str
+) -> tuple[Decimal | None, Decimal | None, list[tuple[str, str]]]:
+    """(granted, paid, problems) of one financement line; a problem is (field, French message).
+
+    The state says whether a line counts as granted or paid, the amounts say how much:
+    - « Accordé » or « Versé » with no amount granted: the whole amount asked was granted (the meaning
+      of a line before the granted and paid amounts existed, and of plans migration 0004). « Versé »
+      with no amount paid: the whole amount granted was paid.
+    - « Sollicité » or « Refusé » carry no amount granted or paid, « Accordé » no amount paid (a first
+      payment makes the line « Versé », partly or wholly).
+    - The amount paid never exceeds the amount granted. The amount granted may exceed the amount
+      asked (a funder may grant more than asked, or the asked amount may be a first estimate).
     """
-    from plans.models import GRANTED_STATES, FundingState
+    problems = []
+    if state in (_GRANTED, _PAID) and granted is None:
+        granted = amount
+    if state == _PAID and paid is None:
+        paid = granted
+    if state in (_ASKED, _REFUSED):
+        label = "sollicité" if state == _ASKED else "refusé"
+        if granted is not None:
+            problems.append(
+                (
+                    "granted_amount",
+                    f"Un financement {label} n'a pas de montant accordé : "
+                    "choisissez l'état « Accordé » ou « Versé », ou videz le montant accordé.",
+                )
+            )
+        if paid is not None:
+            problems.append(
+                (
+                    "paid_amount",
+                    f"Un financement {label} n'a pas de montant versé : "
+                    "choisissez l'état « Versé », ou videz le montant versé.",
+                )
+            )
+    elif state == _GRANTED and paid is not None:
+        problems.append(
+            (
+                "paid_amount",
+                "Un financement accordé n'a pas encore de montant versé : "
+                "choisissez l'état « Versé » pour enregistrer un versement.",
+            )
+        )
+    if granted is not None and paid is not None and paid > granted:
+        problems.append(
+            (
+                "paid_amount",
+                f"Le montant versé ({_euros(paid)}) dépasse le montant accordé ({_euros(granted)}).",
+            )
+        )
+    return granted, paid, problems
 
+
+def implausible_amounts(total_cost: Decimal | None, fundings) -> list[str]:
+    """Warnings, never errors, on amounts that look mistyped; ``fundings`` are
+    (amount asked, state, amount granted, amount paid) tuples.
+
+    What can be implausible is a total against the action's cost: the amounts asked (refusals apart),
+    granted or paid. A line's own amounts are checked by complete_funding_amounts (errors).
+    """
     warnings = []
-    amounts = [(amount, state) for amount, state in fundings if amount is not None]
-    requested = sum((a for a, s in amounts if s != FundingState.REFUSE), Decimal(0))
-    granted = sum((a for a, s in amounts if s in GRANTED_STATES), Decimal(0))
-    paid = sum((a for a, s in amounts if s == FundingState.VERSE), Decimal(0))
+    requested = granted = paid = Decimal(0)
+    for amount, state, granted_amount, paid_amount in fundings:
+        if amount is not None and state != _REFUSED:
+            requested += amount
+        if granted_amount is not None and state in (_GRANTED, _PAID):
+            granted += granted_amount
+        if paid_amount is not None and state == _PAID:
+            paid += paid_amount
     if total_cost and granted > total_cost:
         warnings.append(
             f"Taux de financement de {round(100 * granted / total_cost)} % : "

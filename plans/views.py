@@ -140,8 +140,9 @@ def _action_forms(request, plan, action=None):
 
 
 def _amount_warnings(form, fundings) -> list[str]:
+    # The instance, not cleaned_data: its clean() filled in the granted and paid amounts left empty.
     lines = [
-        (f.cleaned_data.get("amount"), f.cleaned_data.get("state"))
+        (f.instance.amount, f.instance.state, f.instance.granted_amount, f.instance.paid_amount)
         for f in fundings.forms
         if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
     ]
@@ -227,7 +228,11 @@ def action_detail(request, phase, ti_id, code):
             "communes": action.communes.select_related("commune").order_by("commune__name"),
             "can_edit": request.user.has_perm("plans.edit_plan", territory),
             "amount_warnings": implausible_amounts(
-                action.total_cost, [(f.amount, f.state) for f in action.fundings.all()]
+                action.total_cost,
+                [
+                    (f.amount, f.state, f.granted_amount, f.paid_amount)
+                    for f in action.fundings.all()
+                ],
             ),
             "can_add_note": request.user.has_perm("plans.add_note", territory),
             "note_form": NoteForm(initial={"date": date.today()}),

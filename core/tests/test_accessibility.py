@@ -177,6 +177,9 @@ PAGES = [
     ("offre", "anonyme", "!offre"),
     ("offre-erreur", "anonyme", "/offre/?commune=zzzz"),
     ("offre-service", "anonyme", "!offre-service"),
+    ("demandes-de-service", "admin", "/demandes-de-service/"),
+    ("demande-de-service-nouvelle", "admin", "!demande-de-service-nouvelle"),
+    ("demande-de-service", "admin", "!demande-de-service"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
@@ -260,6 +263,32 @@ def _service_page(client: Client, scene: Scene):
     from offers.tests.factories import accessibility_catalogue
 
     return client.get(f"/offre/{accessibility_catalogue(scene.plan).slug}/")
+def _service_request(scene: Scene):
+    """A request for a service from the scene's first action (offers), made once."""
+    from offers.tests.factories_requests import make_request, make_service
+
+    action = scene.plan.actions.order_by("code").first()
+    return action.service_requests.first() or make_request(
+        scene.plan.territory, scene.admin, make_service(), action
+    )
+
+
+def _request_page(client: Client, scene: Scene):
+    """A request's page (messages, answer forms) after it was accepted with an amount."""
+    from offers.services import requests as requests_service
+
+    request = _service_request(scene)
+    if request.state == "envoyee":
+        requests_service.accept(request, scene.admin, "envoyee", granted_amount=1000)
+    return client.get(f"/demandes-de-service/{request.pk}/")
+
+
+def _request_form(client: Client, scene: Scene):
+    action = scene.plan.actions.order_by("code").first()
+    territory = scene.plan.territory
+    return client.get(
+        f"/demandes-de-service/nouvelle/{territory.phase_id}/{territory.ti_id}/?action={action.code}"
+    )
 
 
 SPECIAL = {
@@ -272,6 +301,8 @@ SPECIAL = {
     "/!commune-contacts": pages_directory.commune_with_contacts,
     "/!offre": _catalogue,
     "/!offre-service": _service_page,
+    "/!demande-de-service": _request_page,
+    "/!demande-de-service-nouvelle": _request_form,
 }
 
 

@@ -138,12 +138,25 @@ def demo_records(territory: Territory, count: int, seed: int = 0) -> list[dict]:
                 if state == FundingState.VERSE
                 else None
             )
+            amount = (cost * rng.randint(5, 40) / 100).quantize(Decimal("1"))
+            # A grant is often less than asked, a payment often a first instalment.
+            granted = (
+                (amount * rng.choice((50, 80, 100, 100)) / 100).quantize(Decimal("1"))
+                if state in (FundingState.ACCORDE, FundingState.VERSE)
+                else None
+            )
             fundings.append(
                 {
                     "funder": funder,
                     "scheme": scheme,
-                    "amount": (cost * rng.randint(5, 40) / 100).quantize(Decimal("1")),
+                    "amount": amount,
                     "state": state.value,
+                    "granted_amount": granted,
+                    "paid_amount": (
+                        (granted * rng.choice((30, 100)) / 100).quantize(Decimal("1"))
+                        if state == FundingState.VERSE
+                        else None
+                    ),
                     "requested_on": requested,
                     "decided_on": decided,
                     "paid_on": paid,

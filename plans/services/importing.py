@@ -445,6 +445,25 @@ def _check_rules(
                     expected=f"des communes du territoire {territory.ti_id}",
                 )
         for funding in record.get("fundings", ()):
+            # Same rule as the screens (Funding.clean): empty granted / paid amounts of a granted or paid
+            # line are filled in, so a file written before these columns existed keeps its meaning.
+            granted, paid, amount_problems = validation.complete_funding_amounts(
+                funding.get("amount"),
+                funding.get("granted_amount"),
+                funding.get("paid_amount"),
+                funding.get("state") or "",
+            )
+            funding["granted_amount"], funding["paid_amount"] = granted, paid
+            for name, message in amount_problems:
+                index, header = funding["_columns"].get(name, (None, name))
+                problems.add(
+                    message,
+                    row=row,
+                    index=index,
+                    header=header,
+                    value=funding.get(name),
+                    expected="des montants accordé et versé conformes à l'état du financement",
+                )
             for start, end, start_label, end_label in (
                 ("requested_on", "decided_on", "La date de sollicitation", "La date de décision"),
                 ("decided_on", "paid_on", "La date de décision", "La date de versement"),
@@ -464,6 +483,24 @@ def _check_rules(
                     )
 
 
+def _keep_absent_funding_amounts(current: dict[str, Any], record: dict[str, Any]) -> None:
+    """A file without the granted / paid columns leaves those amounts of the rows already there alone.
+
+    _check_rules filled them in from the amount asked (the meaning of such a file); where the same
+    position already holds a line of the same state and the same amount asked, its own amounts stay
+    (an operator's decision granting less than asked must not be overwritten by an older spreadsheet).
+    """
+    for position, item in enumerate(record.get("fundings", ())):
+        if position >= len(current.get("fundings", ())):
+            break
+        old = current["fundings"][position]
+        if (old["state"], old["amount"]) != (item.get("state"), item.get("amount")):
+            continue
+        for name in ("granted_amount", "paid_amount"):
+            if name not in item.get("_columns", {name: None}):
+                item[name] = old[name]
+
+
 def _compare(records: list[dict], territories: dict[str, Territory]) -> list[PlanChanges]:
     plans = {
         p.territory_id: p for p in ActionPlan.objects.filter(territory__in=territories.values())
@@ -480,6 +517,7 @@ def _compare(records: list[dict], territories: dict[str, Territory]) -> list[Pla
         if action is None:
             plan_changes.created.append(record)
             continue
+        _keep_absent_funding_amounts(current[action.pk], record)
         keys = differences(current[action.pk], record)
         if keys:
             plan_changes.updated.append((action, record, keys))

@@ -67,6 +67,8 @@ def snapshot(actions) -> list[dict]:
                         "scheme": f.scheme,
                         "amount": _money(f.amount),
                         "state": f.state,
+                        "granted_amount": _money(f.granted_amount),
+                        "paid_amount": _money(f.paid_amount),
                     }
                     for f in sorted(action.fundings.all(), key=lambda f: (f.position, f.pk))
                 ],
@@ -94,6 +96,38 @@ class PublishedFunding:
     scheme: str
     amount: Decimal
     state: str
+    granted_amount: Decimal | None = None
+    paid_amount: Decimal | None = None
+
+    @classmethod
+    def from_json(cls, row: dict) -> PublishedFunding:
+        """Snapshots written before granted and paid amounts existed read as plans migration 0004 did:
+        a granted or paid line was granted (and paid) its whole amount."""
+        amount, state = Decimal(row["amount"]), row["state"]
+        granted, paid = row.get("granted_amount"), row.get("paid_amount")
+        if "granted_amount" not in row:
+            granted = amount if state in GRANTED_STATES else None
+            paid = amount if state == FundingState.VERSE else None
+        return cls(
+            row["funder"],
+            row["scheme"],
+            amount,
+            state,
+            Decimal(granted) if granted is not None else None,
+            Decimal(paid) if paid is not None else None,
+        )
+
+    @property
+    def granted(self) -> Decimal:
+        if self.state in GRANTED_STATES and self.granted_amount is not None:
+            return self.granted_amount
+        return Decimal(0)
+
+    @property
+    def paid(self) -> Decimal:
+        if self.state == FundingState.VERSE and self.paid_amount is not None:
+            return self.paid_amount
+        return Decimal(0)
 
     @property
     def state_label(self) -> str:
@@ -123,10 +157,7 @@ class PublishedAction:
                 **row,
                 "total_cost": Decimal(row["total_cost"]) if row.get("total_cost") else None,
                 "end_date": date.fromisoformat(row["end_date"]) if row.get("end_date") else None,
-                "fundings": [
-                    PublishedFunding(**{**f, "amount": Decimal(f["amount"])})
-                    for f in row.get("fundings", [])
-                ],
+                "fundings": [PublishedFunding.from_json(f) for f in row.get("fundings", [])],
             }
         )
 
@@ -172,10 +203,8 @@ class PublishedPlan:
                 for funding in action.fundings:
                     if funding.state != FundingState.REFUSE:
                         line.amount_requested += funding.amount
-                    if funding.state in GRANTED_STATES:
-                        line.amount_granted += funding.amount
-                    if funding.state == FundingState.VERSE:
-                        line.amount_paid += funding.amount
+                    line.amount_granted += funding.granted
+                    line.amount_paid += funding.paid
             result.axes.append(line)
         return result
 

@@ -100,8 +100,12 @@ def _build_record(
 ) -> dict[str, Any]:
     territory = action.plan.territory
     record: dict[str, Any] = {name: getattr(action, name) for name in SCALAR_FIELDS}
-    granted = sum((f["amount"] for f in fundings if f["state"] in GRANTED_STATES), Decimal(0))
-    paid = sum((f["amount"] for f in fundings if f["state"] == FundingState.VERSE), Decimal(0))
+    granted = sum(
+        (f["granted_amount"] or 0 for f in fundings if f["state"] in GRANTED_STATES), Decimal(0)
+    )
+    paid = sum(
+        (f["paid_amount"] or 0 for f in fundings if f["state"] == FundingState.VERSE), Decimal(0)
+    )
     record.update(
         territory=territory.ti_id,
         territory_name=territory.name,

@@ -92,8 +92,8 @@ def summarize(actions: QuerySet[Action], today: date | None = None) -> PlanSumma
         .values("action__axis")
         .annotate(
             requested=Coalesce(Sum("amount", filter=~Q(state=FundingState.REFUSE)), ZERO),
-            granted=Coalesce(Sum("amount", filter=Q(state__in=GRANTED_STATES)), ZERO),
-            paid=Coalesce(Sum("amount", filter=Q(state=FundingState.VERSE)), ZERO),
+            granted=Coalesce(Sum("granted_amount", filter=Q(state__in=GRANTED_STATES)), ZERO),
+            paid=Coalesce(Sum("paid_amount", filter=Q(state=FundingState.VERSE)), ZERO),
         )
         .order_by()
     }
@@ -143,8 +143,8 @@ def funding_totals(actions: QuerySet[Action]) -> list[FundingLine]:
         .values("funder", "scheme")
         .annotate(
             requested=Coalesce(Sum("amount"), ZERO),
-            granted=Coalesce(Sum("amount", filter=Q(state__in=GRANTED_STATES)), ZERO),
-            paid=Coalesce(Sum("amount", filter=Q(state=FundingState.VERSE)), ZERO),
+            granted=Coalesce(Sum("granted_amount", filter=Q(state__in=GRANTED_STATES)), ZERO),
+            paid=Coalesce(Sum("paid_amount", filter=Q(state=FundingState.VERSE)), ZERO),
             actions=Count("action", distinct=True),
         )
         .order_by("-granted", "funder", "scheme")

@@ -126,8 +126,23 @@ def test_computed_figures(plan):
         end_date=date(2020, 1, 1),
         status="en-cours",
     )
-    Funding.objects.create(action=action, funder="État", amount=Decimal("300"), state="verse")
-    Funding.objects.create(action=action, funder="Région", amount=Decimal("200"), state="accorde")
+    # Granted and paid amounts are their own fields now (plans migration 0004): a line counts by its
+    # state, for the amount it carries.
+    Funding.objects.create(
+        action=action,
+        funder="État",
+        amount=Decimal("400"),
+        granted_amount=Decimal("300"),
+        paid_amount=Decimal("300"),
+        state="verse",
+    )
+    Funding.objects.create(
+        action=action,
+        funder="Région",
+        amount=Decimal("200"),
+        granted_amount=Decimal("200"),
+        state="accorde",
+    )
     Funding.objects.create(
         action=action, funder="Département", amount=Decimal("400"), state="refuse"
     )
