@@ -263,6 +263,8 @@ def _service_page(client: Client, scene: Scene):
     from offers.tests.factories import accessibility_catalogue
 
     return client.get(f"/offre/{accessibility_catalogue(scene.plan).slug}/")
+
+
 def _service_request(scene: Scene):
     """A request for a service from the scene's first action (offers), made once."""
     from offers.tests.factories_requests import make_request, make_service
