@@ -139,15 +139,17 @@ def _map_headers(headers: list[str], problems: _Problems) -> dict[int, Any]:
                 "colonne inconnue",
                 row=1,
                 index=index,
+                header=header,
                 value=header,
                 expected="un en-tête du modèle (voir la feuille « Lisez-moi »)",
             )
             continue
         if column.field in seen:
             problems.add(
-                "colonne en double",
+                f"colonne en double (déjà en colonne {seen[column.field] + 1})",
                 row=1,
                 index=index,
+                header=header,
                 value=header,
                 expected="chaque colonne une seule fois",
             )

@@ -155,7 +155,14 @@ COLUMNS: list[Column] = [
         width=24,
         help="Vide quand il n'est pas public.",
     ),
-    Column("lien", "link", _text("link"), validators=(_url,), width=40),
+    Column(
+        "lien",
+        "link",
+        _text("link"),
+        validators=(_url,),
+        width=40,
+        help="une adresse http ou https : la page pour candidater ou s'informer",
+    ),
     Column(
         "source",
         "source",
@@ -163,7 +170,7 @@ COLUMNS: list[Column] = [
         required=True,
         validators=(_url,),
         width=40,
-        help="Adresse (http ou https) de la page publique dont la fiche est tirée.",
+        help="une adresse http ou https : la page publique dont la fiche est tirée",
     ),
     Column(
         "statut",

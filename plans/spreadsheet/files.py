@@ -266,8 +266,7 @@ def _read_xlsx(source, name: str, sheet: str = SHEET_ACTIONS) -> SheetRows:
         if sheet not in workbook.sheet_names:
             listed = ", ".join(workbook.sheet_names)
             raise UnreadableFile(
-                f"{name} : feuille « {sheet} » introuvable "
-                f"(feuilles présentes : {listed[:200]})."
+                f"{name} : feuille « {sheet} » introuvable (feuilles présentes : {listed[:200]})."
             )
         try:
             # skip_empty_area=False: the grid starts at A1 whatever the first filled cell, so row and column
