@@ -194,6 +194,76 @@ def _parse_rows(sheet: files.SheetRows, mapping: dict[int, Any], problems: _Prob
     return records
 
 
+@dataclass
+class Lookups:
+    """What the cross-cell rules look up, loaded once per import (or form)."""
+
+    operators: dict[str, Operator]
+    phases: set[str]
+    regions: set[str]
+    departements: set[str]
+    territory_ids: set[tuple[str, str]]
+
+    @classmethod
+    def load(cls) -> Lookups:
+        return cls(
+            operators={o.slug: o for o in Operator.objects.all()},
+            phases=set(Phase.objects.values_list("code", flat=True)),
+            regions=set(Region.objects.values_list("code", flat=True)),
+            departements=set(Departement.objects.values_list("code", flat=True)),
+            territory_ids=set(Territory.objects.values_list("phase_id", "ti_id")),
+        )
+
+
+def record_problems(
+    record: dict, lookups: Lookups, allowed: set[int] | None, current: Service | None
+) -> list[tuple[str, str, str, str]]:
+    """(field, message, value, expected) of every rule spanning cells that ``record`` breaks; sets
+    ``record["_operator"]``. ``current``: the service of the same identifier, if any."""
+    found: list[tuple[str, str, str, str]] = []
+
+    def add(name, message, value, expected):
+        found.append((name, message, value, expected))
+
+    operator_slug = record.get("operator")
+    operator = lookups.operators.get(operator_slug) if operator_slug else None
+    if operator_slug and operator is None:
+        add(
+            "operator",
+            "opérateur inconnu",
+            operator_slug,
+            "l'identifiant d'un opérateur (feuille « Lisez-moi »)",
+        )
+    elif operator and allowed is not None and operator.pk not in allowed:
+        add(
+            "operator",
+            "vous ne gérez pas les services de cet opérateur",
+            operator_slug,
+            "l'identifiant de votre opérateur",
+        )
+    record["_operator"] = operator
+    if current and allowed is not None and current.operator_id not in allowed:
+        add(
+            "slug",
+            "cet identifiant est celui d'un service d'un autre opérateur",
+            record["slug"],
+            "un identifiant qui n'est pas déjà pris",
+        )
+    phase = record.get("phase")
+    if phase and phase not in lookups.phases:
+        add("phase", "phase inconnue", phase, ", ".join(sorted(lookups.phases)))
+    _check_codes(record, add, lookups)
+    opens, closes = record.get("opens_on"), record.get("closes_on")
+    if opens and closes and closes < opens:
+        add(
+            "closes_on",
+            "clôture avant l'ouverture",
+            closes.isoformat(),
+            f"une date postérieure ou égale au {opens.isoformat()}",
+        )
+    return found
+
+
 def _check_rules(
     records: list[dict],
     where: dict[str, tuple[int, str]],
@@ -201,85 +271,45 @@ def _check_rules(
     problems: _Problems,
 ) -> dict[str, Service]:
     """Rules that span cells; returns the services already there, by identifier."""
-
-    def add(record, name, message, value, expected):
-        index, header = where.get(name, (None, name))
-        problems.add(
-            message, row=record["_row"], index=index, header=header, value=value, expected=expected
-        )
-
     slugs = [r["slug"] for r in records if r.get("slug")]
     existing = {s.slug: s for s in catalogue_queryset(Service.objects.filter(slug__in=slugs))}
-    operators = {o.slug: o for o in Operator.objects.all()}
-    phases = set(Phase.objects.values_list("code", flat=True))
-    regions = set(Region.objects.values_list("code", flat=True))
-    departements = set(Departement.objects.values_list("code", flat=True))
-    territory_ids = set(Territory.objects.values_list("phase_id", "ti_id"))
+    lookups = Lookups.load()
     seen: dict[str, int] = {}
     for record in records:
+        found = []
         slug = record.get("slug")
         if slug:
             if slug in seen:
-                add(
-                    record,
-                    "slug",
-                    f"identifiant en double (déjà en ligne {seen[slug]})",
-                    slug,
-                    "un identifiant différent pour chaque service",
+                found.append(
+                    (
+                        "slug",
+                        f"identifiant en double (déjà en ligne {seen[slug]})",
+                        slug,
+                        "un identifiant différent pour chaque service",
+                    )
                 )
             seen.setdefault(slug, record["_row"])
-        operator_slug = record.get("operator")
-        operator = operators.get(operator_slug) if operator_slug else None
-        if operator_slug and operator is None:
-            add(
-                record,
-                "operator",
-                "opérateur inconnu",
-                operator_slug,
-                "l'identifiant d'un opérateur (feuille « Lisez-moi »)",
-            )
-        elif operator and allowed is not None and operator.pk not in allowed:
-            add(
-                record,
-                "operator",
-                "vous ne gérez pas les services de cet opérateur",
-                operator_slug,
-                "l'identifiant de votre opérateur",
-            )
-        record["_operator"] = operator
-        current = existing.get(slug) if slug else None
-        if current and allowed is not None and current.operator_id not in allowed:
-            add(
-                record,
-                "slug",
-                "cet identifiant est celui d'un service d'un autre opérateur",
-                slug,
-                "un identifiant qui n'est pas déjà pris",
-            )
-        phase = record.get("phase")
-        if phase and phase not in phases:
-            add(record, "phase", "phase inconnue", phase, ", ".join(sorted(phases)))
-        _check_codes(record, add, phases, regions, departements, territory_ids)
-        opens, closes = record.get("opens_on"), record.get("closes_on")
-        if opens and closes and closes < opens:
-            add(
-                record,
-                "closes_on",
-                "clôture avant l'ouverture",
-                closes.isoformat(),
-                f"une date postérieure ou égale au {opens.isoformat()}",
+        found += record_problems(record, lookups, allowed, existing.get(slug) if slug else None)
+        for name, message, value, expected in found:
+            index, header = where.get(name, (None, name))
+            problems.add(
+                message,
+                row=record["_row"],
+                index=index,
+                header=header,
+                value=value,
+                expected=expected,
             )
     return existing
 
 
-def _check_codes(record, add, phases, regions, departements, territory_ids) -> None:
+def _check_codes(record, add, lookups: Lookups) -> None:
     scope, codes = record.get("scope"), record.get("codes") or ()
     if scope is None:
         return
     if scope == ScopeKind.NATIONAL:
         if codes:
             add(
-                record,
                 "codes",
                 "codes donnés pour un périmètre national",
                 "; ".join(codes),
@@ -288,7 +318,6 @@ def _check_codes(record, add, phases, regions, departements, territory_ids) -> N
         return
     if not codes:
         add(
-            record,
             "codes",
             f"aucun code pour le périmètre « {ScopeKind(scope).label} »",
             "",
@@ -296,28 +325,27 @@ def _check_codes(record, add, phases, regions, departements, territory_ids) -> N
         )
         return
     if scope == ScopeKind.REGIONS:
-        unknown = [c for c in codes if c not in regions]
+        unknown = [c for c in codes if c not in lookups.regions]
         expected = "des codes INSEE de régions, par exemple 11; 32"
     elif scope == ScopeKind.DEPARTEMENTS:
-        unknown = [c for c in codes if c.upper() not in departements]
+        unknown = [c for c in codes if c not in lookups.departements]
         expected = "des codes INSEE de départements, par exemple 59; 2A"
     else:
         phase = record.get("phase")
         if not phase:
             add(
-                record,
                 "phase",
                 "phase manquante pour un périmètre de territoires",
                 "",
                 "le code de la phase des territoires, par exemple 2023-2027",
             )
             return
-        if phase not in phases:
+        if phase not in lookups.phases:
             return  # already reported
-        unknown = [c for c in codes if (phase, c) not in territory_ids]
+        unknown = [c for c in codes if (phase, c) not in lookups.territory_ids]
         expected = f"des identifiants de territoires de la phase {phase}, par exemple ti-1108"
     if unknown:
-        add(record, "codes", f"code inconnu « {unknown[0]} »", "; ".join(codes), expected)
+        add("codes", f"code inconnu « {unknown[0]} »", "; ".join(codes), expected)
 
 
 # --- writes ----------------------------------------------------------------------------------------------
@@ -357,9 +385,7 @@ def set_scope(service: Service, codes) -> None:
     scope = service.scope
     service.regions.set(Region.objects.filter(code__in=codes) if scope == ScopeKind.REGIONS else [])
     service.departements.set(
-        Departement.objects.filter(code__in=[c.upper() for c in codes])
-        if scope == ScopeKind.DEPARTEMENTS
-        else []
+        Departement.objects.filter(code__in=codes) if scope == ScopeKind.DEPARTEMENTS else []
     )
     service.territories.set(
         Territory.objects.filter(phase_id=service.phase_id, ti_id__in=codes)
