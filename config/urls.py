@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/compte/", accounts_api.urls),
     path("api/", include("api.urls")),
     path("", include("plans.urls")),  # plans/… and territoires/<phase>/<ti_id>/plan/…
+    path("offre/gestion/", include("offers.urls_manage")),  # before any "offre/<slug>/" pattern
     path("", include("public.urls")),
 ]
 
