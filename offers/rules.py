@@ -58,3 +58,5 @@ rules.add_perm("offers.edit_service", is_staff_reader | is_member_of_service_ope
 # Django admin: services, administrators only (as operators).
 for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"offers.{action}_service", is_administrator)
+# Creating a service for an operator (the operator is the target).
+rules.add_perm("offers.add_service_of", is_staff_reader | is_operator_member)

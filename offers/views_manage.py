@@ -16,10 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.authz import permission_required
+from core.authz import authorize, permission_required
 from core.imports import ImportRefused, max_rows
 from offers.forms_manage import CatalogueImportForm, ServiceForm
-from offers.models import Service, ServiceStatus
+from offers.models import Operator, Service, ServiceStatus
 from offers.rules import managed_operator_ids
 from offers.services.catalogue import close_service, export_catalogue, import_catalogue, save_record
 from plans.services import pending
@@ -71,6 +71,11 @@ def service_list(request):
 
 @permission_required("offers.manage_catalogue")
 def service_create(request):
+    if request.method == "POST":
+        # A service for an operator one does not manage is refused outright (403), not as a form error.
+        operator = Operator.objects.filter(slug=request.POST.get("operator", "")).first()
+        if operator is not None:
+            authorize(request.user, "offers.add_service_of", operator)
     form = ServiceForm(request.POST or None, operators=managed_operator_ids(request.user))
     if request.method == "POST" and form.is_valid():
         service = save_record(form.record, user=request.user, reason="Création")

@@ -126,11 +126,13 @@ def test_an_operator_never_edits_another_operators_service(client, world):
     assert client.post(reverse("offers-manage:close", args=[other.slug])).status_code == 403
     # Nor creates a service for it, nor moves its own service to it.
     response = client.post(reverse("offers-manage:create"), {**FORM, "operator": "op-b"})
-    assert (
-        response.status_code == 400 and not Service.objects.filter(slug="nouveau-service").exists()
-    )
+    assert response.status_code == 403
+    assert not Service.objects.filter(slug="nouveau-service").exists()
     mine = services["op-a"]
-    client.post(reverse("offers-manage:edit", args=[mine.slug]), {**FORM, "operator": "op-b"})
+    response = client.post(
+        reverse("offers-manage:edit", args=[mine.slug]), {**FORM, "operator": "op-b"}
+    )
+    assert response.status_code == 400  # op-b is not among the form's choices
     other.refresh_from_db()
     mine.refresh_from_db()
     assert other.status == "ouvert" and mine.operator.slug == "op-a"
