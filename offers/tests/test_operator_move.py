@@ -8,7 +8,8 @@ reference data (geo, territories) that the session loaded once and later tests n
 back to the latest migrations in ``finally`` whatever happens.
 
 Slow: 16 s measured for the test itself on SQLite (2-core machine shared with six other sessions), most of
-it unapplying and reapplying the migrations that depend on offers. Not yet run on PostgreSQL.
+it unapplying and reapplying the migrations that depend on offers; 10.8 s on PostgreSQL, where it passes
+too.
 """
 
 from __future__ import annotations
