@@ -89,7 +89,13 @@ def import_catalogue(
         raise problems.refusal()
     records = _parse_rows(sheet, mapping, problems)
     where = {column.field: (index, column.header) for index, column in mapping.items()}
-    existing = _check_rules(records, where, operators, problems)
+    slugs = [r["slug"] for r in records if r.get("slug")]
+    existing = {s.slug: s for s in catalogue_queryset(Service.objects.filter(slug__in=slugs))}
+    for record in records:
+        if record.get("slug") in existing and record["_absent"]:
+            current = service_record(existing[record["slug"]])
+            record.update({name: current[name] for name in record["_absent"]})
+    _check_rules(records, where, existing, operators, problems)
     if problems:
         raise problems.refusal()
     report = CatalogueReport(sheet.file_name, dry_run)
@@ -167,7 +173,8 @@ def _map_headers(headers: list[str], problems: _Problems) -> dict[int, Any]:
 
 
 def _parse_rows(sheet: files.SheetRows, mapping: dict[int, Any], problems: _Problems) -> list[dict]:
-    """Complete records (a column absent from the file takes its blank value) with "_row"."""
+    """Complete records with "_row": a column absent from the file takes its blank value here, and an
+    existing service's own value in import_catalogue (a partial file changes only its columns)."""
     absent = [column for column in COLUMNS if column not in mapping.values()]
     records = []
     for number, values in sheet.rows:
@@ -188,6 +195,7 @@ def _parse_rows(sheet: files.SheetRows, mapping: dict[int, Any], problems: _Prob
                     expected=error.expected,
                 )
                 record[column.field] = None
+        record["_absent"] = [column.field for column in absent]
         for column in absent:
             record[column.field] = column.parse(None)
         records.append(record)
@@ -267,12 +275,11 @@ def record_problems(
 def _check_rules(
     records: list[dict],
     where: dict[str, tuple[int, str]],
+    existing: dict[str, Service],
     allowed: set[int] | None,
     problems: _Problems,
-) -> dict[str, Service]:
-    """Rules that span cells; returns the services already there, by identifier."""
-    slugs = [r["slug"] for r in records if r.get("slug")]
-    existing = {s.slug: s for s in catalogue_queryset(Service.objects.filter(slug__in=slugs))}
+) -> None:
+    """Rules that span cells (``existing``: the services already there, by identifier)."""
     lookups = Lookups.load()
     seen: dict[str, int] = {}
     for record in records:
@@ -291,7 +298,7 @@ def _check_rules(
             seen.setdefault(slug, record["_row"])
         found += record_problems(record, lookups, allowed, existing.get(slug) if slug else None)
         for name, message, value, expected in found:
-            index, header = where.get(name, (None, name))
+            index, header = where.get(name, (None, FIELD_LABELS.get(name, name)))
             problems.add(
                 message,
                 row=record["_row"],
@@ -300,7 +307,6 @@ def _check_rules(
                 value=value,
                 expected=expected,
             )
-    return existing
 
 
 def _check_codes(record, add, lookups: Lookups) -> None:

@@ -28,7 +28,8 @@ README = [
     "L'import est « tout ou rien » : si une seule cellule est incorrecte, rien n'est enregistré et chaque "
     "erreur est signalée avec sa feuille, sa ligne, sa colonne, la valeur trouvée et la valeur attendue.",
     "Un service est reconnu par son identifiant : une ligne dont l'identifiant existe déjà met le service à "
-    "jour ; un nouvel identifiant crée un service ; les services absents du fichier sont laissés tels quels.",
+    "jour ; un nouvel identifiant crée un service ; les services absents du fichier sont laissés tels quels ; "
+    "une colonne absente du fichier ne change rien aux services existants.",
     "Chaque fiche indique sa source : l'adresse de la page publique dont elle est tirée. Un montant qui "
     "n'est pas public reste vide.",
     "Les textes commençant par =, +, - ou @ sont précédés d'une apostrophe à l'export (protection contre "

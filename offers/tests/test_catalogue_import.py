@@ -273,3 +273,18 @@ def test_export_command_writes_csv_and_xlsx(operators, tmp_path, shell):
     assert "0 service exporté" in out
     code, _, err = shell("export-offers", str(tmp_path / "out.ods"))
     assert code == 1 and "format non reconnu" in err
+
+
+def test_a_partial_file_changes_only_its_columns(operators, tmp_path):
+    import_catalogue(write_csv(tmp_path / "complet.csv", [{**GOOD, "statut": "fermé"}]))
+    headers = ["identifiant", "intitule", "operateur", "type", "source"]
+    path = write_csv(tmp_path / "partiel.csv", [{**GOOD, "intitule": "Titre seul"}], headers)
+    report = import_catalogue(path)
+    assert [keys for _, _, keys in report.updated] == [["title"]]
+    service = Service.objects.get()
+    assert service.title == "Titre seul" and service.status == "ferme"
+    assert service.description == "Des études." and service.regions.count() == 2
+    # A new service of a partial file takes the blank values (national scope, open).
+    write_csv(path, [{**GOOD, "identifiant": "neuf"}], headers)
+    import_catalogue(path)
+    assert Service.objects.get(slug="neuf").scope == "national"
