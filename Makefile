@@ -32,6 +32,7 @@ load: setup
 	$(TERRITOIRES) load-geo
 	$(TERRITOIRES) import-ti $(DATA_DIR)/ti/ti-2019-2022.geojson --phase 2019-2022
 	$(TERRITOIRES) import-ti $(DATA_DIR)/ti/ti-2023-2027.geojson --phase 2023-2027
+	$(TERRITOIRES) load-offers
 
 run: load
 	$(if $(DEMO),$(TERRITOIRES) demo-plans)

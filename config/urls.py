@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("plans.urls")),  # plans/… and territoires/<phase>/<ti_id>/plan/…
     path("contacts/", include("contacts.urls_directory")),
+    path("offre/gestion/", include("offers.urls_manage")),  # before any "offre/<slug>/" pattern
     path("", include("public.urls")),
     path("", include("contacts.urls_requests")),  # contact/… and contacts/demandes/…
     path("offre/", include("offers.urls_catalogue")),  # the public catalogue (issue 11)

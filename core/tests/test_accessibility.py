@@ -180,6 +180,11 @@ PAGES = [
     ("demandes-de-service", "admin", "/demandes-de-service/"),
     ("demande-de-service-nouvelle", "admin", "!demande-de-service-nouvelle"),
     ("demande-de-service", "admin", "!demande-de-service"),
+    ("offre-gestion", "admin", "!offre-gestion"),
+    ("offre-gestion-service", "admin", "!offre-gestion-service"),
+    ("offre-import", "admin", "/offre/gestion/import/"),
+    ("offre-import-apercu", "admin", "!offre-import-apercu"),
+    ("offre-import-erreurs", "admin", "!offre-import-erreurs"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
@@ -308,6 +313,42 @@ SPECIAL = {
 }
 
 
+# --- Offers catalogue management (issue 11): the initial catalogue loaded, then the page.
+
+
+def _offers_loaded(client: Client, path: str):
+    from offers.services.initial_catalogue import load
+
+    load()
+    return client.get(path, follow=True)
+
+
+def _offers_import(client: Client, content: str):
+    return client.post(
+        "/offre/gestion/import/", {"file": _upload("catalogue.csv", content.encode())}
+    )
+
+
+OFFERS_CSV_HEADER = "identifiant;intitule;operateur;type;source\n"
+SPECIAL.update(
+    {
+        "/!offre-gestion": lambda client, scene: _offers_loaded(client, "/offre/gestion/"),
+        "/!offre-gestion-service": lambda client, scene: _offers_loaded(
+            client, "/offre/gestion/services/france-foncier-plus/modifier/"
+        ),
+        "/!offre-import-apercu": lambda client, scene: (
+            _offers_loaded(client, "/")
+            and _offers_import(
+                client, OFFERS_CSV_HEADER + "s-1;Service;anct;prêt;https://example.org/\n"
+            )
+        ),
+        "/!offre-import-erreurs": lambda client, scene: _offers_import(
+            client, OFFERS_CSV_HEADER + "s-1;Service;inconnu;don;\n"
+        ),
+    }
+)
+
+
 def _fetch(client: Client, scene: Scene, path: str):
     if path in SPECIAL:  # pages reached by a POST: the browser asks, the test posts
         return SPECIAL[path](client, scene)
@@ -329,6 +370,7 @@ def _expected_status(name: str) -> int:
     if name == "erreur-csrf":
         return 403
     if name in ("import-erreurs", "annuaire-membre-erreurs"):
+    if name in ("import-erreurs", "offre-import-erreurs"):
         return 400
     if name == "invitation-invalide":
         return 410

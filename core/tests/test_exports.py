@@ -105,3 +105,33 @@ def test_journal_csv(client, real_data, django_user_model):
     text = b"".join(response.streaming_content if response.streaming else [response.content])
     cells = _csv_cells(text.decode("utf-8-sig"), ";")
     assert _live_formulas(cells) == [] and "'" + HOSTILE[1] in cells
+
+
+def test_offers_catalogue_csv_and_xlsx(real_data):
+    from offers.models import Operator, Service
+    from offers.services.catalogue import export_catalogue
+
+    operator = Operator.objects.create(slug="op", name=HOSTILE[3])
+    for number, title in enumerate(HOSTILE):
+        Service.objects.create(
+            slug=f"s-{number}",
+            title=title,
+            operator=operator,
+            kind="pret",
+            description=HOSTILE[0],
+            amount_or_rate="-10 %",
+            source="https://example.org/",
+        )
+    text = io.BytesIO()
+    export_catalogue(Service.objects.all(), text, "csv")
+    cells = _csv_cells(text.getvalue().decode("utf-8-sig"), ";")
+    assert _live_formulas(cells) == [] and "'" + HOSTILE[1] in cells and "'-10 %" in cells
+
+    workbook = io.BytesIO()
+    export_catalogue(Service.objects.all(), workbook, "xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(workbook.getvalue()))
+    cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
+    assert _live_formulas(cells) == [] and "'" + HOSTILE[2] in cells
+    assert any(
+        isinstance(c, str) and c.endswith(HOSTILE[3]) for c in cells
+    )  # the read-me's operators

@@ -234,22 +234,25 @@ class SheetRows:
     rows: Iterator[tuple[int, list[Any]]]
 
 
-def read_rows(source: str | Path | IO[bytes], file_name: str | None = None) -> SheetRows:
-    """The actions sheet, read within the bounds of core.imports (ImportRefused beyond them).
+def read_rows(
+    source: str | Path | IO[bytes], file_name: str | None = None, sheet: str = SHEET_ACTIONS
+) -> SheetRows:
+    """The actions sheet (or ``sheet``: the offers catalogue reads its own), read within the bounds of
+    core.imports (ImportRefused beyond them).
 
     IMPORT_MAX_ROWS data rows at most, MAX_COLUMNS columns, MAX_CELL_CHARS characters a cell; an XLSX is
     checked by core.xlsx_guard before python-calamine opens it.
     """
     name = file_name or Path(str(source)).name
     fmt = format_of(name)
-    return _read_xlsx(source, name) if fmt == "xlsx" else _read_csv(source, name)
+    return _read_xlsx(source, name, sheet) if fmt == "xlsx" else _read_csv(source, name)
 
 
-def _read_xlsx(source, name: str) -> SheetRows:
+def _read_xlsx(source, name: str, sheet: str = SHEET_ACTIONS) -> SheetRows:
     # python-calamine (Rust) reads 10,000 rows × 76 columns in about 1 s where openpyxl's read-only mode took 14 s
     # (docs/decisions.md). Its values are normalised to what openpyxl gave, which cells.py expects.
     # It allocates the sheet's whole grid at once: core.xlsx_guard checks the file first.
-    check_workbook(source, name, SHEET_ACTIONS, max_rows())
+    check_workbook(source, name, sheet, max_rows())
     try:
         if isinstance(source, (str, Path)):
             workbook = CalamineWorkbook.from_path(str(source))
@@ -260,16 +263,15 @@ def _read_xlsx(source, name: str) -> SheetRows:
             f"{name} : fichier XLSX illisible ({error.__class__.__name__})."
         ) from error
     try:
-        if SHEET_ACTIONS not in workbook.sheet_names:
+        if sheet not in workbook.sheet_names:
             listed = ", ".join(workbook.sheet_names)
             raise UnreadableFile(
-                f"{name} : feuille « {SHEET_ACTIONS} » introuvable "
-                f"(feuilles présentes : {listed[:200]})."
+                f"{name} : feuille « {sheet} » introuvable (feuilles présentes : {listed[:200]})."
             )
         try:
             # skip_empty_area=False: the grid starts at A1 whatever the first filled cell, so row and column
             # numbers are those the spreadsheet shows.
-            grid = workbook.get_sheet_by_name(SHEET_ACTIONS).to_python(skip_empty_area=False)
+            grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except (CalamineError, OSError, ValueError) as error:
             raise UnreadableFile(
                 f"{name} : fichier XLSX illisible ({error.__class__.__name__})."
@@ -277,29 +279,31 @@ def _read_xlsx(source, name: str) -> SheetRows:
     finally:
         workbook.close()
     headers = (
-        [cells.raw_text(value) for value in _openpyxl_values(_bounded(grid[0], name, 1))]
+        [cells.raw_text(value) for value in _openpyxl_values(_bounded(grid[0], name, 1, sheet))]
         if grid
         else []
     )
 
     def rows():
         for number, row in enumerate(grid[1:], start=2):
-            yield number, _openpyxl_values(_bounded(row, name, number))
+            yield number, _openpyxl_values(_bounded(row, name, number, sheet))
 
-    return SheetRows(name, SHEET_ACTIONS, headers, rows())
+    return SheetRows(name, sheet, headers, rows())
 
 
-def _bounded(row: list[Any], name: str, number: int) -> list[Any]:
+def _bounded(row: list[Any], name: str, number: int, sheet: str = SHEET_ACTIONS) -> list[Any]:
     """The row, unless a text cell is longer than MAX_CELL_CHARS (refused, quoting a short prefix)."""
     for index, value in enumerate(row):
         if type(value) is str and len(value) > MAX_CELL_CHARS:
-            raise ImportRefused([_long_cell(name, number, index, value)])
+            raise ImportRefused([_long_cell(name, number, index, value, sheet)])
     return row
 
 
-def _long_cell(name: str, number: int, index: int, value: str) -> Problem:
+def _long_cell(
+    name: str, number: int, index: int, value: str, sheet: str = SHEET_ACTIONS
+) -> Problem:
     return Problem(
-        f"{name}, feuille « {SHEET_ACTIONS} »",
+        f"{name}, feuille « {sheet} »",
         f"cellule trop longue ({len(value):,} caractères)".replace(",", " "),
         row=number,
         column=xl_col_to_name(index),
