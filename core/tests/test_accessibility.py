@@ -369,8 +369,7 @@ def _answer(scene: Scene):
 def _expected_status(name: str) -> int:
     if name == "erreur-csrf":
         return 403
-    if name in ("import-erreurs", "annuaire-membre-erreurs"):
-    if name in ("import-erreurs", "offre-import-erreurs"):
+    if name in ("import-erreurs", "annuaire-membre-erreurs", "offre-import-erreurs"):
         return 400
     if name == "invitation-invalide":
         return 410
