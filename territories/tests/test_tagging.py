@@ -227,7 +227,8 @@ def test_xlsx_in_and_out(real_data, tmp_path):
     sheet.write_row(0, 0, ["projet", "commune"])
     sheet.write_row(1, 0, ["Usine", 77284])  # a number: what a spreadsheet makes of a code
     sheet.write_row(2, 0, ["Atelier", FILAIN])
-    sheet.write_row(3, 0, ["=1+1 non", "99999"])
+    sheet.write_string(3, 0, "=1+1 non")  # text that a spreadsheet would run as a formula
+    sheet.write_string(3, 1, "99999")
     workbook.close()
     tag_file(source, tmp_path / "out.xlsx", Columns(commune="commune"))
     rows = read_xlsx(tmp_path / "out.xlsx")
