@@ -135,7 +135,7 @@ def tag_rows(
 
     def padded() -> Iterator[list]:
         for number, cells in enumerate(rows, start=2):
-            if not any(cell.strip() if isinstance(cell, str) else cell for cell in cells):
+            if not any(cells):
                 report.empty += 1
                 continue
             if len(cells) < width:
