@@ -13,23 +13,38 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("input", help="fichier CSV (tout séparateur, tout encodage) ou XLSX")
         parser.add_argument(
-            "output", help="fichier écrit : XLSX si son nom finit par .xlsx, CSV (UTF-8) sinon"
+            "input", metavar="ENTREE", help="fichier CSV (tout séparateur, tout encodage) ou XLSX"
         )
-        parser.add_argument("--phase", help="code de la phase (la plus récente par défaut)")
+        parser.add_argument(
+            "output",
+            metavar="SORTIE",
+            help="fichier écrit : XLSX si son nom finit par .xlsx, CSV (UTF-8) sinon",
+        )
+        parser.add_argument(
+            "--phase", metavar="PHASE", help="code de la phase (la plus récente par défaut)"
+        )
         where = parser.add_mutually_exclusive_group(required=True)
-        where.add_argument("--commune-col", help="colonne du code INSEE de la commune")
         where.add_argument(
-            "--siren-col", help="colonne du SIREN d'une commune ou d'une intercommunalité"
+            "--commune-col", metavar="COLONNE", help="colonne du code INSEE de la commune"
         )
-        where.add_argument("--lon-col", help="colonne de la longitude (WGS 84, avec --lat-col)")
-        parser.add_argument("--lat-col", help="colonne de la latitude (WGS 84, avec --lon-col)")
+        where.add_argument(
+            "--siren-col",
+            metavar="COLONNE",
+            help="colonne du SIREN d'une commune ou d'une intercommunalité",
+        )
+        where.add_argument(
+            "--lon-col", metavar="COLONNE", help="colonne de la longitude (WGS 84, avec --lat-col)"
+        )
+        parser.add_argument(
+            "--lat-col", metavar="COLONNE", help="colonne de la latitude (WGS 84, avec --lon-col)"
+        )
         parser.add_argument(
             "--processus",
             type=int,
             default=None,
-            help="processus pour les points (par défaut : un par cœur au-delà de 200 000 points)",
+            metavar="N",
+            help="processus pour les points (par défaut : un par cœur au-delà de 100 000 points)",
         )
 
     def handle(self, *args, **options):

@@ -25,9 +25,6 @@ from territories.services.tagging.writing import TableWriter
 ADDED_COLUMNS = ["id_ti", "lib_ti", "phase", "id_ti_proche", "distance_km", "motif"]
 MOTIF_BAD_POINT = "coordonnée invalide"
 MOTIF_OUTSIDE_FRANCE = "hors de France"
-# Below this many points one process does it all: starting a pool and sending it the polygons costs
-# ~0.5 s, more than tagging 100,000 points.
-POOL_MIN_POINTS = 2 * CHUNK_POINTS
 
 
 @dataclass
@@ -278,6 +275,8 @@ def _tag_points(rows, positions, phase, report, workers) -> Iterator[list]:
     if first is None:
         return
     second = next(chunks, None)
+    # One chunk (100,000 points or fewer): one process, as starting a pool and sending it the polygons
+    # (~0.5 s) would cost more than it saves.
     if second is not None and workers > 1:
         import multiprocessing
 
