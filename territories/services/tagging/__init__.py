@@ -136,6 +136,8 @@ def tag_rows(
             if not any(cells):
                 report.empty += 1
                 continue
+            if cells.__class__ is not list:  # a tuple from a caller: the added cells are appended
+                cells = list(cells)
             if len(cells) < width:
                 cells = list(cells) + [""] * (width - len(cells))
             elif len(cells) > width:
