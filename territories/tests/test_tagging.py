@@ -311,3 +311,29 @@ def test_command_missing_input(real_data, tmp_path, shell):
         "tag", str(tmp_path / "absent.csv"), str(tmp_path / "out.csv"), "--commune-col", "c"
     )
     assert code == 1 and "fichier introuvable" in err and "Traceback" not in err
+
+
+def test_tag_rows_for_callers_holding_rows(real_data, monkeypatch):
+    """What a background task or the API calls: rows in (tuples from any iterable), rows out."""
+    monkeypatch.setattr(tagging, "CHUNK_POINTS", 2)
+    seen = []
+    report = tagging.TagReport("2023-2027")
+    header, rows = tagging.tag_rows(
+        ["nom", "insee"],
+        iter([("Meaux", "77284"), ("", ""), ("Filain", FILAIN), ("?", "00000"), ("x", "77284")]),
+        Columns(commune="insee"),
+        report=report,
+        progress=seen.append,
+    )
+    out = list(rows)
+    assert header == ["nom", "insee", *tagging.ADDED_COLUMNS]
+    assert [r[:3] for r in out] == [
+        ["Meaux", "77284", MEAUX[0]],
+        ["Filain", FILAIN, "ti-3214"],
+        ["?", "00000", ""],
+        ["x", "77284", MEAUX[0]],
+    ]
+    assert out[0][3] == out[3][3] == MEAUX[1]
+    assert out[2][-1] == "code commune inconnu"
+    assert seen == [2, 4]
+    assert (report.rows, report.empty, report.tagged, report.untagged) == (4, 1, 3, 1)
