@@ -294,6 +294,9 @@ def test_command_success_and_report(real_data, tmp_path, shell):
         (b"id_ti;insee\nx;77284\n", ["--commune-col", "insee"], "déjà une colonne « id_ti »"),
         (b"insee\n77284;extra\n", ["--commune-col", "insee"], "2 cellules pour 1 colonnes"),
         (b"x;y\n1;2\n", ["--lon-col", "x"], "--lon-col et --lat-col vont ensemble"),
+        (b"insee\n77284\n\x81\x8d\n", ["--commune-col", "insee"], "encodage non reconnu"),
+        (b"\xff\xfei\x00n\x00\n\x00\x00", ["--commune-col", "insee"], "pas du texte en UTF-16"),
+        (b"PK\x03\x04not a zip", ["--commune-col", "insee"], "classeur illisible"),
     ],
 )
 def test_command_refuses_bad_input_in_french(real_data, tmp_path, shell, content, args, message):

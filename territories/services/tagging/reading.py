@@ -80,14 +80,15 @@ def open_table(path: str | Path, name: str | None = None) -> Table:
 def detect_encoding(path: Path, name: str, head: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 (by its BOM) or Windows-1252, as core.imports.decode_text
     decides for a whole file, but reading the file in chunks instead of holding it."""
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            return encoding
-    # decode_text's refusals (a binary file, bytes in none of the encodings) on the first bytes; the
-    # head is cut at its last line end so that a character split by the cut is not taken for an error.
-    cut = head.rfind(b"\n")
-    decode_text(head[: cut + 1] if cut >= 0 and len(head) == HEAD_BYTES else head, name)
-    for encoding in ("utf-8", "cp1252"):
+    candidates = [encoding for bom, encoding in _BOMS if head.startswith(bom)][:1]
+    if not candidates:
+        # decode_text's refusals (a binary file, bytes in none of the encodings) on the first bytes;
+        # the head is cut at its last line end so that a character split by the cut is not taken for
+        # an error.
+        cut = head.rfind(b"\n")
+        decode_text(head[: cut + 1] if cut >= 0 and len(head) == HEAD_BYTES else head, name)
+        candidates = ["utf-8", "cp1252"]
+    for encoding in candidates:
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
             with path.open("rb") as stream:
@@ -97,9 +98,12 @@ def detect_encoding(path: Path, name: str, head: bytes) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
+    label = "UTF-16" if candidates == ["utf-16"] else "UTF-8" if candidates == ["utf-8-sig"] else ""
     raise refuse(
         name,
-        "encodage non reconnu : ce fichier n'est du texte ni en UTF-8 ni en Windows-1252",
+        f"encodage non reconnu : ce fichier n'est pas du texte en {label}"
+        if label
+        else "encodage non reconnu : ce fichier n'est du texte ni en UTF-8 ni en Windows-1252",
         expected=TEXT_EXPECTED,
     )
 
