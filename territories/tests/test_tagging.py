@@ -340,3 +340,16 @@ def test_tag_rows_for_callers_holding_rows(real_data, monkeypatch):
     assert out[2][-1] == "code commune inconnu"
     assert seen == [2, 4]
     assert (report.rows, report.empty, report.tagged, report.untagged) == (4, 1, 3, 1)
+
+
+def test_a_point_on_a_shared_border_gets_every_territory(real_data, tmp_path):
+    # A vertex the contours of three territories of 2023-2027 share (north-east of Paris).
+    source = write_csv(
+        tmp_path / "in.csv", [["x", "y"], ["2.615816348594603", "48.92476934563089"], MEAUX_POINT]
+    )
+    report = tag_file(source, tmp_path / "out.csv", Columns(lon="x", lat="y"))
+    shared, meaux = read_csv(tmp_path / "out.csv")
+    assert shared["id_ti"] == "ti-1104|ti-1106|ti-1108"
+    assert shared["lib_ti"].count("|") == 2 and shared["lib_ti"].endswith("|" + MEAUX[1])
+    assert (meaux["id_ti"], meaux["lib_ti"]) == MEAUX
+    assert report.tagged == 2

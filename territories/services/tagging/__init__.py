@@ -251,33 +251,48 @@ def _tag_points(rows, positions, phase, report, workers) -> Iterator[list]:
             return chunk, valid, pool.apply_async(spatial.tag_in_worker, args)
         return chunk, valid, local.tag(*args)
 
+    # The added cells of a point inside one territory, once per territory.
+    inside_one = [(ti_id, name, code, "", "", "") for ti_id, name in labels]
+    bad = ("", "", code, "", "", MOTIF_BAD_POINT)
+    abroad = ("", "", code, "", "", MOTIF_OUTSIDE_FRANCE)
+
     def emit(chunk, valid, result) -> Iterator[list]:
-        pairs, nearest = result["pairs"], result["nearest"]
-        distance, outside_france = result["distance_km"], result["outside_france"]
-        # The territories of each valid point, from the sorted (point, territory) pairs.
-        held: dict[int, list[int]] = {}
-        for point, territory in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
-            held.setdefault(point, []).append(territory)
+        pairs, nearest = result["pairs"], result["nearest"].tolist()
+        distance = result["distance_km"].tolist()
+        outside_france = result["outside_france"].tolist()
+        # The territory of each valid point (-1: none), from the (point, territory) pairs sorted by
+        # point: written in reverse, each point keeps its first; points in several are listed apart.
+        first = np.full(len(nearest), -1, dtype=np.int64)
+        first[pairs[0][::-1]] = pairs[1][::-1]
+        first = first.tolist()
+        several: dict[int, list[int]] = {}
+        repeated = np.flatnonzero(pairs[0][1:] == pairs[0][:-1])
+        for point in set(pairs[0][repeated].tolist()):
+            several[point] = pairs[1][pairs[0] == point].tolist()
+        motifs = report.motifs
         position = 0
         for row, ok in zip(chunk, valid.tolist(), strict=True):
             if not ok:
-                report.motifs[MOTIF_BAD_POINT] += 1
-                row.extend(("", "", code, "", "", MOTIF_BAD_POINT))
+                motifs[MOTIF_BAD_POINT] += 1
+                row.extend(bad)
                 yield row
                 continue
-            inside = held.get(position)
-            if inside:
+            territory = first[position]
+            if territory >= 0:
                 report.tagged += 1
-                ids = [labels[i] for i in inside]
-                id_ti = "|".join(t for t, _ in ids)
-                lib_ti = "|".join(n for _, n in ids)
-                row.extend((id_ti, lib_ti, code, "", "", ""))
+                if position in several:
+                    ids = [labels[i] for i in several[position]]
+                    id_ti = "|".join(t for t, _ in ids)
+                    lib_ti = "|".join(n for _, n in ids)
+                    row.extend((id_ti, lib_ti, code, "", "", ""))
+                else:
+                    row.extend(inside_one[territory])
             elif outside_france[position]:
-                report.motifs[MOTIF_OUTSIDE_FRANCE] += 1
-                row.extend(("", "", code, "", "", MOTIF_OUTSIDE_FRANCE))
+                motifs[MOTIF_OUTSIDE_FRANCE] += 1
+                row.extend(abroad)
             else:
                 report.outside += 1
-                km = float(distance[position])
+                km = distance[position]
                 row.extend(
                     ("", "", code, labels[nearest[position]][0], round(km, 1), "")
                     if not math.isnan(km)

@@ -31,6 +31,10 @@ KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 def parse_coordinate(text: str) -> float:
     """A coordinate cell as a float: « 2.878 », « 2,878 » (decimal comma), « -4,1 »; NaN when it is not
     a number."""
+    try:
+        return float(text)  # the usual cell, « 2.878 »: 0.3 µs instead of 1.5
+    except ValueError:
+        pass
     text = text.strip().replace("\u00a0", "").replace(" ", "")
     if text.startswith("'"):  # a cell neutralised by a previous export
         text = text[1:]
