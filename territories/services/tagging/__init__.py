@@ -260,10 +260,10 @@ def _tag_points(rows, positions, phase, report, workers) -> Iterator[list]:
         pairs, nearest = result["pairs"], result["nearest"].tolist()
         distance = result["distance_km"].tolist()
         outside_france = result["outside_france"].tolist()
-        # The territory of each valid point (-1: none), from the (point, territory) pairs sorted by
-        # point: written in reverse, each point keeps its first; points in several are listed apart.
+        # A territory of each valid point (-1: none); the points in several (numpy keeps any one of
+        # their pairs) are listed apart with all of theirs, in ti_id order.
         first = np.full(len(nearest), -1, dtype=np.int64)
-        first[pairs[0][::-1]] = pairs[1][::-1]
+        first[pairs[0]] = pairs[1]
         first = first.tolist()
         several: dict[int, list[int]] = {}
         repeated = np.flatnonzero(pairs[0][1:] == pairs[0][:-1])
