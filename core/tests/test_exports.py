@@ -105,3 +105,22 @@ def test_journal_csv(client, real_data, django_user_model):
     text = b"".join(response.streaming_content if response.streaming else [response.content])
     cells = _csv_cells(text.decode("utf-8-sig"), ";")
     assert _live_formulas(cells) == [] and "'" + HOSTILE[1] in cells
+
+
+def test_batch_tagging_csv_and_xlsx(real_data, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from territories.services.tagging import Columns, tag_file
+
+    source = tmp_path / "in.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow(["nom", "insee", HOSTILE[2]])
+        writer.writerows([name, "77284", "-2.5"] for name in HOSTILE)
+    tag_file(source, tmp_path / "out.csv", Columns(commune="insee"))
+    cells = _csv_cells((tmp_path / "out.csv").read_text("utf-8"), ";")
+    assert _live_formulas(cells) == [] and "'" + HOSTILE[0] in cells and "-2.5" in cells
+    tag_file(source, tmp_path / "out.xlsx", Columns(commune="insee"))
+    rows = CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")).get_sheet_by_index(0).to_python()
+    cells = [cell for row in rows for cell in row]
+    assert _live_formulas(cells) == [] and "'" + HOSTILE[1] in cells
