@@ -135,3 +135,20 @@ def test_offers_catalogue_csv_and_xlsx(real_data):
     assert any(
         isinstance(c, str) and c.endswith(HOSTILE[3]) for c in cells
     )  # the read-me's operators
+def test_batch_tagging_csv_and_xlsx(real_data, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from territories.services.tagging import Columns, tag_file
+
+    source = tmp_path / "in.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow(["nom", "insee", HOSTILE[2]])
+        writer.writerows([name, "77284", "-2.5"] for name in HOSTILE)
+    tag_file(source, tmp_path / "out.csv", Columns(commune="insee"))
+    cells = _csv_cells((tmp_path / "out.csv").read_text("utf-8"), ";")
+    assert _live_formulas(cells) == [] and "'" + HOSTILE[0] in cells and "-2.5" in cells
+    tag_file(source, tmp_path / "out.xlsx", Columns(commune="insee"))
+    rows = CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")).get_sheet_by_index(0).to_python()
+    cells = [cell for row in rows for cell in row]
+    assert _live_formulas(cells) == [] and "'" + HOSTILE[1] in cells

@@ -1,0 +1,137 @@
+"""Commune codes and SIRENs to territories: the membership tables of one phase, loaded once into
+dictionaries (no geometry, no query per row).
+
+The rules (docs/tagging.md):
+
+- a commune code is the current INSEE code, or a former one (a commune merged into a commune nouvelle,
+  through the COG's déléguées and ``anciensCodes``, as ``territories.services.lookup.former_commune``; or
+  the code the ANCT file gave): it takes the territories of the current commune; a code of four digits is
+  the code of a commune of départements 01 to 09 whose leading zero a spreadsheet dropped;
+- a SIREN is a commune's (its territories) or an intercommunality's (EPCI or EPT): the territories that
+  list it as a member or hold at least one of its communes (``lookup.territories_of_groupement``'s rule);
+- a key in several territories gets their ids and names joined by « | », in ``ti_id`` order.
+
+Each known key maps to its final (id_ti, lib_ti) pair, computed once: ~35,000 commune codes, ~4,000
+former codes, ~36,000 SIRENs, a few MB in all, built in ~1 s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from geo import cog
+from geo.models import Commune, Groupement
+from territories.models import Phase, Territory, TerritoryCommune, TerritoryMember
+
+SEPARATOR = "|"
+NONE = ("", "")
+_COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+_BLANKS = re.compile(r"[\s\u00a0\u202f.]")
+
+MOTIF_EMPTY_CODE = "code commune vide"
+MOTIF_BAD_CODE = "code commune mal formé"
+MOTIF_UNKNOWN_CODE = "code commune inconnu"
+MOTIF_EMPTY_SIREN = "SIREN vide"
+MOTIF_BAD_SIREN = "SIREN mal formé"
+MOTIF_UNKNOWN_SIREN = "SIREN inconnu"
+
+
+def territory_labels(territories: list[tuple[str, str]]) -> tuple[str, str]:
+    """(id_ti, lib_ti) of a set of (ti_id, name): joined by « | » in ti_id order, empty when none."""
+    ordered = sorted(set(territories))
+    return (
+        SEPARATOR.join(ti for ti, _ in ordered),
+        SEPARATOR.join(name for _, name in ordered),
+    )
+
+
+def normalize_commune_code(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) == 4 and code.isdigit():
+        code = "0" + code
+    return code
+
+
+def normalize_siren(text: str) -> str:
+    return _BLANKS.sub("", text)
+
+
+class CodeIndex:
+    """The (id_ti, lib_ti) of every commune code and SIREN known to the platform, for one phase."""
+
+    def __init__(self, phase: Phase):
+        self.phase = phase
+        territories = {
+            pk: (ti_id, name)
+            for pk, ti_id, name in Territory.objects.filter(phase=phase).values_list(
+                "id", "ti_id", "name"
+            )
+        }
+        of_commune: dict[str, set] = defaultdict(set)
+        source_codes: dict[str, str] = {}
+        for territory_id, code, source_code in TerritoryCommune.objects.filter(
+            territory__phase=phase
+        ).values_list("territory_id", "commune_id", "source_code"):
+            of_commune[code].add(territories[territory_id])
+            if source_code and source_code != code:
+                source_codes[source_code] = code
+        commune_sets: dict[str, frozenset] = {}
+        siren_sets: dict[str, frozenset] = {}
+        of_groupement: dict[str, set] = defaultdict(set)
+        communes = Commune.objects.values_list("code", "siren", "epci_id", "ept_id")
+        for code, siren, epci, ept in communes.iterator(chunk_size=5000):
+            held = frozenset(of_commune.get(code, ()))
+            commune_sets[code] = held
+            if siren:
+                siren_sets[siren] = held
+            for groupement in (epci, ept):
+                if groupement:
+                    of_groupement[groupement] |= held
+        for territory_id, siren in TerritoryMember.objects.filter(
+            territory__phase=phase
+        ).values_list("territory_id", "siren"):
+            of_groupement[siren].add(territories[territory_id])
+        for siren in Groupement.objects.values_list("siren", flat=True):
+            of_groupement.setdefault(siren, set())
+        for siren, held in of_groupement.items():
+            # A commune listed as a member by its SIREN: its own territories and these.
+            siren_sets[siren] = siren_sets.get(siren, frozenset()) | held
+        former = dict(cog.load_vintage(cog.CURRENT_VINTAGE).former_codes)
+        former.update({old: new for old, new in source_codes.items() if old not in former})
+        for old, new in former.items():
+            if old not in commune_sets and new in commune_sets:
+                commune_sets[old] = commune_sets[new]
+        labels: dict[frozenset, tuple[str, str]] = {}  # one tuple per distinct set of territories
+
+        def label(held: frozenset) -> tuple[str, str]:
+            if held not in labels:
+                labels[held] = territory_labels(list(held))
+            return labels[held]
+
+        self.communes = {code: label(held) for code, held in commune_sets.items()}
+        self.sirens = {siren: label(held) for siren, held in siren_sets.items()}
+
+    def commune(self, text: str) -> tuple[tuple[str, str], str]:
+        """((id_ti, lib_ti), motif) of a commune code cell."""
+        code = normalize_commune_code(text)
+        if not code:
+            return NONE, MOTIF_EMPTY_CODE
+        labels = self.communes.get(code)
+        if labels is not None:
+            return labels, ""
+        if not _COMMUNE_CODE.match(code):
+            return NONE, MOTIF_BAD_CODE
+        return NONE, MOTIF_UNKNOWN_CODE
+
+    def siren(self, text: str) -> tuple[tuple[str, str], str]:
+        """((id_ti, lib_ti), motif) of a SIREN cell (a commune's or an intercommunality's)."""
+        siren = normalize_siren(text)
+        if not siren:
+            return NONE, MOTIF_EMPTY_SIREN
+        labels = self.sirens.get(siren)
+        if labels is not None:
+            return labels, ""
+        if len(siren) != 9 or not siren.isdigit():
+            return NONE, MOTIF_BAD_SIREN
+        return NONE, MOTIF_UNKNOWN_SIREN

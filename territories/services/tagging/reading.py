@@ -1,0 +1,198 @@
+"""Read the table to tag, row by row, whatever its size: CSV (any delimiter, the encodings French files
+come in) or XLSX.
+
+Nothing here holds the whole file: a CSV is decoded as a stream (its encoding chosen by one pass over the
+bytes in 1 MB chunks, ~0.1 s for 50 MB, before any row is written), an XLSX is checked by
+``core.xlsx_guard`` before python-calamine opens it. The import row caps (IMPORT_MAX_ROWS) do not apply:
+tagging a million rows is what this is for.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import math
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from core.imports import (
+    _BOMS,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    ZIP_MAGIC,
+    ImportRefused,
+    csv_rows,
+    decode_text,
+    refuse,
+)
+
+DELIMITERS = (";", ",", "\t", "|")
+# A one-column file has no delimiter to sniff: French spreadsheets write « ; ».
+DEFAULT_DELIMITER = ";"
+CHUNK = 1024 * 1024
+HEAD_BYTES = 64 * 1024
+# The most rows an XLSX sheet holds (Excel's own limit, header included).
+XLSX_MAX_ROWS = 1_048_576
+TEXT_EXPECTED = "un fichier texte en UTF-8, UTF-16 (avec BOM) ou Windows-1252"
+
+
+@dataclass
+class Table:
+    """A table being read: its header, its rows (an iterator of lists of cells) and how it was written."""
+
+    name: str
+    header: list[str]
+    rows: Iterator[list]
+    kind: str = "csv"  # "csv" or "xlsx"
+    delimiter: str = DEFAULT_DELIMITER
+    encoding: str = "utf-8"
+    closers: list = field(default_factory=list)
+
+    def close(self) -> None:
+        for closer in self.closers:
+            closer()
+
+
+def open_table(path: str | Path, name: str | None = None) -> Table:
+    """The table of a CSV or XLSX file (told apart by their content, not their extension)."""
+    path = Path(path)
+    name = name or path.name
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(HEAD_BYTES)
+    except FileNotFoundError as error:
+        raise refuse(name, "fichier introuvable") from error
+    except IsADirectoryError as error:
+        raise refuse(name, "c'est un dossier, pas un fichier") from error
+    if not head:
+        raise refuse(name, "fichier vide", expected="une ligne d'en-tête puis des lignes")
+    if head.startswith(ZIP_MAGIC):
+        return _open_xlsx(path, name)
+    return _open_csv(path, name, head)
+
+
+# --- CSV -------------------------------------------------------------------------------------------------
+
+
+def detect_encoding(path: Path, name: str, head: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (by its BOM) or Windows-1252, as core.imports.decode_text
+    decides for a whole file, but reading the file in chunks instead of holding it."""
+    candidates = [encoding for bom, encoding in _BOMS if head.startswith(bom)][:1]
+    if not candidates:
+        # decode_text's refusals (a binary file, bytes in none of the encodings) on the first bytes;
+        # the head is cut at its last line end so that a character split by the cut is not taken for
+        # an error.
+        cut = head.rfind(b"\n")
+        decode_text(head[: cut + 1] if cut >= 0 and len(head) == HEAD_BYTES else head, name)
+        candidates = ["utf-8", "cp1252"]
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as stream:
+                while chunk := stream.read(CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    label = "UTF-16" if candidates == ["utf-16"] else "UTF-8" if candidates == ["utf-8-sig"] else ""
+    raise refuse(
+        name,
+        f"encodage non reconnu : ce fichier n'est pas du texte en {label}"
+        if label
+        else "encodage non reconnu : ce fichier n'est du texte ni en UTF-8 ni en Windows-1252",
+        expected=TEXT_EXPECTED,
+    )
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The candidate found most often in the header line (outside quotes); « ; » when there is none."""
+    counts = {}
+    for delimiter in DELIMITERS:
+        try:
+            cells = next(csv.reader([first_line], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            continue
+        counts[delimiter] = len(cells) - 1
+    best = max(counts, key=lambda d: counts[d], default=DEFAULT_DELIMITER)
+    return best if counts.get(best) else DEFAULT_DELIMITER
+
+
+def _open_csv(path: Path, name: str, head: bytes) -> Table:
+    encoding = detect_encoding(path, name, head)
+    stream = path.open("r", encoding=encoding, newline="")
+    try:
+        first_line = stream.readline()
+        stream.seek(0)
+        delimiter = sniff_delimiter(first_line.lstrip("\ufeff").rstrip("\r\n"))
+        csv.field_size_limit(MAX_CELL_CHARS)
+        reader = csv.reader(stream, delimiter=delimiter)
+        numbered = csv_rows(reader, name, row_limit=sys.maxsize)
+        header = _header(next(numbered, (1, []))[1], name)
+        if header and header[0].startswith("\ufeff"):
+            header[0] = header[0][1:]
+    except (ImportRefused, UnicodeError):
+        stream.close()
+        raise
+    rows = (cells for _, cells in numbered)
+    return Table(name, header, rows, "csv", delimiter, encoding, [stream.close])
+
+
+def _header(cells: list, name: str) -> list[str]:
+    header = [_text(cell).strip() for cell in cells]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise refuse(name, "ligne d'en-tête vide", row=1, expected="les noms des colonnes")
+    return header
+
+
+# --- XLSX ------------------------------------------------------------------------------------------------
+
+
+def _open_xlsx(path: Path, name: str) -> Table:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    from core.xlsx_guard import check_workbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet_name = workbook.sheet_names[0]
+    except (CalamineError, IndexError, ValueError, OSError) as error:
+        raise refuse(name, "classeur illisible", expected="un classeur XLSX valide") from error
+    # The guard bounds what calamine will allocate: a sheet of Excel's size at most, no cell beyond
+    # MAX_COLUMNS, no text run over MAX_CELL_CHARS, at most 256 MB of XML (a million rows of five short
+    # cells are ~100 MB). calamine then holds the sheet's cells (~25 bytes each plus their text).
+    check_workbook(path, name, sheet_name, XLSX_MAX_ROWS - 1)
+    try:
+        sheet = workbook.get_sheet_by_name(sheet_name)
+    except CalamineError as error:
+        raise refuse(name, "feuille illisible", expected="un classeur XLSX valide") from error
+    rows = sheet.iter_rows()
+    header = _header(next(rows, []), name)
+    if len(header) > MAX_COLUMNS:
+        raise refuse(name, f"trop de colonnes : la limite est de {MAX_COLUMNS}")
+
+    def cells():
+        for row in rows:
+            yield [_text(cell) for cell in row]
+
+    return Table(name, header, cells(), "xlsx", DEFAULT_DELIMITER, "xlsx", [workbook.close])
+
+
+def _text(value) -> str:
+    """A spreadsheet cell as the text a person sees: 1001.0 -> "1001", a date in ISO format."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, float):
+        if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,355 @@
+"""Batch tagging (`territoires tag`, territories/services/tagging): real data, every input format, the
+rules of docs/tagging.md, and the point tagging checked against a brute-force shapely test."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
+
+import territories.services.tagging as tagging
+from territories.models import Phase
+from territories.services.spatial import point_lookup
+from territories.services.tagging import Columns, tag_file, writing
+from territories.services.tagging.spatial import PointTagger
+
+MEAUX = ("ti-1108", "Nord Est 77 – Meaux")
+MEAUX_POINT = ("2.878", "48.960")
+FILAIN = "02311"  # merged into Pargny-et-Filain 02589 (ti-3214 in 2023-2027)
+MEAUX_EPCI = "200072130"  # CA du Pays de Meaux
+MEAUX_SIREN = "217702844"  # the commune of Meaux
+SEA_OFF_BRITTANY = ("-4.95", "48.15")  # Iroise sea, ~20 km west of the Crozon peninsula
+BERLIN = ("13.40", "52.52")
+
+
+def write_csv(path: Path, rows, delimiter=";", encoding="utf-8") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def read_csv(path: Path, delimiter=";") -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream, delimiter=delimiter))
+
+
+def read_xlsx(path: Path) -> list[dict]:
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    header = rows[0]
+    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
+
+
+# --- commune codes and SIRENs --------------------------------------------------------------------------
+
+
+def test_commune_codes_current_former_unknown(real_data, tmp_path):
+    source = write_csv(
+        tmp_path / "in.csv",
+        [
+            ["nom", "insee"],
+            ["Meaux", "77284"],
+            ["Filain (ancien code)", FILAIN],
+            ["zéro perdu par un tableur", "1053"],  # Bourg-en-Bresse 01053
+            ["inconnu", "99999"],
+            ["mal formé", "ABC"],
+            ["vide", ""],
+        ],
+    )
+    report = tag_file(source, tmp_path / "out.csv", Columns(commune="insee"), phase="2023-2027")
+    rows = read_csv(tmp_path / "out.csv")
+    assert [r["nom"] for r in rows][:3] == [
+        "Meaux",
+        "Filain (ancien code)",
+        "zéro perdu par un tableur",
+    ]
+    assert (rows[0]["id_ti"], rows[0]["lib_ti"], rows[0]["phase"]) == (*MEAUX, "2023-2027")
+    assert rows[0]["motif"] == rows[0]["id_ti_proche"] == rows[0]["distance_km"] == ""
+    assert rows[1]["id_ti"] == "ti-3214"
+    assert rows[2]["motif"] == ""  # a known commune, tagged or not, has no motif
+    assert [r["motif"] for r in rows[3:]] == [
+        "code commune inconnu",
+        "code commune mal formé",
+        "code commune vide",
+    ]
+    assert all(r["id_ti"] == "" and r["phase"] == "2023-2027" for r in rows[3:])
+    assert report.rows == 6 and report.untagged == 3
+
+
+def test_default_phase_is_the_latest(real_data, tmp_path):
+    source = write_csv(tmp_path / "in.csv", [["insee"], ["77284"]])
+    tag_file(source, tmp_path / "out.csv", Columns(commune="insee"))
+    assert read_csv(tmp_path / "out.csv")[0]["phase"] == "2023-2027"
+    tag_file(source, tmp_path / "old.csv", Columns(commune="insee"), phase="2019-2022")
+    assert read_csv(tmp_path / "old.csv")[0]["id_ti"] == "ti-1107"
+
+
+def test_sirens_of_a_commune_and_of_an_epci(real_data, tmp_path):
+    source = write_csv(
+        tmp_path / "in.csv",
+        [["siren"], [MEAUX_SIREN], [MEAUX_EPCI], ["200 072 130"], ["123456789"], ["12AB"]],
+    )
+    tag_file(source, tmp_path / "out.csv", Columns(siren="siren"), phase="2023-2027")
+    rows = read_csv(tmp_path / "out.csv")
+    assert rows[0]["id_ti"] == "ti-1108"
+    # The CA du Pays de Meaux: every territory that lists it or holds one of its communes.
+    assert "ti-1108" in rows[1]["id_ti"].split("|")
+    assert rows[2]["id_ti"] == rows[1]["id_ti"]
+    assert [r["motif"] for r in rows[3:]] == ["SIREN inconnu", "SIREN mal formé"]
+
+
+# --- points ---------------------------------------------------------------------------------------------
+
+
+def test_points_inside_at_sea_outside_france_and_invalid(real_data, tmp_path):
+    source = write_csv(
+        tmp_path / "in.csv",
+        [
+            ["id", "lon", "lat"],
+            ["meaux", *MEAUX_POINT],
+            ["mer", *SEA_OFF_BRITTANY],
+            ["berlin", *BERLIN],
+            ["virgule", "2,878", "48,960"],
+            ["texte", "abc", "48.9"],
+            ["latitude", "2.8", "95"],
+            ["vide", "", ""],
+        ],
+        delimiter=",",
+    )
+    report = tag_file(
+        source, tmp_path / "out.csv", Columns(lon="lon", lat="lat"), phase="2023-2027"
+    )
+    rows = {r["id"]: r for r in read_csv(tmp_path / "out.csv", delimiter=",")}
+    assert (rows["meaux"]["id_ti"], rows["meaux"]["lib_ti"]) == MEAUX
+    assert rows["virgule"]["id_ti"] == "ti-1108"
+    sea = rows["mer"]
+    expected = point_lookup(*map(float, SEA_OFF_BRITTANY), Phase.objects.get(code="2023-2027"))
+    assert sea["id_ti"] == "" and sea["motif"] == ""
+    assert sea["id_ti_proche"] == expected["plus_proche"]["id"]
+    assert float(sea["distance_km"]) == pytest.approx(
+        expected["plus_proche"]["distance_km"], abs=0.3
+    )
+    assert 0 < float(sea["distance_km"]) < 100
+    assert rows["berlin"]["motif"] == "hors de France"
+    assert rows["berlin"]["id_ti_proche"] == rows["berlin"]["distance_km"] == ""
+    for name in ("texte", "latitude", "vide"):
+        assert rows[name]["motif"] == "coordonnée invalide"
+    assert report.motifs == {"hors de France": 1, "coordonnée invalide": 3}
+    assert report.tagged == 2 and report.outside == 1
+
+
+def test_several_processes_give_the_same_rows_in_order(real_data, tmp_path, monkeypatch):
+    points = [
+        (f"p{i}", f"{-4.5 + i * 0.37:.3f}", f"{43.0 + (i * 7 % 23) * 0.35:.3f}") for i in range(40)
+    ]
+    source = write_csv(tmp_path / "in.csv", [["id", "x", "y"], *points, ["bad", "x", "y"]])
+    columns = Columns(lon="x", lat="y")
+    tag_file(source, tmp_path / "one.csv", columns, workers=1)
+    monkeypatch.setattr(tagging, "CHUNK_POINTS", 6)
+    tag_file(source, tmp_path / "two.csv", columns, workers=2)
+    one, two = read_csv(tmp_path / "one.csv"), read_csv(tmp_path / "two.csv")
+    assert [r["id"] for r in two] == [p[0] for p in points] + ["bad"]
+    assert one == two
+    assert any(r["id_ti"] for r in one) and any(r["id_ti_proche"] for r in one)
+
+
+_TAGGERS = {}
+
+
+def _tagger():
+    """The phase's polygons as the command loads them, once for every example."""
+    if "2023-2027" not in _TAGGERS:
+        labels, territories, regions = tagging._polygons(Phase.objects.get(code="2023-2027"))
+        _TAGGERS["2023-2027"] = (labels, PointTagger(territories, regions))
+    return _TAGGERS["2023-2027"]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.floats(-5.2, 9.6, allow_nan=False), st.floats(41.3, 51.1, allow_nan=False)),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_point_tagging_equals_brute_force(real_data, points):
+    import numpy as np
+
+    _, tagger = _tagger()
+    lon = np.array([p[0] for p in points])
+    lat = np.array([p[1] for p in points])
+    result = tagger.tag(lon, lat)
+    found = {i: [] for i in range(len(points))}
+    for point, territory in result["pairs"].T.tolist():
+        found[point].append(territory)
+    for i, (x, y) in enumerate(points):
+        point = shapely.Point(x, y)
+        brute = [t for t, polygon in enumerate(tagger.territories) if polygon.intersects(point)]
+        assert found[i] == brute
+        assert (result["nearest"][i] >= 0) == (not brute and not result["outside_france"][i])
+
+
+# --- formats --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t", "|"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_every_delimiter_and_encoding(real_data, tmp_path, delimiter, encoding):
+    source = write_csv(
+        tmp_path / "in.csv",
+        [["Libellé", "Code INSEE"], ["Meaux, Seine-et-Marne", "77284"], ["Évry", "99999"]],
+        delimiter,
+        encoding,
+    )
+    tag_file(source, tmp_path / "out.csv", Columns(commune="Code INSEE"))
+    raw = (tmp_path / "out.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")  # UTF-8 without BOM
+    rows = read_csv(tmp_path / "out.csv", delimiter)
+    assert list(rows[0]) == ["Libellé", "Code INSEE", *tagging.ADDED_COLUMNS]
+    assert [r["Libellé"] for r in rows] == ["Meaux, Seine-et-Marne", "Évry"]
+    assert [r["id_ti"] for r in rows] == ["ti-1108", ""]
+
+
+def test_xlsx_in_and_out(real_data, tmp_path):
+    import xlsxwriter
+
+    source = tmp_path / "in.xlsx"
+    workbook = xlsxwriter.Workbook(str(source))
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["projet", "commune"])
+    sheet.write_row(1, 0, ["Usine", 77284])  # a number: what a spreadsheet makes of a code
+    sheet.write_row(2, 0, ["Atelier", FILAIN])
+    sheet.write_string(3, 0, "=1+1 non")  # text that a spreadsheet would run as a formula
+    sheet.write_string(3, 1, "99999")
+    workbook.close()
+    tag_file(source, tmp_path / "out.xlsx", Columns(commune="commune"))
+    rows = read_xlsx(tmp_path / "out.xlsx")
+    assert [r["projet"] for r in rows] == ["Usine", "Atelier", "'=1+1 non"]
+    assert [r["id_ti"] for r in rows] == ["ti-1108", "ti-3214", ""]
+    assert rows[2]["motif"] == "code commune inconnu"
+    tag_file(source, tmp_path / "out.csv", Columns(commune="commune"))
+    assert read_csv(tmp_path / "out.csv")[0]["commune"] == "77284"
+
+
+def test_points_to_xlsx_write_distance_as_number(real_data, tmp_path):
+    source = write_csv(tmp_path / "in.csv", [["x", "y"], list(SEA_OFF_BRITTANY)])
+    tag_file(source, tmp_path / "out.xlsx", Columns(lon="x", lat="y"))
+    row = read_xlsx(tmp_path / "out.xlsx")[0]
+    assert isinstance(row["distance_km"], float) and row["distance_km"] > 0
+    assert row["x"] == "-4.95"  # a plain number is left as it is, not « '-4.95 »
+
+
+def test_formulas_neutralised_and_order_kept(real_data, tmp_path):
+    rows = [["n", "note", "insee"]] + [
+        [str(i), f'=HYPERLINK("http://x/{i}")' if i % 3 == 0 else f"ligne {i}", code]
+        for i, code in enumerate(["77284", "99999", FILAIN, "", "1053"] * 5)
+    ]
+    source = write_csv(tmp_path / "in.csv", rows)
+    tag_file(source, tmp_path / "out.csv", Columns(commune="insee"))
+    out = read_csv(tmp_path / "out.csv")
+    assert [r["n"] for r in out] == [str(i) for i in range(25)]
+    assert out[0]["note"] == '\'=HYPERLINK("http://x/0")'
+    assert out[1]["note"] == "ligne 1"
+
+
+def test_xlsx_output_row_limit(real_data, tmp_path, monkeypatch):
+    monkeypatch.setattr(writing, "XLSX_MAX_DATA_ROWS", 3)
+    source = write_csv(tmp_path / "in.csv", [["insee"]] + [["77284"]] * 4)
+    with pytest.raises(tagging.ImportRefused, match="au plus 3 lignes"):
+        tag_file(source, tmp_path / "out.xlsx", Columns(commune="insee"))
+    assert list(tmp_path.iterdir()) == [source]  # no output, no temporary file left
+    tag_file(source, tmp_path / "out.csv", Columns(commune="insee"))  # CSV has no such limit
+    assert len(read_csv(tmp_path / "out.csv")) == 4
+    monkeypatch.setattr(writing, "XLSX_MAX_DATA_ROWS", 4)
+    tag_file(source, tmp_path / "out.xlsx", Columns(commune="insee"))
+    assert len(read_xlsx(tmp_path / "out.xlsx")) == 4
+
+
+# --- the command ----------------------------------------------------------------------------------------
+
+
+def test_command_success_and_report(real_data, tmp_path, shell):
+    source = write_csv(tmp_path / "in.csv", [["insee"], ["77284"], ["99999"], ["75056"]])
+    code, out, err = shell("tag", str(source), str(tmp_path / "out.csv"), "--commune-col", "insee")
+    assert code == 0
+    assert "Phase 2023-2027 : 3 lignes lues" in err
+    assert "code commune inconnu : 1 ligne" in err
+    assert len(read_csv(tmp_path / "out.csv")) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (b"insee\n77284\n", ["--commune-col", "code"], "colonne « code » absente"),
+        (b"insee\n77284\n", ["--commune-col", "insee", "--phase", "1999"], "phase inconnue"),
+        (b"\x00\x01\x02binaire", ["--commune-col", "insee"], "fichier binaire"),
+        (b"id_ti;insee\nx;77284\n", ["--commune-col", "insee"], "déjà une colonne « id_ti »"),
+        (b"insee\n77284;extra\n", ["--commune-col", "insee"], "2 cellules pour 1 colonnes"),
+        (b"x;y\n1;2\n", ["--lon-col", "x"], "--lon-col et --lat-col vont ensemble"),
+        (b"insee\n77284\n\x81\x8d\n", ["--commune-col", "insee"], "encodage non reconnu"),
+        (b"\xff\xfei\x00n\x00\n\x00\x00", ["--commune-col", "insee"], "pas du texte en UTF-16"),
+        (b"PK\x03\x04not a zip", ["--commune-col", "insee"], "classeur illisible"),
+    ],
+)
+def test_command_refuses_bad_input_in_french(real_data, tmp_path, shell, content, args, message):
+    source = tmp_path / "in.csv"
+    source.write_bytes(content)
+    code, _, err = shell("tag", str(source), str(tmp_path / "out.csv"), *args)
+    assert code == 1
+    assert message in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_command_missing_input(real_data, tmp_path, shell):
+    code, _, err = shell(
+        "tag", str(tmp_path / "absent.csv"), str(tmp_path / "out.csv"), "--commune-col", "c"
+    )
+    assert code == 1 and "fichier introuvable" in err and "Traceback" not in err
+
+
+def test_tag_rows_for_callers_holding_rows(real_data, monkeypatch):
+    """What a background task or the API calls: rows in (tuples from any iterable), rows out."""
+    monkeypatch.setattr(tagging, "CHUNK_POINTS", 2)
+    seen = []
+    report = tagging.TagReport("2023-2027")
+    header, rows = tagging.tag_rows(
+        ["nom", "insee"],
+        iter([("Meaux", "77284"), ("", ""), ("Filain", FILAIN), ("?", "00000"), ("x", "77284")]),
+        Columns(commune="insee"),
+        report=report,
+        progress=seen.append,
+    )
+    out = list(rows)
+    assert header == ["nom", "insee", *tagging.ADDED_COLUMNS]
+    assert [r[:3] for r in out] == [
+        ["Meaux", "77284", MEAUX[0]],
+        ["Filain", FILAIN, "ti-3214"],
+        ["?", "00000", ""],
+        ["x", "77284", MEAUX[0]],
+    ]
+    assert out[0][3] == out[3][3] == MEAUX[1]
+    assert out[2][-1] == "code commune inconnu"
+    assert seen == [2, 4]
+    assert (report.rows, report.empty, report.tagged, report.untagged) == (4, 1, 3, 1)
+
+
+def test_a_point_on_a_shared_border_gets_every_territory(real_data, tmp_path):
+    # A vertex the contours of three territories of 2023-2027 share (north-east of Paris).
+    source = write_csv(
+        tmp_path / "in.csv", [["x", "y"], ["2.615816348594603", "48.92476934563089"], MEAUX_POINT]
+    )
+    report = tag_file(source, tmp_path / "out.csv", Columns(lon="x", lat="y"))
+    shared, meaux = read_csv(tmp_path / "out.csv")
+    assert shared["id_ti"] == "ti-1104|ti-1106|ti-1108"
+    assert shared["lib_ti"].count("|") == 2 and shared["lib_ti"].endswith("|" + MEAUX[1])
+    assert (meaux["id_ti"], meaux["lib_ti"]) == MEAUX
+    assert report.tagged == 2
