@@ -135,6 +135,8 @@ def test_offers_catalogue_csv_and_xlsx(real_data):
     assert any(
         isinstance(c, str) and c.endswith(HOSTILE[3]) for c in cells
     )  # the read-me's operators
+
+
 def test_batch_tagging_csv_and_xlsx(real_data, tmp_path):
     from python_calamine import CalamineWorkbook
 
