@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("plans.urls")),  # plans/… and territoires/<phase>/<ti_id>/plan/…
     path("", include("public.urls")),
+    path("registre/", include("offers.urls_ledger")),  # the operators' ledger
 ]
 
 # DSFR error pages in French (core/errors.py; CSRF failures: CSRF_FAILURE_VIEW in settings).

@@ -6,3 +6,8 @@ class OffersConfig(AppConfig):
     verbose_name = "Offre de services"
     default_auto_field = "django.db.models.BigAutoField"
     # Its permissions (offers/rules.py) are imported by rules' autodiscovery, like every app's.
+
+    def ready(self):
+        from offers import blocks_suggestions
+
+        blocks_suggestions.register()
