@@ -72,8 +72,9 @@ class LedgerFilterForm(forms.Form):
         self.fields["operateur"].queryset = operators
 
     def apply(self, requests):
-        """The requests once filtered, and the grouping chosen (invalid values are ignored)."""
-        values = self.cleaned_data if self.is_valid() else {}
+        """The requests once filtered, and the grouping chosen: an invalid value (an operator outside
+        the person's scope...) is ignored, shown as an error, and the valid ones still apply."""
+        values = self.cleaned_data if self.is_bound and (self.is_valid() or True) else {}
         if values.get("operateur"):
             requests = requests.filter(operator=values["operateur"])
         if values.get("region"):

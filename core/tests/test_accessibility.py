@@ -161,6 +161,8 @@ PAGES = [
     ("erreur-503", "anonyme", "/test-erreurs/verrou/"),
     ("erreur-400", "anonyme", "/test-erreurs/suspect/"),
     ("erreur-csrf", "anonyme", "!csrf"),
+    ("registre-operateurs", "admin", "/registre/?regroupement=detail"),
+    ("actions-a-accompagner", "admin", "/registre/actions-a-accompagner/"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
