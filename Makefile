@@ -35,6 +35,7 @@ load: setup
 
 run: load
 	$(if $(DEMO),$(TERRITOIRES) demo-plans)
+	$(if $(DEMO),$(TERRITOIRES) demo-offers)
 	@echo "Plateforme servie sur http://127.0.0.1:8000 (tâches de fond : territoires db_worker)"
 	@# The worker runs beside the server. A background job ignores Ctrl-C (no job control in make's
 	@# shell), so the trap stops it (SIGTERM: it finishes its current task) when the server stops.
@@ -69,6 +70,7 @@ test-postgres:
 # Example action plans (titles « [Exemple] »), only when asked: `make demo` or `make run DEMO=1`.
 demo: load
 	$(TERRITOIRES) demo-plans
+	$(TERRITOIRES) demo-offers
 
 bench: load
 	for bench in benchmarks/*_bench.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
