@@ -112,17 +112,27 @@ def _operators_choice(user):
     ) | operators_of(user)
 
 
-def _ledger_for(request):
+def _ledger_for(request, window=None):
     form = LedgerFilterForm(request.GET or None, _operators_choice(request.user))
     requests, grouping = form.apply(visible_requests(request.user))
-    return form, grouping, compute_ledger(requests, GROUPINGS[grouping][1])
+    return form, grouping, compute_ledger(requests, GROUPINGS[grouping][1], window), requests
 
 
 @permission_required("offers.view_ledger")
 def ledger(request):
-    form, grouping, result = _ledger_for(request)
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    window = ((number - 1) * ROWS_PER_PAGE, ROWS_PER_PAGE)
+    form, grouping, result, requests = _ledger_for(request, window)
+    # Only the page's rows are computed; the paginator counts every row.
+    page = Paginator(range(result.row_count), ROWS_PER_PAGE).get_page(number)
+    if page.number != number:  # past the last page: show the last one
+        result = compute_ledger(
+            requests, GROUPINGS[grouping][1], ((page.number - 1) * ROWS_PER_PAGE, ROWS_PER_PAGE)
+        )
     table = result.table()
-    page = Paginator(table[:-1], ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -136,6 +146,7 @@ def ledger(request):
             "headers": result.headers,
             "dimension_count": len(result.group_by),
             "page": page,
+            "lines": table[:-1],
             "totals": table[-1],
             "query": query.urlencode(),
         },
@@ -188,7 +199,7 @@ def ledger_export(request, fmt):
     """Every row of the ledger as shown (same filters, same grouping), then the totals."""
     if fmt not in EXPORT_FORMATS:
         raise Http404("Format inconnu.")
-    _, _, result = _ledger_for(request)
+    _, _, result, _ = _ledger_for(request)
     return (_csv if fmt == "csv" else _xlsx)(result.headers, result.table())
 
 

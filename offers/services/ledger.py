@@ -125,6 +125,7 @@ class Ledger:
     group_by: tuple[str, ...]
     rows: list[LedgerRow] = field(default_factory=list)
     totals: LedgerRow | None = None
+    row_count: int = 0  # every row, when only a window of them was computed
 
     @property
     def headers(self) -> list[str]:
@@ -215,12 +216,29 @@ def _labels(group_by: tuple[str, ...], data: dict) -> tuple[dict, dict]:
     return keys, labels
 
 
-def _sort_key(row: LedgerRow, group_by: tuple[str, ...]) -> tuple:
-    return tuple((row.labels[d] or "").casefold() for d in group_by)
+def _ordering(group_by: tuple[str, ...]) -> list:
+    order = []
+    for dimension in group_by:
+        if dimension == "operator":
+            order += ["operator__name", "operator_id"]
+        elif dimension == "territory":
+            order += ["territory__name", "territory_id"]
+        elif dimension == "axis":
+            order.append(F("action__axis").asc(nulls_last=True))
+        else:
+            order.append("territory__phase_id")
+    return order
 
 
-def compute_ledger(scope: QuerySet, group_by: tuple[str, ...] = DIMENSIONS) -> Ledger:
-    """The ledger of the requests in ``scope``, grouped by ``group_by`` (a subset of DIMENSIONS)."""
+def compute_ledger(
+    scope: QuerySet,
+    group_by: tuple[str, ...] = DIMENSIONS,
+    window: tuple[int, int] | None = None,
+) -> Ledger:
+    """The ledger of the requests in ``scope``, grouped by ``group_by`` (a subset of DIMENSIONS), its
+    rows ordered by operator and territory name, axis, phase; ``window`` = (offset, limit) computes only
+    those rows (a page: 32,000 groups of the 10x programme took 3.4 s to build in Python, 100 take
+    nothing), the totals and ``row_count`` always covering every row."""
     unknown = set(group_by) - set(DIMENSIONS)
     if unknown:
         raise ValueError(f"Regroupement inconnu : {sorted(unknown)}")
@@ -232,9 +250,18 @@ def compute_ledger(scope: QuerySet, group_by: tuple[str, ...] = DIMENSIONS) -> L
     ledger = Ledger(group_by)
     rows: dict[tuple, LedgerRow] = {}
     if group_by:
-        for data in scope.values(*fields).annotate(**_aggregates(in_sql)):
+        grouped = (
+            scope.values(*fields).annotate(**_aggregates(in_sql)).order_by(*_ordering(group_by))
+        )
+        if window is not None:
+            offset, limit = window
+            ledger.row_count = scope.values(*fields).distinct().count()
+            grouped = grouped[offset : offset + limit]
+        for data in grouped:
             keys, labels = _labels(group_by, data)
             rows[tuple(keys.values())] = _fill(LedgerRow(keys, labels), data)
+        if window is None:
+            ledger.row_count = len(rows)
     totals = _fill(LedgerRow({}, {}), scope.aggregate(**_aggregates(in_sql)))
     if not in_sql:
         key_fields = [DIMENSION_FIELDS[d][0] for d in group_by]
@@ -248,7 +275,7 @@ def compute_ledger(scope: QuerySet, group_by: tuple[str, ...] = DIMENSIONS) -> L
         for key, row in rows.items():
             row.median_days = _median(durations.get(key, []))
         totals.median_days = _median(everything)
-    ledger.rows = sorted(rows.values(), key=lambda row: _sort_key(row, group_by))
+    ledger.rows = list(rows.values())
     ledger.totals = totals
     return ledger
 

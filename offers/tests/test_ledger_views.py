@@ -104,7 +104,7 @@ def test_exports_hold_exactly_the_numbers_shown(client, world):
     client.force_login(person(Role.EQUIPE_NATIONALE))
     query = "?regroupement=operateur-territoire"
     response = client.get(reverse("offers-ledger:ledger") + query)
-    shown = [*response.context["page"].object_list, response.context["totals"]]
+    shown = [*response.context["lines"], response.context["totals"]]
     as_text = [["" if v is None else str(v) for v in line] for line in shown]
     assert _csv(client, query)[1:] == as_text
     workbook = openpyxl.load_workbook(
