@@ -11,8 +11,9 @@ issues 13 and 14).
     generate(territories=200, actions=5_000, requests=2_000, services=200)   # any size
     delete_generated()                  # when generated outside a rolled-back transaction
 
-Everything lands in one phase of its own (``BENCH_PHASE``, « bench-10x »), on the real régions and
-départements loaded by ``make load`` (run it first): territories ``bench-00001``…, one action plan
+Everything lands in one phase of its own (``BENCH_PHASE``, « 2090-2099 »: the shape URLs accept, a
+code no real phase takes for decades), on the real régions and départements loaded by ``make load``
+(run it first): territories ``bench-00001``…, one action plan
 each, actions spread evenly over them (the four axes in turn, 10 % confidential), operators and
 services (2,000 by default, 80 % open, scope national / régions / départements / territoires), and
 requests on the actions (a fifth from the plan as a whole), in every state, the accepted ones with
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-BENCH_PHASE = "bench-10x"
+BENCH_PHASE = "2090-2099"  # the look of a phase code (URLs accept only NNNN-NNNN)
 BATCH = 5_000
 TITLE_PREFIX = "[Exemple] "
 
