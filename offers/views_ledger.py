@@ -206,6 +206,15 @@ def ledger_export(request, fmt):
 # --- Operators: actions that fit their services ---------------------------------------------------
 
 ACTIONS_PER_SERVICE = 20
+FITTING_FIELDS = (
+    "code",
+    "title",
+    "axis",
+    "carrier_kind",
+    "maturity",
+    "plan__territory__name",
+    "plan__territory__ti_id",
+)
 
 
 @permission_required("offers.view_fitting_actions")
@@ -226,9 +235,11 @@ def fitting_actions(request):
                 (
                     service,
                     actions.count(),
-                    actions.select_related("plan__territory").order_by(
-                        "plan__territory__name", "code"
-                    )[:ACTIONS_PER_SERVICE],
+                    # Only what the table shows: selecting the territories' contours (megabytes
+                    # of GeoJSON) made the sort carry them for every matching action.
+                    actions.select_related("plan__territory")
+                    .only(*FITTING_FIELDS)
+                    .order_by("plan__territory__name", "code")[:ACTIONS_PER_SERVICE],
                 )
             )
     return render(
