@@ -160,7 +160,9 @@ def generate(
     scopes = ["national"] * 6 + ["regions"] * 2 + ["departements", "territoires"]
     service_rows = []
     for n in range(1, services + 1):
-        chosen_axes = sorted(a.value for a in rng.sample(axes, rng.randint(1, 2)))
+        # Every axis has services (one in four leads with it), half of them a second axis.
+        second = {rng.choice(axes).value} if rng.random() < 0.5 else set()
+        chosen_axes = sorted({axes[n % len(axes)].value} | second)
         service_rows.append(
             Service(
                 slug=f"bench-service-{n:05d}",
