@@ -190,6 +190,14 @@ def measure_ledger(scale: float, repeat: int) -> bool:
                 f"{ratio:>6.2f}x" + ("" if ratio <= TARGET else f"  > {TARGET:.0f}x"),
                 flush=True,
             )
+        # For information (no target in the issue): an operator's actions to support, first page.
+        operator = ServiceRequest.objects.order_by("operator__slug").values("operator__slug")[0]
+        url = f"/registre/actions-a-accompagner/?operateur={operator['operator__slug']}"
+        client.get(url)
+        page_time, _ = timed(lambda: client.get(url), repeat)
+        print(
+            f"{'Actions à accompagner (un opérateur)':42} {page_time * 1000:>7.0f} ms", flush=True
+        )
         transaction.set_rollback(True)
     print(f"Objectif : le registre à moins de {TARGET:.0f}x de la base de comparaison.")
     return ok

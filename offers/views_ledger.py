@@ -206,6 +206,7 @@ def ledger_export(request, fmt):
 # --- Operators: actions that fit their services ---------------------------------------------------
 
 ACTIONS_PER_SERVICE = 20
+SERVICES_PER_PAGE = 10
 FITTING_FIELDS = (
     "code",
     "title",
@@ -227,9 +228,15 @@ def fitting_actions(request):
     choices = list(choices)
     wanted = request.GET.get("operateur", "")
     operator = next((o for o in choices if o.slug == wanted), choices[0] if choices else None)
-    services = []
+    services, page = [], None
     if operator is not None:
-        for service in Service.objects.open_now().filter(operator=operator).order_by("title"):
+        # Ten services a page: each costs two queries on the actions (0.08 s for the 100 services of
+        # one operator in the 10x programme, 8 s for the whole page before it was paginated).
+        page = Paginator(
+            Service.objects.open_now().filter(operator=operator).order_by("title", "pk"),
+            SERVICES_PER_PAGE,
+        ).get_page(request.GET.get("page"))
+        for service in page:
             actions = suggestions.fitting_actions(service)
             services.append(
                 (
@@ -250,6 +257,7 @@ def fitting_actions(request):
             "choices": choices,
             "operator": operator,
             "services": services,
+            "page": page,
             "per_service": ACTIONS_PER_SERVICE,
         },
     )
