@@ -37,6 +37,7 @@ load: setup
 run: load
 	$(if $(DEMO),$(TERRITOIRES) demo-plans)
 	$(if $(DEMO),$(TERRITOIRES) demo-contacts)
+	$(if $(DEMO),$(TERRITOIRES) demo-offers)
 	@echo "Plateforme servie sur http://127.0.0.1:8000 (tâches de fond : territoires db_worker)"
 	@# The worker runs beside the server. A background job ignores Ctrl-C (no job control in make's
 	@# shell), so the trap stops it (SIGTERM: it finishes its current task) when the server stops.
@@ -72,6 +73,7 @@ test-postgres:
 demo: load
 	$(TERRITOIRES) demo-plans
 	$(TERRITOIRES) demo-contacts
+	$(TERRITOIRES) demo-offers
 
 bench: load
 	for bench in benchmarks/*_bench.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done

@@ -8,6 +8,7 @@ class OffersConfig(AppConfig):
     # Its permissions (offers/rules.py) are imported by rules' autodiscovery, like every app's.
 
     def ready(self):
-        from offers import blocks_requests
+        from offers import blocks_requests, blocks_suggestions
 
         blocks_requests.register()
+        blocks_suggestions.register()

@@ -7,6 +7,7 @@ import rules
 from accounts.models import Role, RoleAssignment
 from accounts.permissions import (
     is_administrator,
+    is_coordinator,
     is_operator_member,
     is_signed_in,
     is_staff_reader,
@@ -114,3 +115,39 @@ for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"offers.{action}_service", is_administrator)
 # Creating a service for an operator (the operator is the target).
 rules.add_perm("offers.add_service_of", is_staff_reader | is_operator_member)
+
+
+# --- Ledger ---------------------------------------------------------------------------------------
+# The operators' ledger (/registre/), the suggestions of services on an action and the operators' list
+# of actions that fit their services (offers/views_ledger.py). What each person sees inside a page is
+# limited by offers.services.ledger.visible_requests and offers.services.suggestions.
+
+
+@rules.predicate
+def is_some_operator_member(user) -> bool:
+    """Belongs to the team of some operator (whichever)."""
+    from accounts.models import Role, RoleAssignment
+
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return RoleAssignment.objects.filter(user=user, role=Role.OPERATEUR, active=True).exists()
+
+
+@rules.predicate
+def reads_plan_of_action(user, action) -> bool:
+    return action is not None and is_territory_reader(user, action.plan.territory)
+
+
+@rules.predicate
+def edits_plan_of_action(user, action) -> bool:
+    return action is not None and is_territory_editor(user, action.plan.territory)
+
+
+# National team and administrators: everything; coordinators: the territories of their area;
+# operators' members: their own operator.
+rules.add_perm("offers.view_ledger", is_staff_reader | is_coordinator | is_some_operator_member)
+# The services suggested on an action: whoever may read its plan; dismissing one: its project lead.
+rules.add_perm("offers.view_suggestions", reads_plan_of_action)
+rules.add_perm("offers.dismiss_suggestion", edits_plan_of_action)
+# The actions that fit an operator's services and have not asked yet (Sénat, recommendation 11).
+rules.add_perm("offers.view_fitting_actions", is_staff_reader | is_some_operator_member)

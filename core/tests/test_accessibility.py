@@ -185,6 +185,8 @@ PAGES = [
     ("offre-import", "admin", "/offre/gestion/import/"),
     ("offre-import-apercu", "admin", "!offre-import-apercu"),
     ("offre-import-erreurs", "admin", "!offre-import-erreurs"),
+    ("registre-operateurs", "admin", "/registre/?regroupement=detail"),
+    ("actions-a-accompagner", "admin", "/registre/actions-a-accompagner/"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none

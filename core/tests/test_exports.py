@@ -153,4 +153,20 @@ def test_batch_tagging_csv_and_xlsx(real_data, tmp_path):
     tag_file(source, tmp_path / "out.xlsx", Columns(commune="insee"))
     rows = CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")).get_sheet_by_index(0).to_python()
     cells = [cell for row in rows for cell in row]
+def test_operators_ledger_csv_and_xlsx(client, real_data, django_user_model):
+    from offers.tests import factories_ledger as make
+
+    territory = Territory.objects.filter(phase_id="2023-2027").order_by("ti_id").first()
+    for number, name in enumerate(HOSTILE):
+        service = make.service(make.operator(f"hostile-{number}", name))
+        make.request(service, territory, asked=100)
+    national = django_user_model.objects.create_user("national@anct.test", "national@anct.test")
+    grant_role(national, Role.EQUIPE_NATIONALE)
+    client.force_login(national)
+    response = client.get(reverse("offers-ledger:export", args=["csv"]))
+    cells = _csv_cells(response.content.decode("utf-8-sig"), ";")
+    assert _live_formulas(cells) == [] and "'" + HOSTILE[0] in cells
+    response = client.get(reverse("offers-ledger:export", args=["xlsx"]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
     assert _live_formulas(cells) == [] and "'" + HOSTILE[1] in cells

@@ -1,0 +1,315 @@
+"""One generator of a large programme, shared by the benchmarks (offers: issue 11; dashboards and scale:
+issues 13 and 14).
+
+    from benchmarks.generate import generate, delete_generated
+
+    with transaction.atomic():          # measure, then roll back: the database is left as it was
+        sizes = generate()              # 10x today: 2,000 territories, 100,000 actions, 50,000 requests
+        ...                             # measure
+        transaction.set_rollback(True)
+
+    generate(territories=200, actions=5_000, requests=2_000, services=200)   # any size
+    delete_generated()                  # when generated outside a rolled-back transaction
+
+Everything lands in one phase of its own (``BENCH_PHASE``, « 2090-2099 »: the shape URLs accept, a
+code no real phase takes for decades), on the real régions and départements loaded by ``make load``
+(run it first): territories ``bench-00001``…, one action plan
+each, actions spread evenly over them (the four axes in turn, 10 % confidential), operators and
+services (2,000 by default, 80 % open, scope national / régions / départements / territoires), and
+requests on the actions (a fifth from the plan as a whole), in every state, the accepted ones with
+their decision in the action's financement (granted, paid for half of them).
+
+Deterministic: the same sizes and ``seed`` give the same rows (``random.Random(seed)``, fixed dates).
+Fast: bulk inserts (``bulk_create``, batches of 5,000), no journal rows (django-simple-history's are not
+what the benchmarks measure) and no emails. The numbers the benchmarks read are computed from these
+rows, never assumed.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+BENCH_PHASE = "2090-2099"  # the look of a phase code (URLs accept only NNNN-NNNN)
+BATCH = 5_000
+TITLE_PREFIX = "[Exemple] "
+
+
+@dataclass
+class Generated:
+    phase: str
+    territories: int
+    actions: int
+    operators: int
+    services: int
+    requests: int
+    fundings: int
+    seconds: float
+
+    def summary(self) -> str:
+        return (
+            f"{self.territories} territoires, {self.actions} actions, {self.operators} opérateurs, "
+            f"{self.services} services, {self.requests} demandes ({self.fundings} décisions "
+            f"acceptées) générés en {self.seconds:.1f} s"
+        )
+
+
+def _datetime(day: date, hour: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def generate(
+    territories: int = 2_000,
+    actions: int = 100_000,
+    requests: int = 50_000,
+    services: int = 2_000,
+    operators: int = 20,
+    seed: int = 0,
+    phase: str = BENCH_PHASE,
+) -> Generated:
+    """Create a programme of the given sizes in its own phase (see the module's doc)."""
+    from geo.models import Departement
+    from offers.models import Operator, RequestState, Service, ServiceRequest
+    from plans.models import Action, ActionPlan, Axis, CarrierKind, Funding, FundingState
+    from plans.services.demo import TITLES
+    from territories.models import Phase, Territory
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    departements = list(Departement.objects.order_by("code").values_list("code", "region_id"))
+    if not departements:
+        raise RuntimeError("Aucun département : lancez d'abord « make load ».")
+    if Phase.objects.filter(code=phase).exists():
+        raise RuntimeError(f"La phase « {phase} » existe déjà : delete_generated() d'abord.")
+    number = (Phase.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    Phase.objects.create(
+        code=phase,
+        number=number,
+        label="Programme généré pour les mesures",
+        start_date=date(2024, 1, 1),
+        end_date=date(2027, 12, 31),
+    )
+
+    # Territories, each in one département (and its région).
+    places = [rng.choice(departements) for _ in range(territories)]
+    created = Territory.objects.bulk_create(
+        [
+            Territory(
+                phase_id=phase,
+                ti_id=f"bench-{n:05d}",
+                name=f"{TITLE_PREFIX}Territoire {n}",
+                search_name=f"exemple territoire {n}",
+                population=rng.randrange(20_000, 400_000),
+                principal_departement_id=dep,
+                principal_region_id=region,
+            )
+            for n, (dep, region) in enumerate(places, start=1)
+        ],
+        batch_size=BATCH,
+    )
+    Territory.departements.through.objects.bulk_create(
+        [
+            Territory.departements.through(territory_id=t.pk, departement_id=dep)
+            for t, (dep, _) in zip(created, places, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    Territory.regions.through.objects.bulk_create(
+        [
+            Territory.regions.through(territory_id=t.pk, region_id=region)
+            for t, (_, region) in zip(created, places, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    plans = ActionPlan.objects.bulk_create(
+        [ActionPlan(territory_id=t.pk) for t in created], batch_size=BATCH
+    )
+
+    # Actions, spread evenly over the plans, the four axes in turn.
+    axes = list(Axis)
+    kinds = [k.value for k in CarrierKind]
+    action_rows = []
+    for n in range(actions):
+        plan = plans[n % len(plans)]
+        axis = axes[n % len(axes)]
+        action_rows.append(
+            Action(
+                plan_id=plan.pk,
+                code=f"B-{n:06d}",
+                title=TITLE_PREFIX + rng.choice(TITLES[axis]),
+                description="Action générée pour les mesures de performance.",
+                axis=axis.value,
+                carrier_kind=rng.choice(kinds),
+                confidential=rng.random() < 0.1,
+                total_cost=Decimal(rng.randrange(20_000, 5_000_000, 500)),
+            )
+        )
+    action_objs = Action.objects.bulk_create(action_rows, batch_size=BATCH)
+    territory_of_plan = {p.pk: p.territory_id for p in plans}
+
+    # Operators and services.
+    operator_objs = Operator.objects.bulk_create(
+        [
+            Operator(slug=f"bench-operateur-{n:03d}", name=f"{TITLE_PREFIX}Opérateur {n}")
+            for n in range(1, operators + 1)
+        ]
+    )
+    scopes = ["national"] * 6 + ["regions"] * 2 + ["departements", "territoires"]
+    service_rows = []
+    for n in range(1, services + 1):
+        # Every axis has services (one in four leads with it), half of them a second axis.
+        second = {rng.choice(axes).value} if rng.random() < 0.5 else set()
+        chosen_axes = sorted({axes[n % len(axes)].value} | second)
+        service_rows.append(
+            Service(
+                slug=f"bench-service-{n:05d}",
+                title=f"{TITLE_PREFIX}Service {n} — {rng.choice(TITLES[Axis(chosen_axes[0])])}",
+                operator_id=operator_objs[n % len(operator_objs)].pk,
+                axes=chosen_axes,
+                kind=rng.choice(["ingenierie", "financement", "pret", "subvention"]),
+                description="Service généré pour les mesures de performance.",
+                applicants=rng.choice(
+                    [["territoire"], ["entreprise"], ["territoire", "collectivite"]]
+                ),
+                scope=rng.choice(scopes),
+                status="ouvert" if rng.random() < 0.8 else "ferme",
+                source="https://example.org/offre",
+            )
+        )
+    service_objs = Service.objects.bulk_create(service_rows, batch_size=BATCH)
+    region_codes = sorted({region for _, region in places})
+    Service.regions.through.objects.bulk_create(
+        [
+            Service.regions.through(service_id=s.pk, region_id=rng.choice(region_codes))
+            for s in service_objs
+            if s.scope == "regions"
+        ],
+        batch_size=BATCH,
+    )
+    Service.departements.through.objects.bulk_create(
+        [
+            Service.departements.through(service_id=s.pk, departement_id=rng.choice(places)[0])
+            for s in service_objs
+            if s.scope == "departements"
+        ],
+        batch_size=BATCH,
+    )
+    Service.territories.through.objects.bulk_create(
+        [
+            Service.territories.through(service_id=s.pk, territory_id=rng.choice(created).pk)
+            for s in service_objs
+            if s.scope == "territoires"
+        ],
+        batch_size=BATCH,
+    )
+    services_by_axis: dict[str, list] = {a.value: [] for a in axes}
+    for s in service_objs:
+        for axis in s.axes:
+            services_by_axis[axis].append(s)
+
+    # Requests: states in fixed proportions, decisions for the accepted ones.
+    states = (
+        [RequestState.ACCEPTEE] * 4
+        + [RequestState.REFUSEE] * 2
+        + [RequestState.ENVOYEE, RequestState.EN_COURS, RequestState.CLOSE]
+    )
+    first_day = date(2024, 3, 1)
+    specs = []
+    for _ in range(requests):
+        action = rng.choice(action_objs)
+        service = rng.choice(services_by_axis[action.axis])
+        state = rng.choice(states)
+        created_at = _datetime(first_day + timedelta(days=rng.randrange(0, 900)), 9)
+        decided_at = (
+            created_at + timedelta(days=rng.randrange(5, 200), hours=rng.randrange(0, 8))
+            if state in (RequestState.ACCEPTEE, RequestState.REFUSEE)
+            else None
+        )
+        asked = Decimal(rng.randrange(5_000, 2_000_000, 1000))
+        specs.append((action, service, state, created_at, decided_at, asked, rng.random() < 0.2))
+    funding_rows = []
+    for action, service, state, _, decided_at, asked, _ in specs:
+        if state == RequestState.ACCEPTEE:
+            granted = (asked * rng.randint(40, 100) / 100).quantize(Decimal("1"))
+            paid = granted if rng.random() < 0.5 else None
+            funding_rows.append(
+                Funding(
+                    action_id=action.pk,
+                    funder=f"Opérateur {service.operator_id}",
+                    scheme=service.title[:255],
+                    amount=asked,
+                    granted_amount=granted,
+                    paid_amount=paid,
+                    state=FundingState.VERSE if paid else FundingState.ACCORDE,
+                    decided_on=decided_at.date(),
+                )
+            )
+    funding_objs = iter(Funding.objects.bulk_create(funding_rows, batch_size=BATCH))
+    request_rows = []
+    for action, service, state, created_at, decided_at, asked, whole_plan in specs:
+        funding = next(funding_objs) if state == RequestState.ACCEPTEE else None
+        request_rows.append(
+            ServiceRequest(
+                service_id=service.pk,
+                operator_id=service.operator_id,
+                territory_id=territory_of_plan[action.plan_id],
+                # A fifth asked from the plan as a whole (no action), unless a decision ties them.
+                action_id=None if whole_plan and funding is None else action.pk,
+                message=f"{TITLE_PREFIX}Demande générée pour les mesures.",
+                amount_requested=asked,
+                state=state,
+                funding_id=funding.pk if funding else None,
+                decided_at=decided_at,
+                created_at=created_at,
+            )
+        )
+    ServiceRequest.objects.bulk_create(request_rows, batch_size=BATCH)
+    _analyze(
+        Territory,
+        Territory.regions.through,
+        Territory.departements.through,
+        ActionPlan,
+        Action,
+        Operator,
+        Service,
+        Service.regions.through,
+        Funding,
+        ServiceRequest,
+    )
+    return Generated(
+        phase=phase,
+        territories=len(created),
+        actions=len(action_objs),
+        operators=len(operator_objs),
+        services=len(service_objs),
+        requests=len(request_rows),
+        fundings=len(funding_rows),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _analyze(*models) -> None:
+    """Fresh statistics for PostgreSQL's planner: without them (autovacuum cannot see rows of a
+    transaction not yet committed) it took the new tables for empty and chose nested loops; counting
+    the actions that fit one service took 24 s on a tenth of the programme."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
+def delete_generated(phase: str = BENCH_PHASE) -> None:
+    """Remove what ``generate`` created (requests, services, operators, then the phase's territories)."""
+    from offers.models import Operator, Service, ServiceRequest
+    from territories.models import Phase
+
+    ServiceRequest.objects.filter(territory__phase_id=phase).delete()
+    Service.objects.filter(slug__startswith="bench-service-").delete()
+    Operator.objects.filter(slug__startswith="bench-operateur-").delete()
+    Phase.objects.filter(code=phase).delete()
