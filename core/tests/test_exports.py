@@ -153,6 +153,8 @@ def test_batch_tagging_csv_and_xlsx(real_data, tmp_path):
     tag_file(source, tmp_path / "out.xlsx", Columns(commune="insee"))
     rows = CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")).get_sheet_by_index(0).to_python()
     cells = [cell for row in rows for cell in row]
+
+
 def test_operators_ledger_csv_and_xlsx(client, real_data, django_user_model):
     from offers.tests import factories_ledger as make
 
