@@ -1,4 +1,5 @@
-"""Figures per région or département: how many territories, and which."""
+"""Figures of the registry: territories per région or département (which, and how many), key figures
+of a phase. Moved from territories/services/stats.py: stats sits above territories."""
 
 from __future__ import annotations
 
