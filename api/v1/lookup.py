@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import orjson
 from django.http import HttpResponse
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from territories.models import Phase
@@ -76,7 +76,7 @@ def lookup_one(request, commune: str = "", lon: str = "", lat: str = "", phase: 
     try:
         answer = lookup.commune_lookup(commune, selected)
     except lookup.LookupError as error:
-        return 404, {"detail": str(error), "candidats": error.candidates}
+        return Status(404, {"detail": str(error), "candidats": error.candidates})
     return _with_urls(answer, TerritoryUrls())
 
 

@@ -44,7 +44,7 @@ def _version() -> tuple:
 def _build(version: tuple) -> CommuneIndex:
     index = CommuneIndex(version)
     communes = Commune.objects.select_related("departement", "region", "epci", "ept").defer(
-        *[f"{name}__geometry" for name in ("departement", "region", "epci", "ept")]
+        "departement__geometry", "region__geometry"
     )
     by_name: dict[str, list[str]] = defaultdict(list)
     for commune in communes.order_by("code").iterator(chunk_size=5000):
