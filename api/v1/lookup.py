@@ -86,9 +86,11 @@ def lookup_one(request, commune: str = "", lon: str = "", lat: str = "", phase: 
     summary="Quel territoire en ce point ? (une phase ; utilisé par la carte)",
     url_name="point",
 )
-def point(request, lon: str, lat: str, phase: str = ""):
+def point(request, lon: str = "", lat: str = "", phase: str = ""):
     """Territoires de la phase (la plus récente par défaut) contenant le point ; sinon
     `plus_proche` et sa distance en km. Préférez `/lookup?lon=&lat=` (toutes les phases)."""
+    if not (lon and lat):
+        raise HttpError(400, "Indiquez lon et lat (degrés WGS 84, par exemple lon=2.88&lat=48.96).")
     selected = resolve_phase(phase)
     try:
         result = spatial.point_lookup(
@@ -109,6 +111,7 @@ BATCH_BODY = {
         "application/json": {
             "schema": {
                 "type": "object",
+                "additionalProperties": False,
                 "properties": {
                     "communes": {
                         "type": "array",

@@ -25,13 +25,35 @@ router = Router(tags=["Territoires"])
 GEOJSON = "application/geo+json"
 
 
+FEATURE_COLLECTION = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "geometry", "properties"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "geometry": {"type": ["object", "null"]},
+                    "properties": {"type": "object"},
+                },
+            },
+        },
+    },
+}
+
+
 def _body_only(media_type: str, description: str) -> dict:
-    """The OpenAPI ``responses`` of an operation answering a file (GeoJSON, CSV), not JSON."""
+    """The OpenAPI ``responses`` of an operation answering a file (GeoJSON, CSV), not ninja's JSON."""
+    schema = FEATURE_COLLECTION if media_type == GEOJSON else {"type": "string"}
     return {
         "responses": {
             200: {
                 "description": description,
-                "content": {media_type: {"schema": {"type": "string"}}},
+                "content": {media_type: {"schema": schema}},
             },
             304: {"description": "Inchangé depuis la version en cache (en-tête If-None-Match)."},
         }
