@@ -49,6 +49,7 @@ urlpatterns = [
         r"^(?P<path>recherche|territoires\.geojson|territoires\.csv|point|openapi\.json"
         r"|contours/[^/]+\.geojson|territoires/[^/]+/[^/]+/carte\.geojson)$",
         moved,
+        name="api_legacy_moved",
     ),
-    re_path(r"^communes/(?P<code>[^/]+)$", commune_moved),
+    re_path(r"^communes/(?P<code>[^/]+)$", commune_moved, name="api_legacy_commune"),
 ]
