@@ -71,10 +71,6 @@ def _identity(request: HttpRequest, phase: Phase, filters: mapdata.MapFilters, *
     return f"{request.path}|{phase.code}|{sorted(filters.as_params().items())}|{extra}"
 
 
-def _text(value) -> str:
-    return str(value) if value is not None else ""
-
-
 @router.get("/phases", response=list[PhaseOut], summary="Phases du programme", url_name="phases")
 def phases(request):
     """Les phases du programme, de la plus ancienne à la plus récente, avec leur nombre de territoires."""
