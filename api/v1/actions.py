@@ -11,7 +11,8 @@ from ninja.errors import HttpError
 
 from plans.models import Axis
 from plans.selectors import latest_publications
-from plans.services.publication import PublishedAction
+from plans.services.publication import PublishedAction, publication_version
+from public.services.versioning import cached, data_version
 
 from .base import BAD_REQUEST, NOT_FOUND, TerritoryUrls, optional_phase, paginate
 from .schemas import ActionPage
@@ -70,13 +71,30 @@ def actions(
     selected = optional_phase(phase)
     if axe and axe not in AXES:
         raise HttpError(400, f"Axe « {axe} » inconnu : attendu l'un de {', '.join(AXES)}.")
-    urls, items = TerritoryUrls(), []
-    for publication in latest_publications(selected.code if selected else "", territoire):
-        territory = publication.plan.territory
-        ref = urls.ref({"phase": territory.phase_id, "id": territory.ti_id, "nom": territory.name})
-        for row in publication.actions:
-            if axe and row.get("axis") != axe:
-                continue
-            action = PublishedAction.from_json(row)
-            items.append(_action(action, ref, publication.published_at))
+    items = [
+        item
+        for item in _published_actions(selected.code if selected else "")
+        if (not territoire or item["territoire"]["id"] == territoire)
+        and (not axe or item["axe"] == axe)
+    ]
     return paginate(request, items, page, taille)
+
+
+def _published_actions(phase: str) -> list[dict]:
+    """Every public action of the phase ("": all phases), kept once per process until the data or a
+    publication changes. Keyed by phase only (a checked code), so that no query string grows the cache."""
+
+    def build() -> list[dict]:
+        urls, items = TerritoryUrls(), []
+        for publication in latest_publications(phase):
+            territory = publication.plan.territory
+            ref = urls.ref(
+                {"phase": territory.phase_id, "id": territory.ti_id, "nom": territory.name}
+            )
+            for row in publication.actions:
+                action = PublishedAction.from_json(row)
+                items.append(_action(action, ref, publication.published_at))
+        return items
+
+    version = f"{data_version()}-{publication_version()}"
+    return cached(("public-actions", phase), build, version)
