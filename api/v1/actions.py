@@ -14,7 +14,17 @@ from plans.selectors import latest_publications
 from plans.services.publication import PublishedAction, publication_version
 from public.services.versioning import cached, data_version
 
-from .base import BAD_REQUEST, NOT_FOUND, TerritoryUrls, optional_phase, paginate
+from .base import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    PAGE,
+    PHASE_ALL,
+    TAILLE,
+    TerritoryUrls,
+    optional_phase,
+    paginate,
+    param,
+)
 from .schemas import ActionPage
 
 router = Router(tags=["Plans d'actions"])
@@ -61,7 +71,12 @@ def _action(action: PublishedAction, territory: dict, published_at) -> dict:
     url_name="actions",
 )
 def actions(
-    request, phase: str = "", territoire: str = "", axe: str = "", page: str = "", taille: str = ""
+    request,
+    phase: str = PHASE_ALL,
+    territoire: str = param("Identifiant d'un territoire.", "ti-1108"),
+    axe: str = param("Axe : " + ", ".join(AXES) + "."),
+    page: str = PAGE,
+    taille: str = TAILLE,
 ):
     """Les actions publiques (non confidentielles, non archivées) de la dernière version validée de
     chaque plan d'actions, par phase, territoire, axe et code. Filtres : `phase` (toutes sinon),

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import orjson
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import NinjaAPI, Swagger
+from ninja import NinjaAPI, Query, Swagger
 from ninja.errors import HttpError
 from ninja.renderers import BaseRenderer
 
@@ -34,6 +34,27 @@ département, actions publiques des plans validés.
 Sans inscription ni jeton. Données sous [Licence Ouverte 2.0](https://www.etalab.gouv.fr/licence-ouverte-open-licence/).
 Erreurs : un code HTTP 4xx et `{"detail": "…"}` en français. Documentation : `docs/api.md`.
 Les anciennes adresses `/api/…` (sans `v1`) redirigent ici pendant une version (301, ou 308 hors GET)."""
+
+
+def param(description: str, example: str | None = None):
+    """A text query parameter, empty by default, described in the schema (checked by the view).
+
+    The example goes in the description: ninja would copy ``examples`` onto the parameter itself,
+    where OpenAPI expects a map of Example objects, not a list."""
+    return Query(
+        "", description=f"{description} Par exemple : {example}." if example else description
+    )
+
+
+PHASE_LATEST = param("Code de la phase ; vide : la plus récente.", "2023-2027")
+PHASE_ALL = param("Code de la phase ; vide : toutes.", "2023-2027")
+REGION = param("Code INSEE d'une région : territoires qui la touchent.", "11")
+DEPARTEMENT = param("Code d'un département : territoires qui le touchent.", "77")
+STATUT = param(
+    "Statut par rapport à la phase précédente : nouveau, reconduit, etendu, reduit, recompose."
+)
+PAGE = param("Numéro de page (1 par défaut).")
+TAILLE = param(f"Résultats par page ({DEFAULT_PAGE_SIZE} par défaut, au plus {MAX_PAGE_SIZE}).")
 
 
 class ORJSONRenderer(BaseRenderer):

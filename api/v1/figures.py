@@ -12,7 +12,7 @@ from stats.services.territories import (
     territory_counts,
 )
 
-from .base import BAD_REQUEST, NOT_FOUND, choice, resolve_phase
+from .base import BAD_REQUEST, NOT_FOUND, PHASE_LATEST, choice, param, resolve_phase
 from .schemas import KeyFigures, StatsRow
 
 router = Router(tags=["Chiffres"])
@@ -42,7 +42,12 @@ KEY_FIGURES_DESCRIPTION = (
     url_name="stats",
     description=STATS_DESCRIPTION,
 )
-def stats(request, phase: str = "", par: str = "", mode: str = ""):
+def stats(
+    request,
+    phase: str = PHASE_LATEST,
+    par: str = param("region (défaut) ou departement.", "departement"),
+    mode: str = param("principal (défaut) ou touching.", "touching"),
+):
     selected = resolve_phase(phase)
     by = choice("par", par, BY_CHOICES, "region")
     return territory_counts(selected, by, choice("mode", mode, MODE_CHOICES, "principal"))
@@ -55,7 +60,7 @@ def stats(request, phase: str = "", par: str = "", mode: str = ""):
     url_name="key_figures",
     description=KEY_FIGURES_DESCRIPTION,
 )
-def key_figures(request, phase: str = ""):
+def key_figures(request, phase: str = PHASE_LATEST):
     selected = resolve_phase(phase)
     figures = phase_key_figures(selected)
     return {

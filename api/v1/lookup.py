@@ -14,7 +14,15 @@ from ninja.errors import HttpError
 from territories.models import Phase
 from territories.services import batch_lookup, lookup, spatial
 
-from .base import TerritoryUrls, optional_phase, parse_coordinate, resolve_phase
+from .base import (
+    PHASE_ALL,
+    PHASE_LATEST,
+    TerritoryUrls,
+    optional_phase,
+    param,
+    parse_coordinate,
+    resolve_phase,
+)
 from .schemas import (
     BatchAnswer,
     CommuneAnswer,
@@ -52,7 +60,13 @@ def _point_answer(lon: float, lat: float, phases: list[Phase], urls: TerritoryUr
     summary="Dans quel territoire est cette commune, ou ce point ?",
     url_name="lookup",
 )
-def lookup_one(request, commune: str = "", lon: str = "", lat: str = "", phase: str = ""):
+def lookup_one(
+    request,
+    commune: str = param("Code INSEE, SIREN ou nom exact d'une commune.", "77284"),
+    lon: str = param("Longitude en degrés WGS 84 (avec lat).", "2.878"),
+    lat: str = param("Latitude en degrés WGS 84 (avec lon).", "48.96"),
+    phase: str = PHASE_ALL,
+):
     """Soit `commune` (code INSEE, code d'une commune fusionnée depuis, SIREN ou nom exact, accents
     et majuscules ignorés), soit `lon` et `lat` (degrés WGS 84). Toutes les phases, sauf `phase=`.
 
@@ -86,7 +100,12 @@ def lookup_one(request, commune: str = "", lon: str = "", lat: str = "", phase: 
     summary="Quel territoire en ce point ? (une phase ; utilisé par la carte)",
     url_name="point",
 )
-def point(request, lon: str = "", lat: str = "", phase: str = ""):
+def point(
+    request,
+    lon: str = param("Longitude en degrés WGS 84.", "2.878"),
+    lat: str = param("Latitude en degrés WGS 84.", "48.96"),
+    phase: str = PHASE_LATEST,
+):
     """Territoires de la phase (la plus récente par défaut) contenant le point ; sinon
     `plus_proche` et sa distance en km. Préférez `/lookup?lon=&lat=` (toutes les phases)."""
     if not (lon and lat):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router
+from ninja import Query, Router
 from ninja.errors import HttpError
 
 from plans.services.publication import published_plan
@@ -17,7 +17,21 @@ from public.services.versioning import cached, data_version
 from territories.models import Phase, Territory
 
 from ..responses import cached_payload_response
-from .base import BAD_REQUEST, NOT_FOUND, TerritoryUrls, paginate, positive_int, resolve_phase
+from .base import (
+    BAD_REQUEST,
+    DEPARTEMENT,
+    NOT_FOUND,
+    PAGE,
+    PHASE_LATEST,
+    REGION,
+    STATUT,
+    TAILLE,
+    TerritoryUrls,
+    paginate,
+    param,
+    positive_int,
+    resolve_phase,
+)
 from .schemas import Error, PhaseOut, SearchAnswer, TerritoryDetail, TerritoryPage
 
 router = Router(tags=["Territoires"])
@@ -99,12 +113,12 @@ def phases(request):
 )
 def territories(
     request,
-    phase: str = "",
-    region: str = "",
-    departement: str = "",
-    statut: str = "",
-    page: str = "",
-    taille: str = "",
+    phase: str = PHASE_LATEST,
+    region: str = REGION,
+    departement: str = DEPARTEMENT,
+    statut: str = STATUT,
+    page: str = PAGE,
+    taille: str = TAILLE,
 ):
     """Les territoires de la phase (la plus récente si `phase` est vide), par identifiant."""
     selected, filters = resolve_phase(phase), _filters(request)
@@ -121,11 +135,13 @@ def territories(
 )
 def territories_geojson(
     request,
-    phase: str = "",
-    region: str = "",
-    departement: str = "",
-    statut: str = "",
-    simplifie: str = "true",
+    phase: str = PHASE_LATEST,
+    region: str = REGION,
+    departement: str = DEPARTEMENT,
+    statut: str = STATUT,
+    simplifie: str = Query(
+        "true", description="true (défaut) : contours simplifiés ; false : précision d'origine."
+    ),
 ):
     """Contours simplifiés (par défaut, ~300 Ko compressés, sans trou ni chevauchement entre voisins)
     ou à la précision d'origine (`simplifie=false`, plusieurs Mo). Compressé en gzip si le client
@@ -178,7 +194,11 @@ def _full_features(phase: Phase) -> list[dict]:
     openapi_extra=_body_only("text/csv", "Une ligne par territoire ; séparateur « ; »."),
 )
 def territories_csv(
-    request, phase: str = "", region: str = "", departement: str = "", statut: str = ""
+    request,
+    phase: str = PHASE_LATEST,
+    region: str = REGION,
+    departement: str = DEPARTEMENT,
+    statut: str = STATUT,
 ):
     """Séparateur `;` et BOM UTF-8 (Excel) ; les noms à côté des codes ; un point intérieur
     (longitude, latitude) ; formules de tableur neutralisées. Mêmes filtres que `/territoires`."""
@@ -333,7 +353,11 @@ def outlines(request, niveau: str):
     summary="Recherche (autocomplétion)",
     url_name="search",
 )
-def search(request, q: str = "", limite: str = ""):
+def search(
+    request,
+    q: str = param("Ce que la personne a tapé.", "meaux"),
+    limite: str = param("Nombre de résultats (10 par défaut, au plus 50)."),
+):
     """Communes (nom, code INSEE, code postal), intercommunalités (nom, SIREN), départements,
     régions, territoires. `limite` : 10 par défaut, au plus 50."""
     limit = min(positive_int("limite", limite, search_service.MAX_RESULTS), 50)
