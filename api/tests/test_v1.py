@@ -288,3 +288,24 @@ def test_full_precision_geojson(client):
     ]
     bad = client.get("/api/v1/territoires.geojson", {"simplifie": "oui"})
     assert bad.status_code == 400 and "attendu true ou false" in bad.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/lookup?commune=77%00284",
+        "/api/v1/territoires?departement=7%007",
+        "/api/v1/territoires/2023-2027/ti%00-1108",
+        "/api/v1/stats?phase=%00",
+    ],
+)
+def test_a_nul_character_is_refused_before_any_query(client, url):
+    """PostgreSQL cannot hold one in a string: it would answer 500 there."""
+    response = client.get(url)
+    assert response.status_code == 400 and "Caractère nul" in response.json()["detail"]
+
+
+def test_a_nul_character_in_a_batch_phase_is_an_unknown_phase(client):
+    body = json.dumps({"communes": ["77284"], "phase": "2023\x00"})
+    response = client.post("/api/v1/lookup/batch", body, content_type="application/json")
+    assert response.status_code == 400 and "inconnue" in response.json()["detail"]

@@ -6,6 +6,7 @@ what was expected (ninja's own validation messages are in English).
 
 from __future__ import annotations
 
+import functools
 import math
 from urllib.parse import urlencode
 
@@ -78,6 +79,22 @@ api = NinjaAPI(
 )
 
 
+def refuse_nul_characters(view):
+    """A NUL character in the address is refused with a 400, before any query: PostgreSQL refuses
+    it in a string ("A string literal cannot contain NUL"), which would otherwise answer 500."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if "\x00" in request.path or any("\x00" in v for v in request.GET.values()):
+            raise HttpError(400, "Caractère nul (%00) refusé dans l'adresse.")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_nul_characters)
+
+
 def latest_phase() -> Phase:
     phase = Phase.objects.order_by("-number").first()
     if phase is None:
@@ -89,7 +106,7 @@ def resolve_phase(code: str | None) -> Phase:
     """The phase named by ``code``; the latest one when no code is given."""
     if not code:
         return latest_phase()
-    phase = Phase.objects.filter(code=code).first()
+    phase = Phase.objects.filter(code=code).first() if "\x00" not in code else None
     if phase is None:
         expected = ", ".join(Phase.objects.order_by("number").values_list("code", flat=True))
         raise HttpError(400, f"Phase « {code} » inconnue : attendu l'une de {expected}.")

@@ -85,7 +85,12 @@ def _identity(request: HttpRequest, phase: Phase, filters: mapdata.MapFilters, *
     return f"{request.path}|{phase.code}|{sorted(filters.as_params().items())}|{extra}"
 
 
-@router.get("/phases", response=list[PhaseOut], summary="Phases du programme", url_name="phases")
+@router.get(
+    "/phases",
+    response={200: list[PhaseOut], **BAD_REQUEST},
+    summary="Phases du programme",
+    url_name="phases",
+)
 def phases(request):
     """Les phases du programme, de la plus ancienne à la plus récente, avec leur nombre de territoires."""
     counts = dict(
@@ -256,7 +261,7 @@ def _area(area) -> dict | None:
 
 @router.get(
     "/territoires/{phase}/{ti_id}",
-    response={200: TerritoryDetail, **NOT_FOUND},
+    response={200: TerritoryDetail, **BAD_REQUEST, **NOT_FOUND},
     summary="Un territoire : membres, communes, filiation, plan d'actions",
     url_name="territory",
 )
@@ -315,7 +320,7 @@ def territory(request, phase: str, ti_id: str):
 
 @router.get(
     "/territoires/{phase}/{ti_id}/carte.geojson",
-    response={**NOT_FOUND},
+    response={**BAD_REQUEST, **NOT_FOUND},
     summary="Contour d'un territoire et évolution",
     url_name="territory_map",
     openapi_extra=_body_only(GEOJSON, "Le territoire, et ses parties ajout / retrait."),
@@ -331,7 +336,7 @@ def territory_map(request, phase: str, ti_id: str):
 
 @router.get(
     "/contours/{niveau}.geojson",
-    response={**NOT_FOUND},
+    response={**BAD_REQUEST, **NOT_FOUND},
     summary="Limites des régions ou des départements",
     url_name="outlines",
     openapi_extra=_body_only(GEOJSON, "Limites (lignes) simplifiées."),
