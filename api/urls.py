@@ -1,5 +1,6 @@
 from django.urls import path
 
-from .api import api
+from . import legacy
+from .v1 import api
 
-urlpatterns = [path("", api.urls)]
+urlpatterns = [path("v1/", api.urls), *legacy.urlpatterns]

@@ -39,7 +39,7 @@ TARGETS = [
     ("accueil", "/"),
     ("page territoire", "/territoires/2023-2027/ti-1108/"),
     ("page département", "/departements/77/"),
-    ("recherche (API)", "/api/recherche?q=meaux"),
+    ("recherche (API)", "/api/v1/recherche?q=meaux"),
 ]
 TARGET_RATIO = 3.0
 

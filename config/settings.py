@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "contacts",  # whom to call: teams by commune, the contact form, inboxes and reminders
     "django_tasks",  # Django 6's tasks API, backported (emails, large imports and exports)
     "django_tasks_db",  # its database backend: no extra server (docs/tasks.md)
+    "stats",  # one implementation of every figure (CLI stats, API, dashboards)
+    "ninja",  # the API's interactive docs from ninja's own static files, not a CDN (docs/api.md)
 ]
 
 MIDDLEWARE = [

@@ -93,3 +93,27 @@ def export_scopes(user) -> list[tuple[str, dict]]:
                 )
             )
     return scopes
+
+
+def latest_publications(phase: str = "", ti_id: str = "") -> QuerySet:
+    """The last publication of every validated plan (what the public sees), in phase then territory
+    order, with its territory; optionally of one phase and one territory identifier (the API)."""
+    from django.db.models import OuterRef, Subquery
+
+    from plans.models import PlanPublication
+
+    latest = (
+        PlanPublication.objects.filter(plan=OuterRef("plan"))
+        .order_by("-published_at", "-id")
+        .values("id")[:1]
+    )
+    publications = PlanPublication.objects.filter(id=Subquery(latest)).select_related(
+        "plan__territory"
+    )
+    if phase:
+        publications = publications.filter(plan__territory__phase_id=phase)
+    if ti_id:
+        publications = publications.filter(plan__territory__ti_id=ti_id)
+    return publications.defer(
+        "plan__territory__geometry", "plan__territory__geometry_simplified"
+    ).order_by("plan__territory__phase__number", "plan__territory__ti_id")

@@ -1,4 +1,4 @@
-"""The public JSON API: search, GeoJSON and CSV of the map, outlines, point lookup."""
+"""API v1, what the map uses: search, GeoJSON and CSV of the map, outlines, point lookup."""
 
 import csv
 import gzip
@@ -18,7 +18,7 @@ MAX_GZIPPED_BYTES = 600 * 1024
 
 
 def test_search_endpoint(client):
-    data = client.get("/api/recherche", {"q": "Meaux"}).json()
+    data = client.get("/api/v1/recherche", {"q": "Meaux"}).json()
     first = data["resultats"][0]
     assert first == {
         "type": "commune",
@@ -27,12 +27,14 @@ def test_search_endpoint(client):
         "detail": first["detail"],
         "url": "/communes/77284/",
     }
-    assert len(client.get("/api/recherche", {"q": "saint", "limite": 3}).json()["resultats"]) == 3
+    assert (
+        len(client.get("/api/v1/recherche", {"q": "saint", "limite": 3}).json()["resultats"]) == 3
+    )
 
 
 def test_phase_geojson_is_gzipped_small_and_cacheable(client):
     response = client.get(
-        "/api/territoires.geojson", {"phase": "2023-2027"}, HTTP_ACCEPT_ENCODING="gzip, br"
+        "/api/v1/territoires.geojson", {"phase": "2023-2027"}, HTTP_ACCEPT_ENCODING="gzip, br"
     )
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
@@ -49,10 +51,12 @@ def test_phase_geojson_is_gzipped_small_and_cacheable(client):
     assert meaux["properties"]["url"] == "/territoires/2023-2027/ti-1108/"
     # The same ETag answers 304; the versioned URL is cached for a year.
     again = client.get(
-        "/api/territoires.geojson", {"phase": "2023-2027"}, HTTP_IF_NONE_MATCH=response["ETag"]
+        "/api/v1/territoires.geojson", {"phase": "2023-2027"}, HTTP_IF_NONE_MATCH=response["ETag"]
     )
     assert again.status_code == 304 and again.content == b""
-    versioned = client.get("/api/territoires.geojson", {"phase": "2023-2027", "v": data_version()})
+    versioned = client.get(
+        "/api/v1/territoires.geojson", {"phase": "2023-2027", "v": data_version()}
+    )
     assert versioned["Cache-Control"] == "public, max-age=31536000, immutable"
     assert "Content-Encoding" not in versioned  # client did not ask for gzip
 
@@ -96,10 +100,10 @@ def test_filtered_geojson_and_csv_are_what_the_map_shows(client):
         )
     )
     data = client.get(
-        "/api/territoires.geojson", {"phase": "2023-2027", "departement": "77"}
+        "/api/v1/territoires.geojson", {"phase": "2023-2027", "departement": "77"}
     ).json()
     assert {f["properties"]["id"] for f in data["features"]} == expected
-    response = client.get("/api/territoires.csv", {"phase": "2023-2027", "departement": "77"})
+    response = client.get("/api/v1/territoires.csv", {"phase": "2023-2027", "departement": "77"})
     assert (
         response["Content-Disposition"]
         == 'attachment; filename="territoires-industrie-2023-2027-77.csv"'
@@ -129,7 +133,7 @@ def test_filtered_geojson_and_csv_are_what_the_map_shows(client):
     ],
 )
 def test_bad_filters_get_a_french_message(client, params, message):
-    response = client.get("/api/territoires.geojson", params)
+    response = client.get("/api/v1/territoires.geojson", params)
     assert response.status_code == 400
     assert message in response.json()["detail"]
 
@@ -137,12 +141,12 @@ def test_bad_filters_get_a_french_message(client, params, message):
 def test_outlines(client):
     data = json.loads(
         gzip.decompress(
-            client.get("/api/contours/departements.geojson", HTTP_ACCEPT_ENCODING="gzip").content
+            client.get("/api/v1/contours/departements.geojson", HTTP_ACCEPT_ENCODING="gzip").content
         )
     )
     assert any(f["properties"]["code"] == "77" for f in data["features"])
     assert {f["geometry"]["type"] for f in data["features"]} <= {"LineString", "MultiLineString"}
-    assert client.get("/api/contours/cantons.geojson").status_code == 404
+    assert client.get("/api/v1/contours/cantons.geojson").status_code == 404
 
 
 def test_territory_map_shows_additions_of_an_extended_territory(client):
@@ -151,7 +155,7 @@ def test_territory_map_shows_additions_of_an_extended_territory(client):
         .order_by("ti_id")
         .first()
     )
-    data = client.get(f"/api/territoires/2023-2027/{territory.ti_id}/carte.geojson").json()
+    data = client.get(f"/api/v1/territoires/2023-2027/{territory.ti_id}/carte.geojson").json()
     roles = [f["properties"]["role"] for f in data["features"]]
     assert roles[0] == "territoire" and "ajout" in roles and "retrait" not in roles
 
@@ -164,7 +168,7 @@ def test_territory_map_draws_no_change_that_membership_does_not_confirm(client, 
     for territory in Territory.objects.filter(phase_id="2023-2027", lineage_status=status).defer(
         "geometry"
     ):
-        data = client.get(f"/api/territoires/2023-2027/{territory.ti_id}/carte.geojson").json()
+        data = client.get(f"/api/v1/territoires/2023-2027/{territory.ti_id}/carte.geojson").json()
         assert {f["properties"]["role"] for f in data["features"]} & forbidden == set(), (
             territory.ti_id
         )
@@ -172,11 +176,11 @@ def test_territory_map_draws_no_change_that_membership_does_not_confirm(client, 
 
 def test_point_inside_and_outside(client):
     inside = client.get(
-        "/api/point", {"lon": "2.878", "lat": "48.960", "phase": "2023-2027"}
+        "/api/v1/point", {"lon": "2.878", "lat": "48.960", "phase": "2023-2027"}
     ).json()
     assert [t["id"] for t in inside["territoires"]] == ["ti-1108"]
     assert inside["territoires"][0]["url"] == "/territoires/2023-2027/ti-1108/"
-    sea = client.get("/api/point", {"lon": "-3", "lat": "45"}).json()
+    sea = client.get("/api/v1/point", {"lon": "-3", "lat": "45"}).json()
     assert sea["territoires"] == [] and sea["plus_proche"]["distance_km"] > 0
 
 
@@ -184,12 +188,5 @@ def test_point_inside_and_outside(client):
     "lon, lat, message", [("abc", "1", "n'est pas un nombre"), ("500", "1", "hors limites")]
 )
 def test_point_errors(client, lon, lat, message):
-    response = client.get("/api/point", {"lon": lon, "lat": lat})
+    response = client.get("/api/v1/point", {"lon": lon, "lat": lat})
     assert response.status_code == 400 and message in response.json()["detail"]
-
-
-def test_commune_endpoint(client):
-    data = client.get("/api/communes/77284").json()
-    assert data["commune"]["nom"] == "Meaux"
-    assert {t["id"] for t in data["territoires"]} == {"ti-1107", "ti-1108"}
-    assert client.get("/api/communes/99999").status_code == 404

@@ -15,7 +15,7 @@ def rows_of(response):
 
 
 def test_csv_carries_names_next_to_codes(client):
-    response = client.get("/api/territoires.csv", {"phase": "2023-2027", "departement": "77"})
+    response = client.get("/api/v1/territoires.csv", {"phase": "2023-2027", "departement": "77"})
     header = response.content.decode("utf-8-sig").splitlines()[0].split(";")
     assert header.index("region_principale_nom") == header.index("region_principale") + 1
     assert header.index("statut_libelle") == header.index("statut") + 1

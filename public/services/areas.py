@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from geo.models import Commune, Departement, Groupement, Region
 from territories.models import LineageStatus, Phase, Territory
 from territories.services.lookup import territories_of_commune, territories_of_groupement
-from territories.services.stats import phase_key_figures
+from stats.services.territories import phase_key_figures
 
 from . import queries
 from .versioning import cached

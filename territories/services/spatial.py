@@ -97,3 +97,14 @@ def point_lookup(lon: float, lat: float, phase: Phase) -> dict:
             "distance_km": round(haversine_km(point, on_polygon), 1),
         }
     return result
+
+
+def point_lookup_phases(lon: float, lat: float, phases: list[Phase]) -> dict:
+    """The stable JSON answer of ``territoires lookup --point`` (and of the API): the territories of
+    every phase in ``phases`` containing the point, and, for each phase where none does, the nearest."""
+    results = [point_lookup(lon, lat, phase) for phase in phases]
+    return {
+        "point": {"longitude": lon, "latitude": lat},
+        "territoires": [t for r in results for t in r["territoires"]],
+        "plus_proches": [r["plus_proche"] for r in results if r["plus_proche"]],
+    }

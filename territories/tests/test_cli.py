@@ -1,4 +1,4 @@
-"""The command-line interface other tools rely on: stats, lookup and lineage, with their stable JSON."""
+"""The command-line interface other tools rely on: lookup and lineage, with their stable JSON (stats: stats/tests)."""
 
 import csv
 import io
@@ -8,52 +8,6 @@ import pytest
 from django.core.management.base import CommandError
 
 pytestmark = pytest.mark.django_db
-
-
-def test_stats_by_region_principal_json(call):
-    out, _ = call("stats", "--phase", "2023-2027", "--by", "region", "--format", "json")
-    rows = {row["code"]: row for row in json.loads(out)}
-    assert set(rows["11"]) >= {"code", "nom", "nombre", "territoires"}
-    assert rows["11"]["nom"] == "Île-de-France" and rows["11"]["nombre"] == 11
-    assert {"id": "ti-1108", "nom": "Nord Est 77 – Meaux"} in rows["11"]["territoires"]
-    assert sum(row["nombre"] for row in rows.values()) == 183  # principal: each territory once
-    assert all(row["nombre"] == len(row["territoires"]) for row in rows.values())
-
-
-def test_stats_by_departement_principal_and_touching(call):
-    out, _ = call("stats", "--phase", "2023-2027", "--by", "departement", "--format", "json")
-    principal = {row["code"]: row for row in json.loads(out)}
-    assert principal["77"]["nombre"] == 4
-    out, _ = call(
-        "stats",
-        "--phase",
-        "2023-2027",
-        "--by",
-        "departement",
-        "--mode",
-        "touching",
-        "--format",
-        "json",
-    )
-    touching = {row["code"]: row for row in json.loads(out)}
-    assert touching["77"]["nombre"] == 6
-    assert {t["id"] for t in principal["77"]["territoires"]} < {
-        t["id"] for t in touching["77"]["territoires"]
-    }
-    assert sum(row["nombre"] for row in touching.values()) > 183
-
-
-def test_stats_csv_and_table(call):
-    out, _ = call("stats", "--phase", "2019-2022", "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(out)))
-    assert sum(int(row["nombre"]) for row in rows) == 149
-    out, _ = call("stats", "--phase", "2019-2022")
-    assert out.splitlines()[0].split() == ["code", "nom", "nombre", "territoires"]
-
-
-def test_stats_unknown_phase_is_a_clear_error(call):
-    with pytest.raises(CommandError, match="Phase inconnue : 2030-2034"):
-        call("stats", "--phase", "2030-2034")
 
 
 def test_lookup_commune_by_name_json(call):

@@ -1,4 +1,4 @@
-/* Search box as an ARIA 1.2 combobox: suggestions from /api/recherche as you type.
+/* Search box as an ARIA 1.2 combobox: suggestions from /api/v1/recherche as you type.
    Keyboard: ↓/↑ move through suggestions, Entrée opens the selected one (or submits the search),
    Échap closes the list. Without JavaScript the form submits to the search page. */
 (function () {

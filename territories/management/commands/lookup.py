@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from territories.management.output import write_json, write_rows
 from territories.models import Phase
 from territories.services.lookup import LookupError, commune_lookup
-from territories.services.spatial import point_lookup
+from territories.services.spatial import point_lookup_phases
 
 
 class Command(BaseCommand):
@@ -64,14 +64,9 @@ class Command(BaseCommand):
             ) from error
         phases = [phase] if phase else list(Phase.objects.order_by("number"))
         try:
-            results = [point_lookup(lon, lat, p) for p in phases]
+            answer = point_lookup_phases(lon, lat, phases)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        answer = {
-            "point": {"longitude": lon, "latitude": lat},
-            "territoires": [t for r in results for t in r["territoires"]],
-            "plus_proches": [r["plus_proche"] for r in results if r["plus_proche"]],
-        }
         if output_format == "json":
             write_json(self.stdout, answer)
             return

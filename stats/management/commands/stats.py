@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from stats.services.territories import BY_CHOICES, MODE_CHOICES, territory_counts
 from territories.management.output import FORMATS, write_json, write_rows
 from territories.models import Phase
-from territories.services.stats import BY_CHOICES, MODE_CHOICES, territory_counts
 
 
 class Command(BaseCommand):

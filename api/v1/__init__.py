@@ -1,0 +1,9 @@
+"""API v1, mounted at /api/v1/ (docs/api.md): the public, read-only, open data of the platform."""
+
+from . import actions, figures, lookup, territories
+from .base import api
+
+for module in (territories, lookup, figures, actions):
+    api.add_router("", module.router)
+
+__all__ = ["api"]
