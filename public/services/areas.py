@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.models import Commune, Departement, Groupement, Region
+from stats.services.territories import phase_key_figures
 from territories.models import LineageStatus, Phase, Territory
 from territories.services.lookup import territories_of_commune, territories_of_groupement
-from stats.services.territories import phase_key_figures
 
 from . import queries
 from .versioning import cached
