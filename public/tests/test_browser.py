@@ -67,7 +67,7 @@ def test_typing_meaux_offers_the_commune_and_leads_to_its_territory(browser_page
     assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
     box.press("Enter")  # keyboard only
     page.wait_for_url("**/communes/77284/")
-    link = page.get_by_role("link", name="Nord Est 77 – Meaux")
+    link = page.get_by_role("link", name="Nord Est 77 – Meaux", exact=True)
     link.click()
     page.wait_for_url("**/territoires/2023-2027/ti-1108/")
     assert page.locator("h1").inner_text() == "Nord Est 77 – Meaux"
