@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.page_cache import cached_page
 from geo.models import Departement, Region
 from offers import selectors
 from offers.forms_catalogue import CatalogueFilters
@@ -26,6 +27,7 @@ def _crumbs(current: str, *links: tuple[str, str]) -> dict:
     return {"links": [{"url": url, "title": title} for url, title in links], "current": current}
 
 
+@cached_page
 def catalogue(request):
     form = CatalogueFilters(request.GET or None)
     page = None
@@ -76,6 +78,7 @@ def catalogue(request):
     )
 
 
+@cached_page
 def service_detail(request, slug):
     service = get_object_or_404(
         Service.objects.select_related("operator", "phase").prefetch_related(

@@ -1,0 +1,85 @@
+"""Whole-page cache of the public pages, for anonymous visitors.
+
+A public page is a pure function of the data, except for two things: the CSP nonce of each response
+(``request.csp_nonce``) and the signed-in user's links. Pages are therefore rendered once per URL and
+data version with a placeholder nonce, kept in memory (bounded, and for at most ``PAGE_CACHE_SECONDS``
+so that content not covered by the key's versions shows up quickly), and served with the request's own
+nonce. Signed-in users, non-GET requests and requests carrying flash messages are always rendered afresh.
+
+The key's versions come from the apps (core knows none): each registers a function returning the
+version of what its pages show (``register_version``), e.g. public the imported data, plans the
+publications, offers the catalogue. A page of any app (the public site, the offers' catalogue) is cached
+with ``@cached_page``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpResponse
+
+PAGE_CACHE_SECONDS = 60
+MAX_PAGES = 500
+NONCE_PLACEHOLDER = "__ti_csp_nonce__"
+
+_pages: OrderedDict[tuple, tuple[float, bytes, str]] = OrderedDict()
+_lock = threading.Lock()
+_versions: dict[str, Callable[[], object]] = {}
+
+
+def register_version(name: str, version: Callable[[], object]) -> None:
+    """Add ``version()`` to every page's key (registered in an AppConfig.ready(); once per name)."""
+    _versions[name] = version
+
+
+def versions() -> tuple:
+    return tuple(version() for _, version in sorted(_versions.items()))
+
+
+def clear() -> None:
+    with _lock:
+        _pages.clear()
+
+
+def _cacheable(request) -> bool:
+    return (
+        request.method == "GET"
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+        and hasattr(request, "csp_nonce")
+    )
+
+
+def cached_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        # A plan's validation, an accepted request, an import: each app's version is part of the key,
+        # so the pages show the change at once rather than after PAGE_CACHE_SECONDS.
+        key = (request.get_full_path(), *versions())
+        now = time.monotonic()
+        with _lock:
+            entry = _pages.get(key)
+        if entry is None or now - entry[0] > PAGE_CACHE_SECONDS:
+            nonce, request.csp_nonce = request.csp_nonce, NONCE_PLACEHOLDER
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.csp_nonce = nonce
+            if response.status_code != 200 or response.streaming:
+                return response
+            entry = (now, response.content, response["Content-Type"])
+            with _lock:
+                _pages[key] = entry
+                _pages.move_to_end(key)
+                while len(_pages) > MAX_PAGES:
+                    _pages.popitem(last=False)
+        body = entry[1].replace(NONCE_PLACEHOLDER.encode(), request.csp_nonce.encode())
+        return HttpResponse(body, content_type=entry[2])
+
+    return wrapper
