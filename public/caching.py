@@ -3,8 +3,8 @@
 A public page is a pure function of the imported data, except for two things: the CSP nonce of each
 response (``request.csp_nonce``) and the signed-in user's links. Pages are therefore rendered once per
 URL and data version with a placeholder nonce, kept in memory (bounded, and for at most
-``PAGE_CACHE_SECONDS`` so that content not covered by the key's versions shows up quickly; the key
-holds the data version and the plans' publication version, so a validation shows at once), and served
+``PAGE_CACHE_SECONDS`` so that content not covered by the data version shows up quickly; the key
+holds the data version, so an import, a validation or an edit of a service shows at once), and served
 with the request's own nonce. Signed-in users, non-GET requests and requests carrying flash messages
 are always rendered afresh.
 """
@@ -17,9 +17,6 @@ from collections import OrderedDict
 from functools import wraps
 
 from django.http import HttpResponse
-
-from offers.selectors import catalogue_version
-from plans.services.publication import publication_version
 
 from .services.versioning import data_version
 
@@ -50,10 +47,9 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        # A plan's validation publishes a new version of its public pages: part of the key, so the
-        # territory page shows it at once rather than after PAGE_CACHE_SECONDS.
-        key = (request.get_full_path(), data_version(), publication_version())
-        key += (catalogue_version(),)  # the « Services mobilisés » blocks (offers.selectors)
+        # The data version covers territories, validated plans, the catalogue and its requests and
+        # the public contacts (core/datastamp.py): a change through any server shows at once.
+        key = (request.get_full_path(), data_version())
         now = time.monotonic()
         with _lock:
             entry = _pages.get(key)
