@@ -12,11 +12,13 @@ next request, with no message between servers. Higher apps register, at start-up
 - ``register_columns(part, Model, *fields)``: the largest value of each field (e.g. an import date), and
   the row count (a deletion of an older row moves it).
 
-Cost (measured on the 2-core machine, PostgreSQL 15 and SQLite, real data with the demo plans, offers and
-contacts loaded): one query of 16 indexed MAX()/COUNT() subqueries, 0.25-0.4 ms on PostgreSQL over its
-unix socket and 0.1-0.2 ms on SQLite (``benchmarks`` not needed: ``python -m timeit`` style loop in
-docs/decisions.md). Writes that bypass the models (raw SQL, bulk_create without the journal) do not move
-it: they must go through ``core.bulk.bulk_create_with_history`` or an import that stamps its date.
+Cost (measured on the shared 2-core machine, load average 8-11, 1,000 calls, migrated database): one
+query of 15 MAX()/COUNT() subqueries on indexes (primary keys, simple-history's indexed history_date),
+so independent of the number of rows. PostgreSQL 15 over its unix socket: 1.2-3.5 ms a call as seen
+by Python (``SELECT 1`` alone: 0.45 ms; EXPLAIN ANALYZE: planning 0.5 ms, execution 0.2 ms), where the
+page cache's former key (three versions, three queries) took 4.8 ms; SQLite: 0.03-0.14 ms (former key
+0.75 ms). Writes that bypass the models (raw SQL, bulk_create without the journal) do not move it:
+they go through ``core.bulk.bulk_create_with_history``, or an import that stamps its date.
 
 The registry below is filled once at start-up and never written afterwards: it is configuration, not
 state.

@@ -3,7 +3,7 @@
 Every public page and API answer is a pure function of the data in the database: territories (phase
 imports), validated plan publications, the service catalogue and its requests, the public contacts. The
 data version is a short hash of the stamps of all of them (core/datastamp.py, registered in
-public/apps.py), read in one query (~0.3 ms), so that every application server sees a change made through
+public/apps.py), read in one query (measured in core/datastamp.py), so that every application server sees a change made through
 any other at its next request. It keys ETags, URLs of long-cached files and the in-process caches below
 (rebuilt lazily the first time they are asked for after a change).
 """
@@ -28,8 +28,10 @@ def data_version() -> str:
 
 
 def territories_version() -> str:
-    """The territories only (phase imports): the version of the map's GeoJSON and the territories' CSV,
-    whose URLs are cached by browsers for a year and must not change with an edit of a service."""
+    """The territories only (phase imports): the version of what is built from territories and
+    reference geography alone (search index, map features, key figures: costly to rebuild,
+    not to be redone for each accepted service request) and of the map's GeoJSON and the territories'
+    CSV, whose URLs are cached by browsers for a year and must not change with an edit of a service."""
     return data_stamp("territories")
 
 
