@@ -143,7 +143,7 @@ def servers(request, migrated, tmp_path_factory, django_db_blocker):
                 )
                 for _ in range(2)
             ]
-            yield database, bases, request.param
+            yield database, bases, env.get("CACHE_URL")
     finally:
         with django_db_blocker.unblock():
             database.drop()
@@ -166,14 +166,21 @@ def test_a_change_is_served_by_both_servers_at_the_next_request(servers):
 
 
 def test_a_session_opened_on_one_server_is_valid_on_the_other(servers):
-    _, (a, b), cache = servers
+    _, (a, b), cache_url = servers
     client = Client()
     status, _, url = client.sign_in(a, "agent@example.org", PASSWORD)
     assert status == 200 and not url.endswith("/compte/connexion/"), url
     status, page, url = client.get(b + "/compte/")
     assert status == 200
-    assert "/compte/connexion/" not in url, f"{cache}: B sent the signed-in visitor to sign in"
+    assert "/compte/connexion/" not in url, "B sent the signed-in visitor to sign in"
     assert "agent@example.org" in page
+    if (
+        cache_url
+    ):  # the session went through the shared Redis (« cached_db »), not only the database
+        import redis
+
+        keys = redis.Redis.from_url(cache_url).keys("territoires:*")
+        assert any(b"django.contrib.sessions.cached_db" in key for key in keys), keys
 
 
 def test_a_sign_in_lockout_on_one_server_holds_on_the_other(servers):
