@@ -4,6 +4,7 @@ published data, so that every server's caches follow a change made elsewhere."""
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from contacts.models import Team, TeamMember
@@ -45,8 +46,6 @@ def test_a_phase_import_moves_both_versions():
 def test_a_rolled_back_write_never_lends_its_version_to_the_next_one():
     """SQLite gives a rolled-back insert's id back: the journal's date keeps the versions apart (a page
     cached during the rolled-back transaction must not be served after the next write)."""
-    from django.db import transaction
-
     team = Team.objects.create(level="national", name="Équipe nationale", organisation="ANCT")
     with pytest.raises(RuntimeError), transaction.atomic():
         TeamMember.objects.create(team=team, name="Annulé", email="a@example.org")
