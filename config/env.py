@@ -78,6 +78,11 @@ SETTINGS: dict[str, EnvSetting] = {
             "24",
             "Durée de conservation des données personnelles des demandes de contact, en mois.",
         ),
+        EnvSetting(
+            "CACHE_URL",
+            "",
+            "Cache partagé Redis (redis://hôte:port/base ou unix:///chemin.sock?db=0) ; vide : mémoire du processus.",
+        ),
     ]
 }
 

@@ -264,3 +264,24 @@ IMPORT_MAX_ROWS = int(env.get("IMPORT_MAX_ROWS"))
 # Contact requests (docs/contacts.md): the requesters' personal data is erased after this many months
 # by `territoires purge-demandes`.
 CONTACT_REQUEST_RETENTION_MONTHS = int(env.get("CONTACT_REQUEST_RETENTION_MONTHS"))
+
+
+# Cache (docs/deploiement.md, « Redis (facultatif) »). Without CACHE_URL, each process keeps its own
+# cache in memory: nothing in it needs to be shared (the pages' caches are keyed on the data version,
+# read from the database; rate limits are database tables). With CACHE_URL, Django's built-in Redis
+# backend, shared by every server; sessions are then written through to the database and read from the
+# cache (« cached_db »): a Redis restart, or a Redis without persistence, signs nobody out, and a
+# session is read from Redis without a database query on each request.
+CACHE_URL = env.get("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "territoires",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -23,7 +23,7 @@ from offers.models import (
     ServiceRequest,
     ServiceStatus,
 )
-from plans.models import HEAVY_FIELDS, Action, Axis, PlanPublication
+from plans.models import HEAVY_FIELDS, Axis, PlanPublication
 from territories.models import Phase, Territory
 
 # --- Public catalogue ---------------------------------------------------------------------------
@@ -50,14 +50,6 @@ def _journal_maxima(*models) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {selects}")
         return "-".join(str(value or 0) for value in cursor.fetchone())
-
-
-def catalogue_version() -> str:
-    """Changes whenever a service, an operator, a request or an action is created, edited or deleted:
-    part of the page cache's key (core/page_cache.py), so that the catalogue and the « Services
-    mobilisés » blocks show a change at once — an action made confidential disappears from them at
-    once. Bulk writes that skip the journal show within the page cache's lifetime (PAGE_CACHE_SECONDS)."""
-    return _journal_maxima(Service, ServiceRequest, Operator, Action)
 
 
 def latest_phase() -> Phase | None:

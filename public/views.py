@@ -17,7 +17,7 @@ from territories.services import lookup
 from .caching import cached_page
 from .services import areas, mapdata, queries, territory_page
 from .services import search as search_service
-from .services.versioning import data_version
+from .services.versioning import territories_version
 
 AXES = [
     (
@@ -45,7 +45,7 @@ def _crumbs(current: str, *links: tuple[str, str]) -> dict:
 
 def _map_urls(phase: Phase, filters: dict | None = None) -> dict:
     """What the map scripts fetch; the data version in the URL lets browsers cache the GeoJSON for a year."""
-    version = data_version()
+    version = territories_version()
     query = "&".join(
         f"{k}={v}" for k, v in {"phase": phase.code, **(filters or {}), "v": version}.items()
     )
@@ -178,7 +178,7 @@ def territory(request, phase, ti_id):
             "plan": territory_page.plan_summary(item),
             "services": offers_selectors.territory_services(item),
             "map_url": reverse("api:territory_map", args=[item.phase_id, item.ti_id])
-            + f"?v={data_version()}",
+            + f"?v={territories_version()}",
             "tiles": settings.MAP_TILES_URL,
             "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
             **public_contacts(item),

@@ -9,7 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from public.services.versioning import data_version
+from public.services.versioning import territories_version
 from territories.models import Territory
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -55,7 +55,7 @@ def test_phase_geojson_is_gzipped_small_and_cacheable(client):
     )
     assert again.status_code == 304 and again.content == b""
     versioned = client.get(
-        "/api/v1/territoires.geojson", {"phase": "2023-2027", "v": data_version()}
+        "/api/v1/territoires.geojson", {"phase": "2023-2027", "v": territories_version()}
     )
     assert versioned["Cache-Control"] == "public, max-age=31536000, immutable"
     assert "Content-Encoding" not in versioned  # client did not ask for gzip

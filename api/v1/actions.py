@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from plans.models import Axis
 from plans.selectors import latest_publications
-from plans.services.publication import PublishedAction, publication_version
+from plans.services.publication import PublishedAction
 from public.services.versioning import cached, data_version
 
 from .base import (
@@ -111,5 +111,5 @@ def _published_actions(phase: str) -> list[dict]:
                 items.append(_action(action, ref, publication.published_at))
         return items
 
-    version = f"{data_version()}-{publication_version()}"
-    return cached(("public-actions", phase), build, version)
+    # The data version covers validated publications (core/datastamp.py).
+    return cached(("public-actions", phase), build, data_version())

@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from plans.services.publication import published_plan
 from public.services import mapdata, territory_page
 from public.services import search as search_service
-from public.services.versioning import cached, data_version
+from public.services.versioning import cached, territories_version
 from territories.models import Phase, Territory
 
 from ..responses import cached_payload_response
@@ -154,7 +154,7 @@ def territories_geojson(
     `/territoires`."""
     if simplifie not in ("true", "false"):
         raise HttpError(400, f"Paramètre simplifie : « {simplifie} » : attendu true ou false.")
-    selected, filters, version = resolve_phase(phase), _filters(request), data_version()
+    selected, filters, version = resolve_phase(phase), _filters(request), territories_version()
     simplified = simplifie == "true"
     features = mapdata.phase_features(selected) if simplified else _full_features(selected)
     whole = filters == mapdata.MapFilters()
@@ -207,7 +207,7 @@ def territories_csv(
 ):
     """Séparateur `;` et BOM UTF-8 (Excel) ; les noms à côté des codes ; un point intérieur
     (longitude, latitude) ; formules de tableur neutralisées. Mêmes filtres que `/territoires`."""
-    selected, filters, version = resolve_phase(phase), _filters(request), data_version()
+    selected, filters, version = resolve_phase(phase), _filters(request), territories_version()
     features = mapdata.filtered_features(selected, filters)
     body = mapdata.csv_text(features, settings.SITE_URL).encode()
     suffix = "".join(f"-{value}" for value in filters.as_params().values())
@@ -331,7 +331,9 @@ def territory_map(request, phase: str, ti_id: str):
     if found is None:
         raise HttpError(404, f"Aucun territoire « {ti_id} » en phase « {phase} ».")
     body = orjson.dumps(territory_page.map_features(found))
-    return cached_payload_response(request, body, GEOJSON, data_version(), identity=request.path)
+    return cached_payload_response(
+        request, body, GEOJSON, territories_version(), identity=request.path
+    )
 
 
 @router.get(
@@ -348,7 +350,7 @@ def outlines(request, niveau: str):
     except mapdata.FilterError as error:
         raise HttpError(404, str(error)) from error
     return cached_payload_response(
-        request, body, GEOJSON, data_version(), identity=request.path, keep_compressed=True
+        request, body, GEOJSON, territories_version(), identity=request.path, keep_compressed=True
     )
 
 

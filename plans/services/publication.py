@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from plans.models import (
@@ -230,11 +230,6 @@ def published_plan(territory) -> PublishedPlan | None:
         publication.published_at,
         [PublishedAction.from_json(row) for row in publication.actions],
     )
-
-
-def publication_version() -> int:
-    """Changes whenever any plan is (re)validated: part of the public page cache's key (one query)."""
-    return PlanPublication.objects.aggregate(last=Max("id"))["last"] or 0
 
 
 # --- What changed since the last validation --------------------------------------------------------

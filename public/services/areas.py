@@ -10,7 +10,7 @@ from territories.models import LineageStatus, Phase, Territory
 from territories.services.lookup import territories_of_commune, territories_of_groupement
 
 from . import queries
-from .versioning import cached
+from .versioning import cached, territories_version
 
 
 @dataclass
@@ -71,7 +71,7 @@ def home_figures() -> list[dict]:
             for phase in Phase.objects.order_by("-number")
         ]
 
-    return cached("home-figures", build)
+    return cached("home-figures", build, territories_version())
 
 
 @dataclass
@@ -108,4 +108,4 @@ def phase_comparisons() -> list[PhaseComparison]:
             )
         return comparisons
 
-    return cached("phase-comparisons", build)
+    return cached("phase-comparisons", build, territories_version())

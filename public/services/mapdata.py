@@ -21,7 +21,7 @@ from geo.models import Departement, Region
 from territories.models import LineageStatus, Phase, Territory
 from territories.services.geometry import round_coordinates
 
-from .versioning import cached
+from .versioning import cached, territories_version
 
 # Outlines of départements and régions: drawn as thin lines under the territories, so a coarser
 # tolerance than the territories' is invisible and keeps them to ~100 KB.
@@ -142,7 +142,7 @@ def _features(phase_code: str) -> list[dict]:
 
 
 def phase_features(phase: Phase) -> list[dict]:
-    return cached(("features", phase.code), lambda: _features(phase.code))
+    return cached(("features", phase.code), lambda: _features(phase.code), territories_version())
 
 
 def filtered_features(phase: Phase, filters: MapFilters) -> list[dict]:
@@ -212,7 +212,7 @@ def outlines_bytes(level: str) -> bytes:
     """Boundaries (lines) of every région or département, simplified together."""
     if level not in ("regions", "departements"):
         raise FilterError(f"Niveau « {level} » inconnu : attendu regions ou departements.")
-    return cached(("outlines", level), lambda: _outlines(level))
+    return cached(("outlines", level), lambda: _outlines(level), territories_version())
 
 
 def area_outline(area) -> dict | None:

@@ -26,7 +26,7 @@ from geo.text import normalize_search
 from territories.models import Phase, TerritoryCommune
 
 from . import queries
-from .versioning import cached
+from .versioning import cached, territories_version
 
 MAX_RESULTS = 10
 MIN_QUERY_LENGTH = 2
@@ -282,7 +282,7 @@ def _build_search_index() -> SearchIndex:
 
 
 def index() -> SearchIndex:
-    return cached("search-index", _build_search_index)
+    return cached("search-index", _build_search_index, territories_version())
 
 
 def _code_scores(search_index: SearchIndex, code_query: str) -> dict[int, int]:
