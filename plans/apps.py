@@ -6,4 +6,3 @@ class PlansConfig(AppConfig):
     verbose_name = "Plans d'action"
     default_auto_field = "django.db.models.BigAutoField"
     # Its permissions (plans/rules.py) are imported by rules' autodiscovery, like every app's.
-
