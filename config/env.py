@@ -78,6 +78,11 @@ SETTINGS: dict[str, EnvSetting] = {
             "24",
             "Durée de conservation des données personnelles des demandes de contact, en mois.",
         ),
+        EnvSetting(
+            "TAG_UPLOAD_MAX_BYTES",
+            str(200 * 1024 * 1024),
+            "Taille maximale d'un fichier à étiqueter déposé sur le site, en octets.",
+        ),
     ]
 }
 

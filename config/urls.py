@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("contacts.urls_requests")),  # contact/… and contacts/demandes/…
     path("offre/", include("offers.urls_catalogue")),  # the public catalogue (issue 11)
     path("demandes-de-service/", include("offers.urls_requests")),
+    path("etiquetage/", include("tagging.urls")),  # « Étiqueter un fichier » (issue 14)
 ]
 
 # DSFR error pages in French (core/errors.py; CSRF failures: CSRF_FAILURE_VIEW in settings).
