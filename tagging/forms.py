@@ -16,8 +16,13 @@ MODES = [
 ]
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " Mo"
+def _size(size: int) -> str:
+    """« 200 Mo », « 12,5 Mo », « 40 ko », « 20 octets »."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " Mo"
+    if size >= 1024:
+        return f"{size // 1024} ko"
+    return f"{size} octet{'s' if size > 1 else ''}"
 
 
 class TagForm(DsfrBaseForm):
@@ -64,8 +69,8 @@ class TagForm(DsfrBaseForm):
         limit = settings.TAG_UPLOAD_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"Le fichier « {upload.name} » pèse {_megabytes(upload.size)} : "
-                f"la taille maximale est de {_megabytes(limit)}. Découpez-le, ou utilisez la "
+                f"Le fichier « {upload.name} » pèse {_size(upload.size)} : "
+                f"la taille maximale est de {_size(limit)}. Découpez-le, ou utilisez la "
                 "commande « territoires tag » (sans limite de taille)."
             )
         if Path(upload.name).suffix.lower() not in EXTENSIONS:
