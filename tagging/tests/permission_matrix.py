@@ -43,6 +43,7 @@ PERMISSION_MATRIX = [
         allowed=ADMIN | {OWNER},
         setup=_job,
         url=lambda w, job: f"/etiquetage/{job.pk}/",
+        label="la personne qui l'a lancé : operateur",
     ),
     Endpoint(
         "tagging:download",
@@ -51,6 +52,7 @@ PERMISSION_MATRIX = [
         allowed=ADMIN | {OWNER},
         setup=_job,
         url=lambda w, job: f"/etiquetage/{job.pk}/fichier/",
+        label="la personne qui l'a lancé : operateur",
     ),
 ]
 NOT_EDITING: dict[str, str] = {}
