@@ -82,6 +82,8 @@ def create_job(user, upload, file_name: str, phase: str, columns: Columns) -> Ta
     file left) when the file or the columns are refused."""
     from tagging.tasks import run_tagging_job
 
+    for waiting in active_jobs(user):
+        task_of(waiting)  # a task failed for good marks its job failed: it no longer counts
     if active_jobs(user).count() >= MAX_ACTIVE_JOBS:
         raise refuse(
             file_name,

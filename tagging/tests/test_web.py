@@ -255,3 +255,64 @@ def test_my_space_lists_my_recent_jobs(person, client):
     assert "Étiquetage de fichiers" in page
     assert f'href="/etiquetage/{job.pk}/"' in page
     assert page.count('href="/etiquetage/') == 2  # my job, and the link to the upload page
+
+
+# --- the task: retries, a lost worker, a task failed for good -------------------------------------------
+
+
+def _queued(person, media, content=COMMUNES_CSV) -> TaggingJob:
+    """A job whose file is stored but whose task has not run (as with the database backend)."""
+    job = TaggingJob.objects.create(
+        owner=person, file_name="communes.csv", phase="2023-2027", commune_column="insee"
+    )
+    job.upload = f"tagging/{job.pk}/entree.csv"
+    path = media / "private" / job.upload
+    path.parent.mkdir(parents=True)
+    path.write_text(content)
+    job.save()
+    return job
+
+
+def test_the_task_retries_three_times_with_a_long_lease():
+    from core.tasks import policy_for
+
+    policy = policy_for("tagging.tasks.run_tagging_job")
+    assert (policy.max_attempts, policy.backoff_seconds) == (3, 60)
+    assert policy.lease_seconds == 3600
+
+
+def test_a_job_taken_up_after_a_lost_worker_starts_over_and_a_finished_one_is_left(person, media):
+    job = _queued(person, media)
+    TaggingJob.objects.filter(pk=job.pk).update(
+        state=TaggingJob.State.RUNNING, rows_done=123, started_at=timezone.now()
+    )
+    assert services.run_job(str(job.pk)) == TaggingJob.State.DONE
+    job.refresh_from_db()
+    assert job.rows_done == 2 and job.upload == ""
+    result = (media / "private" / job.result).read_text()
+    assert "ti-1108" in result
+    # Run again (a duplicate delivery): nothing changes, the result stays.
+    assert services.run_job(str(job.pk)) == "déjà traité"
+    assert (media / "private" / job.result).read_text() == result
+
+
+def test_a_task_failed_after_its_attempts_shows_the_job_failed(person, client, media):
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    job = _queued(person, media)
+    task = DBTaskResult.objects.create(
+        task_path="tagging.tasks.run_tagging_job",
+        args_kwargs={"args": [str(job.pk)], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        run_after=get_date_max(),
+        status="FAILED",
+        worker_ids=["a", "b", "c"],
+        exception_class_path="builtins.OSError",
+    )
+    TaggingJob.objects.filter(pk=job.pk).update(state=TaggingJob.State.RUNNING, task_id=task.pk)
+    client.force_login(person)
+    page = _text(client.get(f"/etiquetage/{job.pk}/"))
+    assert "Échec" in page and "après 3 tentatives" in page
+    job.refresh_from_db()
+    assert job.state == TaggingJob.State.FAILED
