@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from core.authz import permission_required
 from core.imports import ImportRefused
@@ -13,17 +14,15 @@ from tagging.forms import TagForm
 from tagging.models import TaggingJob
 from territories.models import Phase
 
-BREADCRUMB_ROOT = {"url": "/compte/", "title": "Mon espace"}
-
 
 def _job(request, job_id):
     return get_object_or_404(TaggingJob, pk=job_id)
 
 
 def _breadcrumb(current: str, job: bool = False) -> dict:
-    links = [BREADCRUMB_ROOT]
+    links = [{"url": reverse("accounts:dashboard"), "title": "Mon espace"}]
     if job:
-        links.append({"url": "/etiquetage/", "title": "Étiqueter un fichier"})
+        links.append({"url": reverse("tagging:upload"), "title": "Étiqueter un fichier"})
     return {"links": links, "current": current}
 
 
