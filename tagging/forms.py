@@ -63,6 +63,9 @@ class TagForm(DsfrBaseForm):
         if phases:
             self.fields["phase"].initial = phases[0]
         self.fields["file"].widget.attrs["accept"] = ",".join(EXTENSIONS)
+        # Filled with a CSV's header by tagging/static/tagging/columns.js once a file is chosen.
+        for name in ("column", "lon_column", "lat_column"):
+            self.fields[name].widget.attrs.update(list="colonnes-du-fichier", autocomplete="off")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -22,7 +22,7 @@ def test_upload_follow_and_download(browser_context, client, tmp_path):
     )
     client.force_login(person)
     source = tmp_path / "projets.csv"
-    source.write_text("projet,Code INSEE\nUsine A,77284\nUsine B,02311\n", encoding="cp1252")
+    source.write_text("Intitulé,Code INSEE\nUsine A,77284\nUsine B,02311\n", encoding="cp1252")
 
     def answer(client, method, path, request):
         """Chromium leaves a file's bytes out of the body it hands to a route (the part is sent
@@ -41,6 +41,10 @@ def test_upload_follow_and_download(browser_context, client, tmp_path):
     assert page.get_by_role("heading", level=1).inner_text() == "Étiqueter un fichier"
 
     page.get_by_label("Fichier à étiqueter").set_input_files(str(source))
+    # The header's columns are offered (read in the browser, Windows-1252 here).
+    options = page.locator("#colonnes-du-fichier option")
+    options.nth(1).wait_for(state="attached")
+    assert options.evaluate_all("os => os.map(o => o.value)") == ["Intitulé", "Code INSEE"]
     page.get_by_label("Phase du programme").select_option("2023-2027")
     page.get_by_label("Code commune (code INSEE, actuel ou ancien)").check()
     page.get_by_label("Colonne du code commune ou du SIREN").fill("Code INSEE")
@@ -55,7 +59,7 @@ def test_upload_follow_and_download(browser_context, client, tmp_path):
     download = info.value
     assert download.suggested_filename == "projets-etiquete.csv"
     rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
-    assert [(r["projet"], r["id_ti"]) for r in rows] == [
+    assert [(r["Intitulé"], r["id_ti"]) for r in rows] == [
         ("Usine A", "ti-1108"),
         ("Usine B", "ti-3214"),
     ]
