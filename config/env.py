@@ -83,6 +83,11 @@ SETTINGS: dict[str, EnvSetting] = {
             "",
             "Cache partagé Redis (redis://hôte:port/base ou unix:///chemin.sock?db=0) ; vide : mémoire du processus.",
         ),
+        EnvSetting(
+            "TAG_UPLOAD_MAX_BYTES",
+            str(200 * 1024 * 1024),
+            "Taille maximale d'un fichier à étiqueter déposé sur le site, en octets.",
+        ),
     ]
 }
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "plans",
     "offers",  # operators, their service offer, requests and the ledger of decisions
     "contacts",  # whom to call: teams by commune, the contact form, inboxes and reminders
+    "tagging",  # « Étiqueter un fichier »: batch tagging from the site, in the background
     "django_tasks",  # Django 6's tasks API, backported (emails, large imports and exports)
     "django_tasks_db",  # its database backend: no extra server (docs/tasks.md)
     "stats",  # one implementation of every figure (CLI stats, API, dashboards)
@@ -255,6 +256,8 @@ UPLOAD_MAX_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# A file to tag (tagging/): larger than the other uploads, streamed to a temporary file by Django.
+TAG_UPLOAD_MAX_BYTES = int(env.get("TAG_UPLOAD_MAX_BYTES"))
 # The journal is read-only from every screen: no "revert to this version" in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("offre/", include("offers.urls_catalogue")),  # the public catalogue (issue 11)
     path("demandes-de-service/", include("offers.urls_requests")),
     path("registre/", include("offers.urls_ledger")),  # the operators' ledger
+    path("etiquetage/", include("tagging.urls")),  # « Étiqueter un fichier » (issue 14)
 ]
 
 # DSFR error pages in French (core/errors.py; CSRF failures: CSRF_FAILURE_VIEW in settings).

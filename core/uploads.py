@@ -140,3 +140,22 @@ def purge_stale_uploads(age: timedelta = STALE_UPLOAD_AGE, keep: set[str] = froz
         except FileNotFoundError:  # deleted meanwhile by a confirmation or another purge
             continue
     return deleted
+
+
+# --- other files of the private storage with their own retention ---------------------------------------
+
+# An app whose private files expire (the tagging jobs' results) registers its purge in its
+# AppConfig.ready(); `territoires purge-uploads` runs each after the import uploads. core names no app.
+_PURGES: list[tuple[str, str, object]] = []
+
+
+def register_purge(singular: str, plural: str, purge) -> None:
+    """``purge()`` deletes what has expired and returns how many (files, or jobs) it deleted;
+    ``singular``/``plural`` end the command's line (« 1 résultat d'étiquetage supprimé. »)."""
+    entry = (singular, plural, purge)
+    if entry not in _PURGES:  # ready() may run twice in tests
+        _PURGES.append(entry)
+
+
+def registered_purges() -> list[tuple[str, str, object]]:
+    return list(_PURGES)

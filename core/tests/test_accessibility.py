@@ -187,6 +187,9 @@ PAGES = [
     ("offre-import-erreurs", "admin", "!offre-import-erreurs"),
     ("registre-operateurs", "admin", "/registre/?regroupement=detail"),
     ("actions-a-accompagner", "admin", "/registre/actions-a-accompagner/"),
+    ("etiquetage", "sans-role", "/etiquetage/"),
+    ("etiquetage-erreurs", "sans-role", "!etiquetage-erreurs"),
+    ("etiquetage-suivi", "admin", "!etiquetage-suivi"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
@@ -351,6 +354,24 @@ SPECIAL.update(
 )
 
 
+# --- File tagging (issue 14): a refused file (its problems), a finished job's page.
+
+
+def _tagging_errors(client: Client, scene: Scene):
+    data = {"phase": "2023-2027", "mode": "commune", "column": "code"}
+    data["file"] = _upload("communes.csv", b"nom;insee\nMeaux;77284\n")
+    return client.post("/etiquetage/", data)
+
+
+def _tagging_job(client: Client, scene: Scene):
+    from tagging.tests.factories import done_job
+
+    return client.get(f"/etiquetage/{done_job(scene.admin).pk}/")
+
+
+SPECIAL.update({"/!etiquetage-erreurs": _tagging_errors, "/!etiquetage-suivi": _tagging_job})
+
+
 def _fetch(client: Client, scene: Scene, path: str):
     if path in SPECIAL:  # pages reached by a POST: the browser asks, the test posts
         return SPECIAL[path](client, scene)
@@ -371,7 +392,12 @@ def _answer(scene: Scene):
 def _expected_status(name: str) -> int:
     if name == "erreur-csrf":
         return 403
-    if name in ("import-erreurs", "annuaire-membre-erreurs", "offre-import-erreurs"):
+    if name in (
+        "import-erreurs",
+        "annuaire-membre-erreurs",
+        "offre-import-erreurs",
+        "etiquetage-erreurs",
+    ):
         return 400
     if name == "invitation-invalide":
         return 410

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from core.french import quantity
 from core.imports import purge_uploads
+from core.uploads import registered_purges
 
 
 class Command(BaseCommand):
@@ -23,3 +24,5 @@ class Command(BaseCommand):
         self.stdout.write(
             quantity(deleted, "fichier d'import supprimé.", "fichiers d'import supprimés.")
         )
+        for singular, plural, purge in registered_purges():
+            self.stdout.write(quantity(purge(), singular, plural))
