@@ -399,3 +399,13 @@ def test_coordinators_see_the_requests_of_their_departement_or_region_only(real_
             assert (
                 client.post(f"/contacts/demandes/{request.reference}/prendre/").status_code == 403
             )
+
+
+def test_the_transfer_form_asks_in_french_for_a_team(real_data, client):
+    # Walk of 2026-12-04: the team list opened on Django's « --------- ».
+    teams = f.teams_around(f.meaux(), f.meaux_territory())
+    request = f.contact_request(teams["territoire"])
+    client.force_login(f.user("equipe-territoire@example.org"))
+    page = client.get(f"/contacts/demandes/{request.reference}/").content.decode()
+    assert "Choisissez une équipe" in page
+    assert "---------" not in page

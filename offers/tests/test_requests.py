@@ -369,3 +369,11 @@ def test_a_coordinator_reads_the_requests_of_its_area_only(client, scene, territ
     )
     client.force_login(make_person(Role.COORDINATEUR, "coord-hors", region=elsewhere))
     assert client.get(reverse("offers-requests:list")).context["page"].paginator.count == 0
+
+
+def test_the_list_filters_read_tous_not_dashes(client, real_data):
+    # Walk of 2026-12-04: the service and operator filters opened on Django's « --------- ».
+    client.force_login(make_person(Role.EQUIPE_NATIONALE))
+    page = client.get(reverse("offers-requests:list")).content.decode()
+    assert "---------" not in page
+    assert page.count('<option value="" selected>Tous</option>') >= 4
