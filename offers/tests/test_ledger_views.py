@@ -226,3 +226,11 @@ def test_a_suggestion_links_to_its_service_and_to_a_request_for_it(client, world
     client.force_login(person(Role.BINOME, territory=territory))
     page = client.get(_action_url(action)).content.decode()
     assert "Prêt foncier" in page and "service=" not in page
+
+
+def test_the_ledger_filters_are_dsfr_selects(client, world):
+    # Walk of 2026-12-04: the filter form was a bare Form, its selects drawn as plain text.
+    client.force_login(person(Role.EQUIPE_NATIONALE))
+    page = client.get(reverse("offers-ledger:ledger")).content.decode()
+    for name in ("operateur", "region", "departement", "axe", "phase", "regroupement"):
+        assert f'<select name="{name}" class="fr-select"' in page
