@@ -11,3 +11,7 @@ class ContactsConfig(AppConfig):
         from contacts import blocks_directory
 
         blocks_directory.register()
+
+        from contacts import blocks_dashboard
+
+        blocks_dashboard.register()

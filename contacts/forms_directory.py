@@ -16,6 +16,14 @@ def _label(item) -> str:
     return str(item)
 
 
+# The lists' first line, in French (Django's « --------- » read as a glitch in the walk of 2026-12-04).
+EMPTY_CHOICE = {
+    "territory": "Choisissez un territoire",
+    "departement": "Choisissez un département",
+    "region": "Choisissez une région",
+}
+
+
 class TeamForm(forms.ModelForm, DsfrBaseForm):
     """A team and what it covers; the choices are limited to the person's scope (``scope``)."""
 
@@ -44,7 +52,7 @@ class TeamForm(forms.ModelForm, DsfrBaseForm):
             items = list(queryset)
             if current and current not in {item.pk for item in items}:
                 items.insert(0, getattr(self.instance, name))
-            self.fields[name].widget.choices = [("", "---------")] + [
+            self.fields[name].widget.choices = [("", EMPTY_CHOICE[name])] + [
                 (item.pk, _label(item)) for item in items
             ]
         self.fields["level"].widget.choices = [

@@ -150,7 +150,11 @@ class AnswerForm(DsfrBaseForm):
 
 
 class TransferForm(DsfrBaseForm):
-    team = forms.ModelChoiceField(label="Équipe destinataire", queryset=Team.objects.all())
+    team = forms.ModelChoiceField(
+        label="Équipe destinataire",
+        queryset=Team.objects.all(),
+        empty_label="Choisissez une équipe",
+    )
     reason = forms.CharField(
         label="Motif du transfert",
         max_length=REASON_MAX_LENGTH,

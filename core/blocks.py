@@ -7,6 +7,9 @@ and "demandes de service" blocks to it. The higher app registers a block for a n
 
     register_block("plans.action_detail", "offers/blocks/action_requests.html", action_requests_context)
 
+Slots: ``plans.action_detail`` (the Action), ``plans.plan_detail`` (the Territory), and
+``accounts.dashboard`` (the signed-in user: « Mon espace » links to the higher apps' pages).
+
 ``context(request, obj)`` returns the block's template context, or None to show nothing (for instance
 to a person who may not see it): permission checks stay with the app that owns the block.
 """

@@ -12,3 +12,7 @@ class OffersConfig(AppConfig):
 
         blocks_requests.register()
         blocks_suggestions.register()
+
+        from offers import blocks_dashboard
+
+        blocks_dashboard.register()

@@ -16,6 +16,8 @@ def suggestions_context(request, action) -> dict | None:
         "action": action,
         "suggestions": suggestions_for(action),
         "can_dismiss": user.has_perm("offers.dismiss_suggestion", action),
+        "can_request": user.has_perm("offers.request_service", action.plan.territory),
+        "territory": action.plan.territory,
     }
 
 

@@ -28,7 +28,10 @@ class ServiceForm(DsfrBaseForm):
     )
     title = forms.CharField(label="Intitulé", max_length=255)
     operator = forms.ModelChoiceField(
-        label="Opérateur", queryset=Operator.objects.none(), to_field_name="slug"
+        label="Opérateur",
+        queryset=Operator.objects.none(),
+        to_field_name="slug",
+        empty_label="Choisissez un opérateur",
     )
     axes = forms.MultipleChoiceField(
         label="Axes", choices=Axis.choices, required=False, widget=forms.CheckboxSelectMultiple

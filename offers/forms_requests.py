@@ -61,10 +61,16 @@ class RequestFilterForm(DsfrBaseForm):
         label="État", required=False, choices=[("", "Tous")] + RequestState.choices
     )
     service = forms.ModelChoiceField(
-        label="Service", required=False, queryset=Service.objects.order_by("title")
+        label="Service",
+        required=False,
+        queryset=Service.objects.order_by("title"),
+        empty_label="Tous",
     )
     operator = forms.ModelChoiceField(
-        label="Opérateur", required=False, queryset=Operator.objects.order_by("name")
+        label="Opérateur",
+        required=False,
+        queryset=Operator.objects.order_by("name"),
+        empty_label="Tous",
     )
     territory = forms.CharField(
         label="Territoire",

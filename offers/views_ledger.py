@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from dsfr.forms import DsfrBaseForm
 
 from core.authz import permission_required
 from core.exports import neutralize_row
@@ -45,7 +46,9 @@ ROWS_PER_PAGE = 100
 EXPORT_FORMATS = {"csv", "xlsx"}
 
 
-class LedgerFilterForm(forms.Form):
+# DsfrBaseForm: its widgets get the DSFR classes (fr-select); a bare Form's selects showed as
+# plain text under their labels (walk of 2026-12-04).
+class LedgerFilterForm(DsfrBaseForm):
     operateur = forms.ModelChoiceField(
         Operator.objects.none(), required=False, label="Opérateur", empty_label="Tous"
     )

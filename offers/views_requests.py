@@ -79,7 +79,9 @@ def request_create(request, phase, ti_id):
             Action.objects.select_related("plan"), plan__territory=territory, code=code
         )
     confidential = bool(action and action.confidential)
-    form = RequestCreateForm(request.POST or None, confidential=confidential)
+    # A suggestion's « Demander ce service » link names the service (?service=<pk>): preselected.
+    initial = {"service": request.GET.get("service", "")}
+    form = RequestCreateForm(request.POST or None, confidential=confidential, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.defaultfilters import floatformat
 from simple_history.models import HistoricalRecords
 
 from core.uploads import private_storage, validate_upload
@@ -281,7 +282,8 @@ class Funding(models.Model):
         verbose_name = "financement"
 
     def __str__(self) -> str:
-        return f"{self.funder} — {self.amount} €"
+        # Shown in the journal and the history: « 224 000 € », never Decimal's « 224000.00 ».
+        return f"{self.funder} — {floatformat(self.amount, '-2g')} €"
 
     @property
     def granted(self) -> Decimal:

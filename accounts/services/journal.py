@@ -6,12 +6,15 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import registered_models
 
 ACTION_LABELS = {"+": "Création", "~": "Modification", "-": "Suppression"}
@@ -68,6 +71,13 @@ def _display(record, field_name: str, value) -> str:
         return str(related) if related else f"#{value} (supprimé)"
     if isinstance(model_field, models.BooleanField):
         return "oui" if value else "non"
+    # In French, as on the pages (the walk of 2026-12-04 read « 250000.00 », « 2026-12-04 06:57:30+00:00 »).
+    if isinstance(value, Decimal):
+        return floatformat(value, "-2g")
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "d/m/Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "d/m/Y")
     return str(value)
 
 

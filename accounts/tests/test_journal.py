@@ -132,3 +132,30 @@ def test_journal_filters_are_labelled_without_optional_and_author_says_tous(clie
     assert "(Optionnel)" not in html  # a filter is optional by nature
     assert '<option value="" selected>Tous</option>' in html  # the author, not « --------- »
     assert 'class="fr-input"' in html and "fr-input-group" in html  # the dates stay DSFR inputs
+
+
+def test_amounts_dates_and_times_are_journalled_in_french(real_data):
+    # Walk of 2026-12-04: « montant versé (€) : — → 250000.00 », « versé le : — → 2026-12-04 ».
+    from datetime import date
+    from decimal import Decimal
+
+    from plans.models import Action, ActionPlan, Funding
+    from territories.models import Territory
+
+    plan = ActionPlan.objects.create(
+        territory=Territory.objects.get(phase="2023-2027", ti_id="ti-1108")
+    )
+    action = Action.objects.create(plan=plan, code="J-2", title="Fours", axis="innovation")
+    funding = Funding.objects.create(
+        action=action, funder="BdT", amount=Decimal("300000"), state="accorde"
+    )
+    funding.state, funding.paid_amount, funding.paid_on = (
+        "verse",
+        Decimal("250000"),
+        date(2026, 12, 4),
+    )
+    funding.save()
+    changes = {c.field: (c.old, c.new) for c in object_history(funding)[0].changes}
+    assert changes["montant versé (€)"] == ("—", "250\xa0000")
+    assert changes["versé le"] == ("—", "04/12/2026")
+    assert changes["état"] == ("Accordé", "Versé")

@@ -208,3 +208,17 @@ def test_plan_page_block_for_those_who_manage_the_territorys_teams(client, teams
     client.force_login(binome)
     page = client.get(plan_url).content.decode()
     assert client.get(plan_url).status_code == 200 and "Équipes à contacter" not in page
+
+
+def test_the_team_form_lists_open_on_french_prompts(client, teams):
+    # Walk of 2026-12-04: the territory, département and région lists opened on « --------- ».
+    lead = _user("prompts@example.org", Role.CHEF_DE_PROJET, territory=teams["meaux"].territory)
+    client.force_login(lead)
+    page = client.get(reverse("contacts:team_create")).content.decode()
+    assert "---------" not in page
+    for prompt in (
+        "Choisissez un territoire",
+        "Choisissez un département",
+        "Choisissez une région",
+    ):
+        assert f">{prompt}</option>" in page

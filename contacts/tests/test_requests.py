@@ -399,3 +399,28 @@ def test_coordinators_see_the_requests_of_their_departement_or_region_only(real_
             assert (
                 client.post(f"/contacts/demandes/{request.reference}/prendre/").status_code == 403
             )
+
+
+def test_the_transfer_form_asks_in_french_for_a_team(real_data, client):
+    # Walk of 2026-12-04: the team list opened on Django's « --------- ».
+    teams = f.teams_around(f.meaux(), f.meaux_territory())
+    request = f.contact_request(teams["territoire"])
+    client.force_login(f.user("equipe-territoire@example.org"))
+    page = client.get(f"/contacts/demandes/{request.reference}/").content.decode()
+    assert "Choisissez une équipe" in page
+    assert "---------" not in page
+
+
+def test_the_person_following_a_request_is_named(real_data, client):
+    # Walk of 2026-12-04: « Suivie par membre@example.org » although the account has a name.
+    teams = f.teams_around(f.meaux(), f.meaux_territory())
+    member = f.user("equipe-territoire@example.org", first_name="Marie", last_name="Membre")
+    request = f.contact_request(teams["territoire"])
+    client.force_login(member)
+    url = f"/contacts/demandes/{request.reference}/"
+    assert client.post(url + "prendre/").status_code == 302
+    named = "Marie Membre (equipe-territoire@example.org)"
+    page = client.get(url).content.decode()
+    assert f"Suivie par {named}" in page
+    assert f"<td>{named}</td>" in page  # the journal
+    assert f"<td>{named}</td>" in client.get("/contacts/demandes/").content.decode()

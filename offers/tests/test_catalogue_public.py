@@ -530,3 +530,21 @@ def test_the_filters_work_without_javascript(browser_context, browser_services):
     page.get_by_role("button", name="Appliquer les filtres").click()
     page.wait_for_url(re.compile(r"commune=Zzzville"))
     assert "Aucune commune ne s'appelle « Zzzville »." in page.locator("#resultats").inner_text()
+
+
+@pytest.mark.browser
+def test_a_service_page_aligns_its_facts_and_links_its_other_sources(browser_context, real_data):
+    # Walk of 2026-12-04: « Demandeurs éligibles » pushed its value right of the others, and the
+    # description's « Autres sources : https://… » was bare text.
+    service = make_service(
+        "Prêts longs",
+        applicants=["territoire", "collectivite"],
+        description="Des prêts.\n\nAutres sources : https://example.org/autre-page",
+    )
+    page = browser_context(locale="fr-FR").new_page()
+    page.goto(reverse("offers:service", args=[service.slug]))
+    starts = {
+        round(box["x"]) for box in (dd.bounding_box() for dd in page.locator(".ti-facts dd").all())
+    }
+    assert len(starts) == 1
+    assert page.get_by_role("link", name="https://example.org/autre-page").count() == 1

@@ -206,3 +206,31 @@ def test_fitting_actions_for_an_operator(client, world):
     # Another operator's page is not reachable by naming it.
     page = client.get(reverse("offers-ledger:fitting_actions") + "?operateur=beta").content
     assert "Ingénierie foncière" in page.decode() and "Opérateur Bêta" not in page.decode()
+
+
+def test_a_suggestion_links_to_its_service_and_to_a_request_for_it(client, world):
+    # Walk of 2026-12-04: a suggestion could only be dismissed; asking for it meant finding the
+    # service again in a list of every service.
+    territory = world["first"]
+    action = make.action(territory, "foncier", title="Requalification d'une friche")
+    service = make.service(world["alpha"], title="Prêt foncier", axes=["foncier"])
+    client.force_login(person(Role.CHEF_DE_PROJET, territory=territory))
+    page = client.get(_action_url(action)).content.decode()
+    create = reverse("offers-requests:create", args=[territory.phase_id, territory.ti_id])
+    ask = f"{create}?action={action.code}&amp;service={service.pk}"
+    assert f'href="{ask}"' in page
+    assert f'href="{reverse("offers:service", args=[service.slug])}"' in page
+    form = client.get(ask.replace("&amp;", "&")).content.decode()
+    assert f'<option value="{service.pk}" selected>' in form
+
+    client.force_login(person(Role.BINOME, territory=territory))
+    page = client.get(_action_url(action)).content.decode()
+    assert "Prêt foncier" in page and "service=" not in page
+
+
+def test_the_ledger_filters_are_dsfr_selects(client, world):
+    # Walk of 2026-12-04: the filter form was a bare Form, its selects drawn as plain text.
+    client.force_login(person(Role.EQUIPE_NATIONALE))
+    page = client.get(reverse("offers-ledger:ledger")).content.decode()
+    for name in ("operateur", "region", "departement", "axe", "phase", "regroupement"):
+        assert f'<select name="{name}" class="fr-select"' in page

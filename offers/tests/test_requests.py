@@ -149,7 +149,9 @@ def test_full_cycle_through_the_screens(client, scene):
         reverse("plans:action", args=[territory.phase_id, territory.ti_id, action.code])
     ).content.decode()
     assert page.count("Prêt friches") == 1
-    assert "120\xa0000,00" in page and "90\xa0000,00" in page and "45\xa0000,00" in page
+    # French amounts, without Decimal's idle cents (walk of 2026-12-04: « 90 000,00 »).
+    for amount in ("120\xa0000", "90\xa0000", "45\xa0000"):
+        assert f"<td>{amount}</td>" in page
     assert action.amount_granted() == Decimal("90000") and action.amount_paid() == Decimal("45000")
 
 
@@ -243,7 +245,7 @@ def test_the_decision_is_one_row_edited_from_either_side(client, scene):
     assert Funding.objects.count() == 1
     client.force_login(scene["member"])
     page = client.get(detail(request.pk)).content.decode()
-    assert "6\xa0000,00 €" in page
+    assert "6\xa0000 €" in page
 
     # From the operator: the payment shows on the plan's action page (the same row).
     service.record_payment(request, scene["member"], Decimal("6000"))
@@ -369,3 +371,11 @@ def test_a_coordinator_reads_the_requests_of_its_area_only(client, scene, territ
     )
     client.force_login(make_person(Role.COORDINATEUR, "coord-hors", region=elsewhere))
     assert client.get(reverse("offers-requests:list")).context["page"].paginator.count == 0
+
+
+def test_the_list_filters_read_tous_not_dashes(client, real_data):
+    # Walk of 2026-12-04: the service and operator filters opened on Django's « --------- ».
+    client.force_login(make_person(Role.EQUIPE_NATIONALE))
+    page = client.get(reverse("offers-requests:list")).content.decode()
+    assert "---------" not in page
+    assert page.count('<option value="" selected>Tous</option>') >= 4

@@ -14,7 +14,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Subquery
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from plans.models import (
     CLOSED_STATUSES,
@@ -313,8 +315,10 @@ def changes_since_publication(plan: ActionPlan, limit: int = 50) -> list[Change]
             for change in delta.changes:
                 if change.field in IGNORED_FIELDS:
                     continue
-                label = record.instance._meta.get_field(change.field).verbose_name
-                fields.append((str(label), _show(change.old), _show(change.new)))
+                shown = record.instance._meta.get_field(change.field)
+                fields.append(
+                    (str(shown.verbose_name), _show(change.old, shown), _show(change.new, shown))
+                )
             if not fields:
                 continue
         changes.append(
@@ -329,13 +333,26 @@ def changes_since_publication(plan: ActionPlan, limit: int = 50) -> list[Change]
     return changes
 
 
-def _show(value) -> str:
+def _show(value, model_field=None) -> str:
+    """A value as the plan's pages show it: a choice by its label, an amount and a date in French
+    (the walk of 2026-12-04 read « accorde » → « verse », « 250000.00 », « 2026-12-04 »)."""
     if value is None or value == "":
         return "—"
     if value is True:
         return "oui"
     if value is False:
         return "non"
+    choices = (
+        dict(model_field.flatchoices) if model_field is not None and model_field.choices else {}
+    )
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, Decimal):
+        return floatformat(value, "-2g")
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "d/m/Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "d/m/Y")
     return str(value)
 
 

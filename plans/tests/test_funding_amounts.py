@@ -269,3 +269,14 @@ def test_an_old_file_leaves_the_granted_amounts_already_there_alone(territory, t
     amounts = dict(Funding.objects.values_list("funder", "granted_amount"))
     assert amounts == {"Banque": D("800.25"), "Région": D(600)}
     assert Funding.objects.get(funder="Banque").paid_amount == D(200)
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [(D("224000.00"), "224\xa0000 €"), (D("1250000.50"), "1\xa0250\xa0000,50 €")],
+)
+def test_a_funding_reads_its_amount_in_french(amount, expected):
+    # The journal and the history name a funding by its str() (walk of 2026-12-04: « 224000.00 € »).
+    assert str(Funding(funder="Banque des Territoires", amount=amount)) == (
+        f"Banque des Territoires — {expected}"
+    )

@@ -137,3 +137,31 @@ def test_one_action_is_written_in_the_singular(client, territory):
     validate(plan)
     html = client.get(territory_url(territory)).content.decode()
     assert "1 action publique, dont 0 réalisée ;" in html
+
+
+def test_changes_since_validation_read_amounts_dates_and_states_in_french(plan, person):
+    # Walk of 2026-12-04: « montant versé (€) : « — » → « 250000.00 » ; état : « accorde » → « verse » ».
+    from datetime import date
+    from decimal import Decimal
+
+    from plans.models import Funding
+
+    action = plan.actions.order_by("code").first()
+    funding = Funding.objects.create(
+        action=action,
+        funder="Banque des Territoires",
+        amount=Decimal("300000"),
+        state="accorde",
+        granted_amount=Decimal("300000"),
+    )
+    validate(plan, person(Role.EQUIPE_NATIONALE))
+    funding.state, funding.paid_amount, funding.paid_on = (
+        "verse",
+        Decimal("250000"),
+        date(2026, 12, 4),
+    )
+    funding.save()
+    [change] = [c for c in publication.changes_since_publication(plan) if c.fields]
+    assert ("état", "Accordé", "Versé") in change.fields
+    assert ("montant versé (€)", "—", "250\xa0000") in change.fields
+    assert ("versé le", "—", "04/12/2026") in change.fields

@@ -198,3 +198,14 @@ def test_former_commune_code_leads_to_its_commune_nouvelle(client):
     response = client.get("/communes/02311/")  # Filain, merged into Pargny-et-Filain
     assert response.status_code == 301 and response["Location"] == "/communes/02589/"
     assert client.get("/communes/99999/").status_code == 404
+
+
+def test_the_contact_form_is_reachable_from_every_page_and_the_site_plan(client):
+    # Walk of 2026-12-04: « Contactez-nous » was linked only from commune, territory and
+    # département pages; a visitor on the home page could not find it.
+    home = client.get("/").content.decode()
+    assert 'class="fr-footer__bottom-link" href="/contact/">Contactez-nous</a>' in home
+    site_plan = client.get("/plan-du-site/").content.decode()
+    assert '<li><a href="/contact/">Contactez-nous</a></li>' in site_plan  # not the footer's
+    assert 'href="/contact/delais/">' in site_plan
+    assert client.get("/contact/").status_code == 200
