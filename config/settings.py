@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -132,7 +133,32 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATIC_ROOT.mkdir(
     parents=True, exist_ok=True
 )  # whitenoise warns on every request when it is missing
-STATICFILES_DIRS = [("npm", TERRITOIRES_NODE_MODULES)] if TERRITOIRES_NODE_MODULES.is_dir() else []
+# Only the files the pages name (and what their CSS reaches), not whole folders: core/staticfinders.py.
+# A template naming a new npm or DSFR file lists it here (core/tests/test_static_files.py checks both ways).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "core.staticfinders.AppDirectoriesExceptPickedFinder",
+    "core.staticfinders.PickedFilesFinder",
+]
+STATIC_PICKED = {
+    "npm": (
+        TERRITOIRES_NODE_MODULES,
+        ["htmx.org/dist/htmx.min.js", "leaflet/dist/leaflet.js", "leaflet/dist/leaflet.css"],
+    ),
+    "dsfr/dist": (
+        Path(importlib.util.find_spec("dsfr").origin).parent / "static" / "dsfr" / "dist",
+        [
+            "dsfr/dsfr.min.css",  # dsfr.constants.DsfrStaticAssets, read by django-dsfr's base.html
+            "utility/utility.min.css",
+            "dsfr/dsfr.module.min.js",
+            "dsfr/dsfr.nomodule.min.js",
+            "favicon/",  # dsfr/favicon.html
+            "artwork/light.svg",  # dsfr/theme_modale.html
+            "artwork/dark.svg",
+            "artwork/system.svg",
+        ],
+    ),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Plain storage: the manifest storage rewrites the DSFR CSS and takes ~1.5 min to collect (docs/decisions.md).

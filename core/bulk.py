@@ -5,6 +5,10 @@
 ``plans/tests/test_bulk_history.py`` against simple-history itself, on SQLite and PostgreSQL, so that an upgrade of
 Django or simple-history that changes either side fails a test). They were written for the plan import
 (plans/services/applying.py: 10,000 actions created in 9.0 s instead of 18.6 s) and know no model.
+
+On PostgreSQL, from COPY_MIN_ROWS rows, the rows go through COPY (psycopg 3) instead of INSERT: the same
+rows (plans/tests/test_bulk_copy.py, on both databases); the creation import of 10,000 actions went from
+12.3-13.2 s to 4.8-6.7 s there (docs/performance.md, "Chargements en masse").
 """
 
 from __future__ import annotations
@@ -15,6 +19,26 @@ from django.utils import timezone
 from simple_history.utils import get_change_reason_from_object, get_history_manager_for_model
 
 BATCH = 500
+# From this many rows on, PostgreSQL receives them through COPY (psycopg 3's cursor.copy()) rather
+# than INSERT statements: one stream, no SQL to parse per batch, no parameter limit. Below it the
+# statements cost less than COPY's set-up (and the sequence round trip of bulk_insert). SQLite has
+# no COPY: always the INSERT path. Measured numbers: docs/performance.md, "Chargements en masse".
+COPY_MIN_ROWS = 2000
+
+
+def uses_copy(connection, count: int) -> bool:
+    """Whether ``count`` rows go to this database through COPY."""
+    return connection.vendor == "postgresql" and count >= COPY_MIN_ROWS
+
+
+def copy_rows(connection, table: str, columns: list[str], rows) -> None:
+    """``COPY table (columns) FROM STDIN`` with rows of database values (get_db_prep_save's output:
+    psycopg adapts them as it does a query's parameters, so the stored values are the same)."""
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def bulk_create_with_history(
@@ -58,6 +82,9 @@ def bulk_insert(objs, model, batch_size=BATCH):
     steps = list(zip(readers, [_preparer(f, connection) for f in fields], strict=False))
     rows = [[prep(read(obj)) for read, prep in steps] for obj in objs]
     quote = connection.ops.quote_name
+    if uses_copy(connection, len(objs)):
+        _copy_insert(connection, meta, fields, objs, rows)
+        return objs
     size = max(1, min(batch_size, connection.ops.bulk_batch_size(fields, objs)))
     head = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
@@ -75,6 +102,76 @@ def bulk_insert(objs, model, batch_size=BATCH):
                 obj._state.adding = False
                 obj._state.db = connection.alias
     return objs
+
+
+def _copy_insert(connection, meta, fields, objs, rows) -> None:
+    """bulk_insert through COPY: COPY returns no keys, so they are taken from the primary key's
+    sequence first (the values INSERT ... RETURNING would have drawn, in the same order), then
+    written with the rows."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [quote(meta.db_table), meta.pk.column, len(objs)],
+        )
+        keys = sorted(pk for (pk,) in cursor.fetchall())
+    copy_rows(
+        connection,
+        meta.db_table,
+        [meta.pk.column] + [f.column for f in fields],
+        ([pk, *row] for pk, row in zip(keys, rows, strict=True)),
+    )
+    for obj, pk in zip(objs, keys, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def bulk_upsert(objs, model, unique_fields: list[str], update_fields: list[str], batch_size=BATCH):
+    """bulk_create(objs, update_conflicts=True, unique_fields=..., update_fields=...): insert the new
+    rows, update ``update_fields`` of the existing ones. On PostgreSQL from COPY_MIN_ROWS rows: COPY
+    into a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` (the rows must
+    have distinct keys, as bulk_create's single statement already requires)."""
+    connection = connections[router.db_for_write(model)]
+    if not uses_copy(connection, len(objs)):
+        for start in range(0, len(objs), batch_size):
+            model._default_manager.bulk_create(
+                objs[start : start + batch_size],
+                update_conflicts=True,
+                unique_fields=unique_fields,
+                update_fields=update_fields,
+            )
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not (f is meta.pk and f.auto_created)]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    preps = [_preparer(f, connection) for f in fields]
+    rows = (
+        [prep(f.pre_save(obj, True)) for f, prep in zip(fields, preps, strict=True)] for obj in objs
+    )
+    quote = connection.ops.quote_name
+    table, staging = quote(meta.db_table), quote(f"copy_{meta.db_table}")
+    columns = ", ".join(quote(f.column) for f in fields)
+    conflict = ", ".join(quote(meta.get_field(name).column) for name in unique_fields)
+    updates = ", ".join(
+        f"{quote(c)} = EXCLUDED.{quote(c)}"
+        for c in (meta.get_field(name).column for name in update_fields)
+    )
+    with transaction.atomic(using=connection.alias, savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # The columns' types, none of the table's constraints or defaults.
+                f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+                f"SELECT {columns} FROM {table} WITH NO DATA"
+            )
+        copy_rows(connection, f"copy_{meta.db_table}", [f.column for f in fields], rows)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+            )
+            cursor.execute(f"DROP TABLE {staging}")
 
 
 def bulk_update_with_history(
@@ -164,6 +261,9 @@ def bulk_history_create(
                 type_prep(history_type),
             ]
         )
+    if uses_copy(connection, len(rows)):
+        copy_rows(connection, history._meta.db_table, columns, rows)
+        return
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from tqdm import tqdm
 
+from core.bulk import bulk_upsert
 from geo import cog
 from geo.models import Commune, Departement, Groupement, Region
 from geo.sources import data_file
@@ -44,12 +45,8 @@ def _upsert(model, rows: list, fields: list[str], report: LoadReport, progress: 
         for start in tqdm(
             batches, desc=model._meta.verbose_name_plural, disable=not progress, unit="lot"
         ):
-            model.objects.bulk_create(
-                rows[start : start + BATCH_SIZE],
-                update_conflicts=True,
-                unique_fields=[pk],
-                update_fields=fields,
-            )
+            # PostgreSQL: through COPY (core/bulk.py; docs/performance.md, "Chargements en masse").
+            bulk_upsert(rows[start : start + BATCH_SIZE], model, [pk], fields, BATCH_SIZE)
     report.counts[model._meta.verbose_name_plural] = len(rows)
     report.created[model._meta.verbose_name_plural] = sum(
         1 for row in rows if getattr(row, pk) not in existing

@@ -13,6 +13,7 @@ from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
+from core.bulk import bulk_insert
 from core.french import quantity
 from core.imports import ImportRefused, Problem
 from geo.models import Commune
@@ -226,6 +227,9 @@ def _write(
     ):  # the stored polygons are only needed to keep them (CSV); decoding them is slow
         territories = territories.defer("geometry", "geometry_simplified")
     existing = {t.ti_id: t for t in territories}
+    # The new members and communes of every territory, written together at the end: ~20,000 rows each
+    # for a phase, which PostgreSQL receives through COPY (core/bulk.py) instead of 183 INSERTs each.
+    pending: dict[type, list] = {TerritoryMember: [], TerritoryCommune: []}
     for item in resolved:
         territory = existing.pop(item.ti_id, None)
         if has_geometry:
@@ -255,7 +259,9 @@ def _write(
         territory.principal_departement_id = figures.principal_departement
         territory.principal_region_id = figures.principal_region
         territory.save()
-        _sync_children(territory, item, figures, created)
+        _sync_children(territory, item, figures, created, pending)
+    for model, rows in pending.items():
+        bulk_insert(rows, model)
     for ti_id, territory in existing.items():
         report.removed.append(ti_id)
         territory.delete()
@@ -305,7 +311,11 @@ def _figures(item: ResolvedTerritory, communes: dict[str, _CommuneFacts]) -> _Fi
 
 
 def _sync_children(
-    territory: Territory, item: ResolvedTerritory, figures: _Figures, created: bool
+    territory: Territory,
+    item: ResolvedTerritory,
+    figures: _Figures,
+    created: bool,
+    pending: dict[type, list],
 ) -> None:
     """Bring members, communes and unmapped codes to what the file says, writing only the differences."""
     wanted_members = {
@@ -327,6 +337,7 @@ def _sync_children(
         wanted_members,
         ["name", "kind", "legal_nature", "groupement_id", "population"],
         batch_size=200,
+        pending=pending[TerritoryMember],
     )
 
     current_communes = (
@@ -341,13 +352,10 @@ def _sync_children(
     ]
     for start in range(0, len(gone), 500):
         territory.territory_communes.filter(commune_id__in=gone[start : start + 500]).delete()
-    TerritoryCommune.objects.bulk_create(
-        [
-            TerritoryCommune(territory=territory, commune_id=code, source_code=source_code)
-            for code, source_code in item.communes.items()
-            if current_communes.get(code) != source_code
-        ],
-        batch_size=500,
+    pending[TerritoryCommune].extend(
+        TerritoryCommune(territory=territory, commune_id=code, source_code=source_code)
+        for code, source_code in item.communes.items()
+        if current_communes.get(code) != source_code
     )
 
     wanted_unmapped = set(item.unmapped)

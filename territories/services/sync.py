@@ -16,8 +16,10 @@ def sync_rows(
     wanted: dict[Hashable, Row],
     fields: list[str],
     batch_size: int = 500,
+    pending: list | None = None,
 ) -> None:
-    """Delete the stored rows whose key is not wanted, update those whose ``fields`` differ, create the new ones."""
+    """Delete the stored rows whose key is not wanted, update those whose ``fields`` differ, create the new ones
+    (or, with ``pending``, append them to it for the caller to create with other calls' in one bulk write)."""
     model.objects.filter(
         pk__in=[row.pk for key, row in stored.items() if key not in wanted]
     ).delete()
@@ -29,6 +31,8 @@ def sync_rows(
                 setattr(row, f, getattr(new, f))
             changed.append(row)
     model.objects.bulk_update(changed, fields, batch_size=batch_size)
-    model.objects.bulk_create(
-        [row for key, row in wanted.items() if key not in stored], batch_size=batch_size
-    )
+    new = [row for key, row in wanted.items() if key not in stored]
+    if pending is not None:
+        pending.extend(new)
+        return
+    model.objects.bulk_create(new, batch_size=batch_size)
