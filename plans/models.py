@@ -97,6 +97,21 @@ class FundingState(models.TextChoices):
 GRANTED_STATES = {FundingState.ACCORDE, FundingState.VERSE}
 
 
+def counted_granted(state: str, granted_amount: Decimal | None) -> Decimal:
+    """What counts as granted: the amount granted of an « Accordé » or « Versé » line, else 0 (the one
+    rule, for the financements and their published copies)."""
+    if state in GRANTED_STATES and granted_amount is not None:
+        return granted_amount
+    return Decimal(0)
+
+
+def counted_paid(state: str, paid_amount: Decimal | None) -> Decimal:
+    """What counts as paid: the amount paid of a « Versé » line, else 0."""
+    if state == FundingState.VERSE and paid_amount is not None:
+        return paid_amount
+    return Decimal(0)
+
+
 class ActionPlan(models.Model):
     territory = models.OneToOneField(
         Territory, on_delete=models.CASCADE, related_name="action_plan", verbose_name="territoire"
@@ -287,17 +302,11 @@ class Funding(models.Model):
 
     @property
     def granted(self) -> Decimal:
-        """What counts as granted: the amount granted of an « Accordé » or « Versé » line, else 0."""
-        if self.state in GRANTED_STATES and self.granted_amount is not None:
-            return self.granted_amount
-        return Decimal(0)
+        return counted_granted(self.state, self.granted_amount)
 
     @property
     def paid(self) -> Decimal:
-        """What counts as paid: the amount paid of a « Versé » line, else 0."""
-        if self.state == FundingState.VERSE and self.paid_amount is not None:
-            return self.paid_amount
-        return Decimal(0)
+        return counted_paid(self.state, self.paid_amount)
 
     def clean(self):
         errors: dict[str, list[str]] = {}

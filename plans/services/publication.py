@@ -32,6 +32,8 @@ from plans.models import (
     Indicator,
     Maturity,
     PlanPublication,
+    counted_granted,
+    counted_paid,
 )
 from plans.services.summary import AxisSummary, PlanSummary
 
@@ -121,15 +123,11 @@ class PublishedFunding:
 
     @property
     def granted(self) -> Decimal:
-        if self.state in GRANTED_STATES and self.granted_amount is not None:
-            return self.granted_amount
-        return Decimal(0)
+        return counted_granted(self.state, self.granted_amount)
 
     @property
     def paid(self) -> Decimal:
-        if self.state == FundingState.VERSE and self.paid_amount is not None:
-            return self.paid_amount
-        return Decimal(0)
+        return counted_paid(self.state, self.paid_amount)
 
     @property
     def state_label(self) -> str:
