@@ -1,5 +1,5 @@
-/* The contact form's commune field as an ARIA 1.2 combobox: communes from /api/recherche as you type
-   (the public search's endpoint). Choosing one writes « Nom (code INSEE) » in the field, which the
+/* The contact form's commune field as an ARIA 1.2 combobox: communes from the public search API as you
+   type (its URL in data-autocomplete-url). Choosing one writes « Nom (code INSEE) » in the field, which the
    server reads back exactly. Without JavaScript the field takes a name or a code, resolved on the
    server (a name shared by several communes gets a French error listing them). */
 (function () {
