@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_db",  # its database backend: no extra server (docs/tasks.md)
     "stats",  # one implementation of every figure (CLI stats, API, dashboards)
     "ninja",  # the API's interactive docs from ninja's own static files, not a CDN (docs/api.md)
+    "reports",  # territory sheets, press summaries, national report (PDF with WeasyPrint)
 ]
 
 MIDDLEWARE = [

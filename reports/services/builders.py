@@ -1,0 +1,15 @@
+"""The PDFs' kinds (reports/services/documents.py): each returns its template and context."""
+
+from __future__ import annotations
+
+from .documents import register
+from .sheet import build_sheet, get_territory
+
+
+@register("fiche")
+def sheet_pdf(phase: str, ti_id: str) -> tuple[str, dict]:
+    sheet = build_sheet(get_territory(phase, ti_id))
+    return "reports/sheet_pdf.html", {
+        "title": f"Fiche territoire — {sheet.territory.name}",
+        "sheet": sheet,
+    }
