@@ -10,3 +10,13 @@ urlpatterns = [
     path("territoires/<str:phase>/<str:ti_id>/fiche/", views.sheet, name="sheet"),
     path("territoires/<str:phase>/<str:ti_id>/fiche.pdf", views.sheet_pdf, name="sheet-pdf"),
 ]
+urlpatterns += [
+    path("departements/<str:code>/communique/", views.press_departement, name="press-departement"),
+    path(
+        "departements/<str:code>/communique.pdf",
+        views.press_departement_pdf,
+        name="press-departement-pdf",
+    ),
+    path("regions/<str:code>/communique/", views.press_region, name="press-region"),
+    path("regions/<str:code>/communique.pdf", views.press_region_pdf, name="press-region-pdf"),
+]

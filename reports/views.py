@@ -3,13 +3,14 @@ sign-in. Thin: the content comes from reports.services, every figure from stats.
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from core.page_cache import cached_page
 
 from .services import documents
+from .services.press import build_press_summary, get_area
 from .services.sheet import build_sheet, get_territory
 
 
@@ -75,3 +76,63 @@ def sheet_pdf(request, phase, ti_id):
         f"Fiche territoire — {territory.name}",
         reverse("reports:sheet", args=[territory.phase_id, territory.ti_id]),
     )
+
+
+def _press_page(request, kind: str, code: str):
+    press = build_press_summary(kind, code)
+    area = press.area
+    if request.GET.get("format") == "txt":
+        response = HttpResponse(press.text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="communique-{kind}-{area.code}.txt"'
+        return response
+    area_url = reverse(f"public:{kind}", args=[area.code])
+    label = f"{area.name} ({area.code})" if kind == "departement" else area.name
+    return render(
+        request,
+        "reports/press.html",
+        {
+            "title": f"Communiqué — {press.title}",
+            "meta_description": f"Communiqué engendré à partir des données : les Territoires "
+            f"d'industrie {area.name_of}, leur filiation, leurs plans d'action et leurs financements.",
+            "breadcrumb_data": {
+                "links": [{"url": area_url, "title": label}],
+                "current": "Communiqué",
+            },
+            "press": press,
+            "pdf_url": reverse(f"reports:press-{kind}-pdf", args=[area.code]),
+            "area_url": area_url,
+            "area_label": ("de la région " if kind == "region" else "du département ") + area.name,
+            "data_version": documents.current_version(),
+            "generated_at": None,
+            "link_base": "",
+        },
+    )
+
+
+@cached_page
+def press_departement(request, code):
+    return _press_page(request, "departement", code)
+
+
+@cached_page
+def press_region(request, code):
+    return _press_page(request, "region", code)
+
+
+def _press_pdf(request, kind: str, code: str):
+    area = get_area(kind, code)
+    return _pdf(
+        request,
+        documents.Document("communique", (kind, area.code)),
+        f"communique-{kind}-{area.code}.pdf",
+        f"Communiqué — Territoires d'industrie {area.name_of}",
+        reverse(f"reports:press-{kind}", args=[area.code]),
+    )
+
+
+def press_departement_pdf(request, code):
+    return _press_pdf(request, "departement", code)
+
+
+def press_region_pdf(request, code):
+    return _press_pdf(request, "region", code)

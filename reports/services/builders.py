@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .documents import register
+from .press import build_press_summary
 from .sheet import build_sheet, get_territory
 
 
@@ -13,3 +14,9 @@ def sheet_pdf(phase: str, ti_id: str) -> tuple[str, dict]:
         "title": f"Fiche territoire — {sheet.territory.name}",
         "sheet": sheet,
     }
+
+
+@register("communique")
+def press_pdf(kind: str, code: str) -> tuple[str, dict]:
+    press = build_press_summary(kind, code)
+    return "reports/press_pdf.html", {"title": press.title, "press": press}

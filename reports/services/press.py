@@ -37,6 +37,11 @@ class PressSummary:
     definitions: list[str] = field(default_factory=list)
 
     @property
+    def touching_title(self) -> str:
+        other = "un autre département" if self.kind == "departement" else "une autre région"
+        return f"Territoires ayant des communes {self.area.name_in}, rattachés à {other}"
+
+    @property
     def text(self) -> str:
         """The plain-text version (``?format=txt``)."""
         lines = [self.title, "=" * len(self.title), ""]
@@ -47,7 +52,7 @@ class PressSummary:
             lines += [f"- {t.name} ({t.ti_id}) : {label}" for t, label in self.territories]
             lines.append("")
         if self.touching_only:
-            lines.append("Territoires rattachés à un autre département ou une autre région :")
+            lines.append(self.touching_title + " :")
             lines += [f"- {t.name} ({t.ti_id})" for t in self.touching_only]
             lines.append("")
         lines.append("Définitions :")
@@ -101,19 +106,25 @@ def lineage_sentence(lineage: dict, count: int, phase: Phase) -> str:
     previous = phase.previous()
     if previous is None or not count:
         return ""
-    parts = [
-        quantity(lineage[status], singular, plural)
-        for status, (singular, plural) in LINEAGE_WORDS.items()
-        if lineage.get(status)
-    ]
+    parts = []
+    for status, (singular, plural) in LINEAGE_WORDS.items():
+        number = lineage.get(status)
+        if not number:
+            continue
+        if not parts:  # the first names what is counted
+            if status == "nouveau":
+                singular, plural = "nouveau territoire", "nouveaux territoires"
+            else:
+                singular, plural = f"territoire {singular}", f"territoires {plural}"
+        parts.append(quantity(number, singular, plural))
     if not parts:
         return ""
     renewed = count - lineage.get("nouveau", 0)
-    sentence = f"Par rapport à la phase {previous.code}, on compte {_join(parts)}"
+    sentence = f"Par rapport à la phase {previous.code} : {_join(parts)}"
     if renewed:
         sentence += (
-            f" : {quantity(renewed, 'territoire prolonge', 'territoires prolongent')} "
-            "un territoire de la phase précédente"
+            f" ; {quantity(renewed, 'territoire prolonge', 'territoires prolongent')} "
+            "donc un territoire de la phase précédente"
         )
     sentence += "."
     gone = lineage.get("non_reconduits") or 0
@@ -134,6 +145,10 @@ def _first_sentence(kind: str, area, phase: Phase, m: int) -> str:
             return f"Un territoire d'industrie est retenu {where} {during}."
         return f"{m} territoires d'industrie sont retenus {where} {during}."
     region = area.region
+    if (
+        region.departements.count() == 1
+    ):  # Guadeloupe, La Réunion…: the same sentence as the région's
+        return _first_sentence("region", area, phase, m)
     n = figures.area_counts(phase, "region", region.code)["principal"]["nombre"]
     if n == 0:
         return f"Aucun territoire d'industrie n'est retenu {region.name_in} {during}."
