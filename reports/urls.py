@@ -20,3 +20,7 @@ urlpatterns += [
     path("regions/<str:code>/communique/", views.press_region, name="press-region"),
     path("regions/<str:code>/communique.pdf", views.press_region_pdf, name="press-region-pdf"),
 ]
+urlpatterns += [
+    path("rapport/national.pdf", views.national_pdf, name="national-pdf"),
+    path("rapport/national.xlsx", views.national_xlsx, name="national-xlsx"),
+]

@@ -3,6 +3,8 @@ sign-in. Thin: the content comes from reports.services, every figure from stats.
 
 from __future__ import annotations
 
+import io
+
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.urls import reverse
 from core.page_cache import cached_page
 
 from .services import documents
+from .services.national import build_national_report, write_xlsx
 from .services.press import build_press_summary, get_area
 from .services.sheet import build_sheet, get_territory
 
@@ -136,3 +139,28 @@ def press_departement_pdf(request, code):
 
 def press_region_pdf(request, code):
     return _press_pdf(request, "region", code)
+
+
+def national_pdf(request):
+    return _pdf(
+        request,
+        documents.Document("national"),
+        "territoires-industrie-rapport-national.pdf",
+        "Rapport national",
+        reverse("public:home"),
+    )
+
+
+def national_xlsx(request):
+    """Small (one row per région, ~10 KB, ~0.3 s): written in the request, never queued."""
+    report = build_national_report()
+    stream = io.BytesIO()
+    write_xlsx(report, stream)
+    response = HttpResponse(
+        stream.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="territoires-industrie-rapport-national-{report.phase.code}.xlsx"'
+    )
+    return response

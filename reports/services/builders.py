@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .documents import register
+from .national import build_national_report
 from .press import build_press_summary
 from .sheet import build_sheet, get_territory
 
@@ -20,3 +21,11 @@ def sheet_pdf(phase: str, ti_id: str) -> tuple[str, dict]:
 def press_pdf(kind: str, code: str) -> tuple[str, dict]:
     press = build_press_summary(kind, code)
     return "reports/press_pdf.html", {"title": press.title, "press": press}
+
+
+@register("national")
+def national_pdf() -> tuple[str, dict]:
+    return "reports/national_pdf.html", {
+        "title": "Rapport national",
+        "report": build_national_report(),
+    }
