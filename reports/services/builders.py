@@ -11,7 +11,7 @@ from .sheet import build_sheet, get_territory
 @register("fiche")
 def sheet_pdf(phase: str, ti_id: str) -> tuple[str, dict]:
     sheet = build_sheet(get_territory(phase, ti_id))
-    return "reports/sheet_pdf.html", {
+    return "reports/includes/pdf/sheet.html", {
         "title": f"Fiche territoire — {sheet.territory.name}",
         "sheet": sheet,
     }
@@ -20,12 +20,12 @@ def sheet_pdf(phase: str, ti_id: str) -> tuple[str, dict]:
 @register("communique")
 def press_pdf(kind: str, code: str) -> tuple[str, dict]:
     press = build_press_summary(kind, code)
-    return "reports/press_pdf.html", {"title": press.title, "press": press}
+    return "reports/includes/pdf/press.html", {"title": press.title, "press": press}
 
 
 @register("national")
 def national_pdf() -> tuple[str, dict]:
-    return "reports/national_pdf.html", {
+    return "reports/includes/pdf/national.html", {
         "title": "Rapport national",
         "report": build_national_report(),
     }

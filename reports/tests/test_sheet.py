@@ -44,7 +44,7 @@ def test_without_a_worker_the_pdf_is_in_preparation_and_queued_once(client, ti_1
         response = client.get(SHEET_PDF)
         assert response.status_code == 202
         html = response.content.decode()
-        assert "Document en préparation" in html and 'http-equiv="refresh"' in html
+        assert "Document en préparation" in html and "reports/pending.js" in html
     queued = DBTaskResult.objects.filter(task_path="reports.tasks.build_pdf")
     assert queued.count() == 1 and queued.get().args_kwargs["args"] == [
         "fiche",
