@@ -7,7 +7,7 @@ from django_tasks import task
 from core.tasks import retrying
 
 
-# Idempotent (rewrites the same file): retried twice. The national report takes ~Ns: well within
+# Idempotent (rewrites the same file): retried twice. A document takes ~1 s (docs/rapports.md): well within
 # the default lease.
 @retrying(max_attempts=3, backoff_seconds=30)
 @task()
