@@ -86,7 +86,6 @@ def _press_page(request, kind: str, code: str):
     area = press.area
     if request.GET.get("format") == "txt":
         response = HttpResponse(press.text, content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="communique-{kind}-{area.code}.txt"'
         return response
     area_url = reverse(f"public:{kind}", args=[area.code])
     label = f"{area.name} ({area.code})" if kind == "departement" else area.name

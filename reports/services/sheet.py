@@ -10,13 +10,13 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from contacts.selectors import public_teams
-from geo.models import Departement, Groupement
+from geo.models import Departement, Groupement, Region
 from offers.selectors import territory_services
 from plans.services.publication import published_plan
 from public.services import territory_page
 from territories.models import Territory
 
-from .svgmap import territory_map
+from .svgmap import locator_map, territory_map
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Sheet:
     services: object  # offers.selectors.TerritoryServices
     contact_teams: list
     map: object  # svgmap.SvgMap | None
+    locator: object  # svgmap.SvgMap | None: the principal région, the territory on it
     notes: list[str] = field(default_factory=list)
 
 
@@ -71,6 +72,20 @@ def build_sheet(territory: Territory) -> Sheet:
             [d.geometry for d in departements],
             f"Carte du périmètre du territoire {territory.name}",
         ),
+        locator=_locator(territory),
+    )
+
+
+def _locator(territory: Territory):
+    region = (
+        Region.objects.filter(code=territory.principal_region_id).only("name", "geometry").first()
+    )
+    if region is None:
+        return None
+    return locator_map(
+        region.geometry,
+        territory.geometry,
+        f"Situation du territoire {territory.name} dans la région {region.name}",
     )
 
 

@@ -107,6 +107,44 @@ def territory_map(
     return SvgMap(svg, WIDTH, height)
 
 
+LOCATOR_WIDTH = 160
+
+
+def locator_map(
+    area_geometry: dict | None, geometry: dict | None, label: str = ""
+) -> SvgMap | None:
+    """A small map of the territory's région (grey) with the territory on it (blue): where it is."""
+    if not area_geometry or not geometry:
+        return None
+    area, own = shape(area_geometry), shape(geometry)
+    if area.is_empty or own.is_empty:
+        return None
+    cos_lat = math.cos(math.radians(area.centroid.y))
+    minx, miny, maxx, maxy = _project(area, cos_lat).bounds
+    margin = 2
+    scale = (LOCATOR_WIDTH - 2 * margin) / max(maxx - minx, 1e-9)
+    height = min(math.ceil((maxy - miny) * scale + 2 * margin), 2 * LOCATOR_WIDTH)
+    scale = min(scale, (height - 2 * margin) / max(maxy - miny, 1e-9))
+
+    def to_svg(geom):
+        moved = affine_transform(
+            _project(geom, cos_lat),
+            [scale, 0, 0, scale, margin - minx * scale, margin - miny * scale],
+        )
+        return shapely.simplify(moved, TOLERANCE, preserve_topology=True)
+
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LOCATOR_WIDTH} {height}" '
+        f'width="{LOCATOR_WIDTH}" height="{height}" role="img" aria-label="{_escape(label)}" '
+        f'class="ti-sheet-locator"><title>{_escape(label)}</title>'
+        f'<path d="{_path(to_svg(area))}" fill="#eeeeee" stroke="#666666" stroke-width="1" '
+        f'fill-rule="evenodd"/>'
+        f'<path d="{_path(to_svg(own))}" fill="#000091" stroke="#000091" stroke-width="1" '
+        f'fill-rule="evenodd"/></svg>'
+    )
+    return SvgMap(svg, LOCATOR_WIDTH, height)
+
+
 def _lines(geometry) -> str:
     parts = []
     for line in getattr(geometry, "geoms", [geometry]):
