@@ -118,5 +118,9 @@ def request_build(document: Document, version: str) -> bool:
         pass
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.touch()
-    build_pdf.enqueue(document.kind, list(document.args))
+    try:
+        build_pdf.enqueue(document.kind, list(document.args))
+    except BaseException:
+        marker.unlink(missing_ok=True)  # not queued: the next request tries again
+        raise
     return True
