@@ -286,13 +286,14 @@ def _csv_error(name: str, line: int, error: csv.Error) -> ImportRefused:
 
 
 def check_cell_length(file: str, value: str, **where) -> None:
+    """Refuse a cell over MAX_CELL_CHARS, quoting a short prefix (``where``: row, column)."""
     if len(value) > MAX_CELL_CHARS:
         raise ImportRefused(
             [
                 Problem(
                     file,
                     f"cellule trop longue ({len(value):,} caractères)".replace(",", " "),
-                    value=value[:QUOTE_CHARS],
+                    value=quote(value),  # a short prefix and « … »
                     expected=f"{MAX_CELL_CHARS:,} caractères au plus".replace(",", " "),
                     **where,
                 )
@@ -349,12 +350,12 @@ def read_table(
     return Table(name, "CSV", headers, rows)
 
 
-def sniff_delimiter(text: str) -> str:
-    """The delimiter that cuts the first record (the header) into the most cells; « ; » on a tie and
-    for a one-column file. The header, not a count over the first rows: a description full of commas
-    in a « ; » file once tipped that count."""
-    best, most = DELIMITERS[0], 1
-    for delimiter in DELIMITERS:
+def sniff_delimiter(text: str, delimiters: tuple[str, ...] = DELIMITERS) -> str:
+    """The delimiter that cuts the first record (the header) into the most cells, outside quotes; the
+    first of ``delimiters`` on a tie and for a one-column file. The header, not a count over the first
+    rows: a description full of commas in a « ; » file would tip that count."""
+    best, most = delimiters[0], 1
+    for delimiter in delimiters:
         reader = csv.reader(io.StringIO(text[:_SNIFF_CHARS], newline=""), delimiter=delimiter)
         try:
             cells = next(reader, [])
@@ -417,30 +418,11 @@ def _sheet_row(row: list[Any], where: str, number: int) -> list[Any]:
     """The row's values (spreadsheet_value), unless a text cell is longer than MAX_CELL_CHARS."""
     for index, value in enumerate(row):
         if type(value) is str and len(value) > MAX_CELL_CHARS:
-            raise ImportRefused(
-                [
-                    Problem(
-                        where,
-                        f"cellule trop longue ({len(value):,} caractères)".replace(",", " "),
-                        row=number,
-                        column=column_letters(index),
-                        value=value,
-                        expected=f"{MAX_CELL_CHARS:,} caractères au plus".replace(",", " "),
-                    )
-                ]
-            )
+            from xlsxwriter.utility import xl_col_to_name
+
+            check_cell_length(where, value, row=number, column=xl_col_to_name(index))
     # Most cells are text: they skip the function call.
     return [value if type(value) is str and value else spreadsheet_value(value) for value in row]
-
-
-def column_letters(index: int) -> str:
-    """The spreadsheet's name of a column: 0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 _INTEGRAL_LIMIT = 2**53  # floats below this are exact integers

@@ -110,7 +110,8 @@ def test_rows_and_cells_are_bounded(tmp_path):
     message = refusal(long, "long.xlsx")
     # Where (file, sheet, row, column), what, what was expected; the value cut to a short prefix.
     assert message.startswith("long.xlsx, feuille « Feuil1 », ligne 2, colonne « B » : ")
-    assert "cellule trop longue (131 073 caractères)" in message and "B" * 81 not in message
+    assert "cellule trop longue (131 073 caractères)" in message
+    assert "B" * 80 + "…" in message and "B" * 81 not in message
     assert f"{MAX_CELL_CHARS:,} caractères au plus".replace(",", " ") in message
 
 
