@@ -88,6 +88,8 @@ SETTINGS: dict[str, EnvSetting] = {
             str(200 * 1024 * 1024),
             "Taille maximale d'un fichier à étiqueter déposé sur le site, en octets.",
         ),
+        EnvSetting("API_TOKEN_DEFAULT_DAYS", "90", "Validité proposée d'un jeton d'API, en jours."),
+        EnvSetting("API_TOKEN_MAX_DAYS", "365", "Validité maximale d'un jeton d'API, en jours."),
     ]
 }
 
