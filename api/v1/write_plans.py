@@ -8,7 +8,7 @@ written here (the screens and the spreadsheet import do): an action changed by A
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from ninja import Router, Status
 from ninja.errors import HttpError
 
@@ -147,14 +147,10 @@ def my_plans(request, page: str = PAGE, taille: str = TAILLE):
     coordinateur de sa zone, équipe nationale…), avec l'état du plan et si elle peut le modifier."""
     user = request.user
     api_authorize(user, "accounts.is_signed_in")
-    ids = territories_followed_by(user).values("pk")
-    territories = list(
-        Territory.objects.filter(pk__in=ids)
-        .union(editable_territories(user).only("pk"))
-        .values_list("pk", flat=True)
-    )
+    readable = territories_followed_by(user).values("pk")
+    editable = editable_territories(user).values("pk")
     ordered = list(
-        Territory.objects.filter(pk__in=territories)
+        Territory.objects.filter(Q(pk__in=readable) | Q(pk__in=editable))
         .defer(*HEAVY_FIELDS)
         .order_by("phase_id", "name", "pk")
     )
@@ -204,14 +200,16 @@ plan_actions.authz_permission = "plans.view_plan"
 def _form_data(territory: Territory, payload: dict, action: Action | None, plan) -> dict:
     """The ActionForm's data: the action's current values, then what the body sends."""
     data: dict = dict(EMPTY_FORMSETS)
+    # A new action starts from the model's defaults (maturité « idée », statut « à venir »), as the
+    # screen's empty form does.
+    current = ActionForm(instance=action or Action(plan=plan), plan=plan)
+    for name in current.fields:
+        value = current.initial.get(name)
+        if name == "communes":
+            value = [tc.pk for tc in value or []]
+        if value is not None:
+            data[name] = value
     if action is not None:
-        current = ActionForm(instance=action, plan=plan)
-        for name in current.fields:
-            value = current.initial.get(name)
-            if name == "communes":
-                value = [tc.pk for tc in value or []]
-            if value is not None:
-                data[name] = value
         data["version"] = action.version
     for json_name, value in payload.items():
         name = FIELDS[json_name]
