@@ -54,7 +54,7 @@ def token_list(request):
         except service.TokenError as error:
             form.add_error(None, str(error))
         else:
-            return _page(request, secret=secret, created=token, status=201)
+            return _page(request, secret=secret, created=token)
     return _page(request, form=form, status=400)
 
 
