@@ -79,7 +79,10 @@ def test_missing_unknown_expired_revoked_and_deactivated_are_401(client, make_us
     person = make_user("cheffe@example.org")
     _refused(_call(client), tokens.MISSING)
     _refused(_call(client, Authorization="Basic Zm9vOmJhcg=="), tokens.MISSING)
-    _refused(_call(client, "pas-un-jeton"), tokens.UNKNOWN)
+    unknown = _call(client, "pas-un-jeton")
+    _refused(unknown, tokens.UNKNOWN)
+    assert 'error="invalid_token"' in unknown["WWW-Authenticate"]
+    assert "error" not in _call(client)["WWW-Authenticate"]  # nothing sent: no error code
     token, secret = tokens.create_token(person, "script", 30)
     # Right prefix, wrong secret: the hash does not match.
     _refused(_call(client, secret[:-4] + "AAAA"), tokens.UNKNOWN)
@@ -127,6 +130,8 @@ def test_creation_and_revocation_are_journalled(client, make_user):
     assert records[1][1] is not None
     authors = list(token.history.order_by("history_date").values_list("history_user", flat=True))
     assert authors == [person.pk, admin.pk]
+    journal = client.get(reverse("accounts:journal"))
+    assert journal.status_code == 200 and "Jeton « script »" in journal.text
     # The journal never holds the hash.
     assert "token_hash" not in {f.name for f in ApiToken.history.model._meta.fields}
 

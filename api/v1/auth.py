@@ -24,9 +24,10 @@ from .schemas import Error
 
 
 class TokenRefused(Exception):
-    def __init__(self, message: str):
+    def __init__(self, message: str, reason: str):
         super().__init__(message)
         self.message = message
+        self.reason = reason
 
 
 class ApiTokenAuth(HttpBearer):
@@ -42,7 +43,7 @@ class ApiTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         found, refusal = tokens.authenticate(token)
         if refusal is not None:
-            raise TokenRefused(refusal.message)
+            raise TokenRefused(refusal.message, refusal.reason)
         request.user = found.user
         request.api_token = found
         return found.user
@@ -57,7 +58,9 @@ FORBIDDEN = {403: Error}
 
 def _refused(request, exc: TokenRefused):
     response = api.create_response(request, {"detail": exc.message}, status=401)
-    response["WWW-Authenticate"] = 'Bearer realm="api", error="invalid_token"'
+    # RFC 6750: no error code when no credentials were sent.
+    error = "" if exc.reason == "missing" else ', error="invalid_token"'
+    response["WWW-Authenticate"] = f'Bearer realm="api"{error}'
     return response
 
 
