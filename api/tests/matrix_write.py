@@ -167,6 +167,16 @@ ROWS = [
     Endpoint(
         "api:write_service_requests",
         "api",
+        "GET",
+        SIGNED_IN,
+        setup=_service_request,
+        url=lambda world, target: reverse("api:write_service_requests"),
+        auth="jeton",
+        label="lecture",
+    ),
+    Endpoint(
+        "api:write_service_requests",
+        "api",
         "POST",
         EDITORS,
         setup=_service,

@@ -196,6 +196,9 @@ def test_service_request_from_an_action_then_the_operators_decision(client, meau
         == 404
     )
 
+    listed = _send(client, "GET", "/api/v1/demandes-de-service?etat=envoyee", member).json()
+    assert [(r["id"], r["action"]) for r in listed["resultats"]] == [(item.pk, None)]
+    assert _send(client, "GET", "/api/v1/demandes-de-service", stranger).json()["nombre"] == 0
     taken = _send(client, "POST", url, member, {"attendu": "envoyee", "etat": "en-cours"})
     assert taken.status_code == 200
     assert taken.json()["action"] is None  # a confidential action stays hidden from the operator

@@ -212,6 +212,16 @@ class ServiceRequestOut(Schema):
     decidee_le: datetime | None
 
 
+class ServiceRequestPage(Schema):
+    nombre: int
+    page: int
+    pages: int
+    taille: int
+    suivante: str | None
+    precedente: str | None
+    resultats: list[ServiceRequestOut]
+
+
 # --- Contact requests -----------------------------------------------------------------------------
 
 

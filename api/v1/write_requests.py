@@ -14,16 +14,20 @@ from ninja.errors import HttpError
 from core.authz import api_authorize
 from offers.forms_requests import AcceptForm, RequestCreateForm, TransitionForm
 from offers.models import RequestState, ServiceRequest
+from offers.selectors import requests_for_list
 from offers.services import requests as service
 from plans.models import HEAVY_FIELDS, Action
 from territories.models import Territory
 
 from .auth import token_auth
+from .base import PAGE, TAILLE, choice, paginate, param
 from .schemas_write import (
+    READ_ERRORS,
     WRITE_ERRORS,
     ServiceRequestDecisionIn,
     ServiceRequestIn,
     ServiceRequestOut,
+    ServiceRequestPage,
     body,
     read_body,
     refuse_form,
@@ -44,7 +48,9 @@ DECISION_FIELDS = {
 
 def _out(user, item: ServiceRequest) -> dict:
     # The operator's side never reads a confidential action (offers.view_request_details).
-    shows_action = item.action_id is not None and user.has_perm("offers.view_request_details", item)
+    shows_action = item.action_id is not None and (
+        not item.action.confidential or user.has_perm("offers.view_request_details", item)
+    )
     return {
         "id": item.pk,
         "etat": item.state,
@@ -77,6 +83,29 @@ def _str_or_none(payload: dict, name: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise HttpError(422, f"{name} : attendu un texte.")
     return value
+
+
+ETAT = param("État : envoyee, en-cours, acceptee, refusee ou close ; vide : tous.")
+
+
+@router.get(
+    "/demandes-de-service",
+    response={200: ServiceRequestPage, **READ_ERRORS},
+    summary="Les demandes de service que je peux lire",
+    url_name="write_service_requests",
+)
+def service_requests(request, etat: str = ETAT, page: str = PAGE, taille: str = TAILLE):
+    """Comme la liste « Demandes de service » (`offers.list_requests`) : celles de mes territoires,
+    celles adressées à mon opérateur, celles de ma zone ; les plus récentes d'abord."""
+    api_authorize(request.user, "offers.list_requests")
+    state = choice("etat", etat, tuple(RequestState.values), "") if etat else ""
+    items = requests_for_list(request.user, {"state": state}).select_related("action__plan")
+    answer = paginate(request, list(items.order_by("-created_at", "-pk")), page, taille)
+    answer["resultats"] = [_out(request.user, item) for item in answer["resultats"]]
+    return answer
+
+
+service_requests.authz_permission = "offers.list_requests"
 
 
 @router.post(
