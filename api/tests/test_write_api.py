@@ -101,6 +101,8 @@ def test_bad_input_is_refused_in_french_and_writes_nothing(client, meaux):
         ("pas du json", 400, "JSON"),
         ([1, 2], 400, "objet JSON"),
         ({"code": "A", "titre": "T", "axe": "innovation", "pirate": 1}, 400, "pirate"),
+        ({"code": "A", "titre": "T", "axe": "innovation", "communes": ["77\x00"]}, 400, "nul"),
+        ({"code": "A", "titre": {"x": 1}, "axe": "innovation"}, 422, "titre :"),
         ({"code": "A", "titre": "T", "axe": "nulle-part"}, 422, "axe :"),
         ({"code": "A", "axe": "innovation"}, 422, "titre :"),
         ({"code": "A", "titre": "T", "axe": "innovation", "communes": ["75056"]}, 422, "75056"),

@@ -51,6 +51,9 @@ def read_body(request, allowed: set[str]) -> dict:
         raise HttpError(400, "Corps illisible : attendu un objet JSON.") from None
     if not isinstance(data, dict):
         raise HttpError(400, "Corps : attendu un objet JSON ({…}).")
+    if _has_nul(data):
+        # PostgreSQL refuses NUL in a string: a look-up by such a value would answer 500.
+        raise HttpError(400, "Caractère nul (\\u0000) refusé dans le corps.")
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise HttpError(
@@ -58,6 +61,16 @@ def read_body(request, allowed: set[str]) -> dict:
             f"Champ(s) inconnu(s) : {', '.join(unknown)} ; attendu parmi {', '.join(sorted(allowed))}.",
         )
     return data
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def form_errors(form, names: dict[str, str] | None = None) -> str:

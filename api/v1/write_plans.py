@@ -213,6 +213,8 @@ def _form_data(territory: Territory, payload: dict, action: Action | None, plan)
         data["version"] = action.version
     for json_name, value in payload.items():
         name = FIELDS[json_name]
+        if isinstance(value, dict) or (isinstance(value, list) and name != "communes"):
+            raise HttpError(422, f"{json_name} : attendu une valeur simple (texte, nombre…).")
         if name == "communes":
             value = _commune_ids(territory, value)
         elif name in ("total_cost", "industrial_investment") and isinstance(value, int | float):
