@@ -190,6 +190,8 @@ PAGES = [
     ("etiquetage", "sans-role", "/etiquetage/"),
     ("etiquetage-erreurs", "sans-role", "!etiquetage-erreurs"),
     ("etiquetage-suivi", "admin", "!etiquetage-suivi"),
+    ("jetons-api", "admin", "/compte/jetons/"),
+    ("jeton-api-cree", "admin", "!jeton-api-cree"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
@@ -370,6 +372,13 @@ def _tagging_job(client: Client, scene: Scene):
 
 
 SPECIAL.update({"/!etiquetage-erreurs": _tagging_errors, "/!etiquetage-suivi": _tagging_job})
+
+
+# --- Personal API tokens (issue 13): the page right after a creation, its secret shown once.
+
+SPECIAL["/!jeton-api-cree"] = lambda client, scene: client.post(
+    "/compte/jetons/", {"name": "Script du plan", "days": "30"}
+)
 
 
 def _fetch(client: Client, scene: Scene, path: str):
