@@ -317,3 +317,8 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Personal API tokens (docs/api.md, « Jetons d'API et écriture »): validity offered by default and the
+# longest one allowed, in days.
+API_TOKEN_DEFAULT_DAYS = int(env.get("API_TOKEN_DEFAULT_DAYS"))
+API_TOKEN_MAX_DAYS = int(env.get("API_TOKEN_MAX_DAYS"))

@@ -190,6 +190,8 @@ PAGES = [
     ("etiquetage", "sans-role", "/etiquetage/"),
     ("etiquetage-erreurs", "sans-role", "!etiquetage-erreurs"),
     ("etiquetage-suivi", "admin", "!etiquetage-suivi"),
+    ("jetons-api", "admin", "/compte/jetons/"),
+    ("jeton-api-cree", "admin", "!jeton-api-cree"),
     ("fiche-territoire", "anonyme", "/territoires/2023-2027/ti-1108/fiche/"),
     ("communique-departement", "anonyme", "/departements/77/communique/"),
     ("communique-region", "anonyme", "/regions/11/communique/"),
@@ -376,6 +378,11 @@ def _tagging_job(client: Client, scene: Scene):
 SPECIAL.update({"/!etiquetage-erreurs": _tagging_errors, "/!etiquetage-suivi": _tagging_job})
 
 
+# --- Personal API tokens (issue 13): the page right after a creation, its secret shown once.
+
+SPECIAL["/!jeton-api-cree"] = lambda client, scene: client.post(
+    "/compte/jetons/", {"name": "Script du plan", "days": "30"}
+)
 # --- Reports (issue 13): a PDF asked for while no worker runs (« Document en préparation », 202).
 
 
