@@ -7,7 +7,6 @@ from __future__ import annotations
 from stats.services.actions import action_figures, action_totals_by_area
 from stats.services.money import money_figures, money_totals_by_area
 from stats.services.scope import Scope, latest_phase
-
 from stats.services.territories import (
     area_comparison,
     lineage_counts,
@@ -22,6 +21,7 @@ __all__ = [
     "area_counts",
     "principal_counts",
     "scope_figures",
+    "territory_figures",
     "national_figures",
 ]
 
@@ -50,6 +50,15 @@ def scope_figures(phase: Phase, scope: Scope) -> dict:
         "lineage": lineage_counts(phase, scope),
         "actions": action_figures(phase, scope),
         "money": money_figures(phase, scope),
+    }
+
+
+def territory_figures(territory) -> dict:
+    """Public actions by axis × statut and money by financeur of one territory's published plan."""
+    scope = Scope.territory(territory.ti_id)
+    return {
+        "actions": action_figures(territory.phase, scope),
+        "money": money_figures(territory.phase, scope),
     }
 
 

@@ -1,6 +1,7 @@
 """What the territory sheet (« fiche territoire ») shows: public data only, the same for the HTML page
-and the PDF. Everything comes from the services the public pages use (the published plan, the public
-mobilisations, the public contacts), so the sheet never shows what the territory page hides."""
+and the PDF. Every number comes from stats.services (reports/services/figures.py, the public's
+figures); the rest from the services the public pages use (the published plan's action titles, the
+public mobilisations, the public contacts), so the sheet never shows what the territory page hides."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from plans.services.publication import published_plan
 from public.services import territory_page
 from territories.models import Territory
 
+from . import figures
 from .svgmap import locator_map, territory_map
 
 
@@ -28,13 +30,23 @@ class Sheet:
     evolution: territory_page.Evolution
     successors: list
     published: object  # plans.services.publication.PublishedPlan | None
-    summary: object  # plans.services.summary.PlanSummary | None
+    actions: dict  # stats.services.actions.action_figures (public), for this territory
+    money: dict  # stats.services.money.money_figures (public), for this territory
     groups: list  # [(Axis, [PublishedAction])], public actions of the validated version
     services: object  # offers.selectors.TerritoryServices
     contact_teams: list
     map: object  # svgmap.SvgMap | None
     locator: object  # svgmap.SvgMap | None: the principal région, the territory on it
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def axis_rows(self) -> list[dict]:
+        """``actions["par_axe_statut"]`` with its counts in the order of the status columns."""
+        statuses = [code for code, _ in self.actions["statuts"]]
+        return [
+            {**row, "counts": [row["statuts"].get(code, 0) for code in statuses]}
+            for row in self.actions["par_axe_statut"]
+        ]
 
 
 def get_territory(phase: str, ti_id: str) -> Territory:
@@ -52,6 +64,7 @@ def get_territory(phase: str, ti_id: str) -> Territory:
 def build_sheet(territory: Territory) -> Sheet:
     departements = list(territory.departements.all())
     published = published_plan(territory)
+    numbers = figures.territory_figures(territory)
     return Sheet(
         territory=territory,
         departements=departements,
@@ -60,8 +73,9 @@ def build_sheet(territory: Territory) -> Sheet:
         evolution=territory_page.evolution(territory),
         successors=territory_page.successors(territory),
         published=published,
-        # The plans' own summary of the published version: the figures of the public plan page.
-        summary=published.summary() if published else None,
+        # Every number from stats.services; the published plan gives the actions' titles only.
+        actions=numbers["actions"],
+        money=numbers["money"],
         groups=[(axis, actions) for axis, actions in published.by_axis() if actions]
         if published
         else [],
