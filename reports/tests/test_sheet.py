@@ -63,6 +63,8 @@ def test_the_sheet_shows_public_actions_and_contacts_only(client, published_plan
         for title in public_titles(published_plan):
             assert escape(title) in html
         assert SECRET_ACTION not in html
+        # stats.services' public count: 6 actions, 1 confidential.
+        assert "<dt>Actions publiques du plan</dt><dd>5</dd>" in html
         assert "Mission Bravo" in html and "Publique Echo" in html
         for value in SECRET_MEMBER.values():
             assert value not in html and escape(value) not in html
