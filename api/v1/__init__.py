@@ -7,3 +7,9 @@ for module in (territories, lookup, figures, actions):
     api.add_router("", module.router)
 
 __all__ = ["api"]
+
+# The service offer and the public contacts (issue 13).
+from . import services, teams  # noqa: E402
+
+for module in (services, teams):
+    api.add_router("", module.router)
