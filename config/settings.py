@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_db",  # its database backend: no extra server (docs/tasks.md)
     "stats",  # one implementation of every figure (CLI stats, API, dashboards)
     "ninja",  # the API's interactive docs from ninja's own static files, not a CDN (docs/api.md)
+    "opendata",  # /donnees/: bulk downloads rebuilt in the background (docs/opendata.md)
 ]
 
 MIDDLEWARE = [
