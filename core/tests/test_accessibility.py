@@ -190,6 +190,7 @@ PAGES = [
     ("etiquetage", "sans-role", "/etiquetage/"),
     ("etiquetage-erreurs", "sans-role", "!etiquetage-erreurs"),
     ("etiquetage-suivi", "admin", "!etiquetage-suivi"),
+    ("donnees-ouvertes", "anonyme", "/donnees/"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
