@@ -18,6 +18,7 @@ from opendata.datasets import datasets, find
 from opendata.dictionary import TABLES
 from opendata.models import Build, BuildState
 from territories.importers.readers import read_bytes
+from territories.models import Territory
 from territories.tests.csv_builders import PHASE2_GEOJSON, communes_rows, raw_phase
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +201,23 @@ def test_unknown_files_and_versions_are_404(client, real_data, media):
         client.get("/donnees/fichiers/abc/territoires-industrie-2023-2027.csv").status_code == 404
     )
     assert find("../etc/passwd") is None
+
+
+def test_every_file_neutralises_spreadsheet_formulas(client, real_data, media):
+    from core.exports import FORMULA_TRIGGERS
+    from offers.tests.factories import make_plan, territory
+
+    hostile = '=HYPERLINK("http://attaquant.example","clic")'
+    Territory.objects.filter(phase_id="2023-2027", ti_id="ti-1108").update(name="@SUM(A1)")
+    make_plan(territory("2023-2027", "ti-1108"), {"code": "A1", "title": hostile})
+
+    def live(cells):
+        return [c for c in cells if isinstance(c, str) and c.startswith(FORMULA_TRIGGERS)]
+
+    for name in ("actions-publiques.csv", "liste-ti-grpt-2023-2027.csv"):
+        text = _built(client, name).decode("utf-8")
+        cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
+        assert live(cells) == [] and ("'" + hostile in cells or "'@SUM(A1)" in cells), name
+    book = openpyxl.load_workbook(io.BytesIO(_built(client, "actions-publiques.xlsx")))
+    cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
+    assert live(cells) == [] and "'" + hostile in cells
