@@ -69,38 +69,39 @@ class Entry:
         return self.current is not None and self.current.state == BuildState.FAILED
 
 
+def _entry(dataset: Dataset, version: str, builds: list[Build], request_missing: bool) -> Entry:
+    """``builds``: the dataset's rows, latest first."""
+    current = next((b for b in builds if b.version == version), None)
+    previous = next(
+        (b for b in builds if b.version != version and b.state == BuildState.READY), None
+    )
+    if request_missing and _needs_request(current):
+        current = request_build(dataset, version)
+    return Entry(dataset, version, current, previous)
+
+
+def _builds(names: list[str]) -> dict[str, list[Build]]:
+    found: dict[str, list[Build]] = {}
+    for row in Build.objects.filter(dataset__in=names).order_by("-built_at", "-requested_at"):
+        found.setdefault(row.dataset, []).append(row)
+    return found
+
+
 def entries(request_missing: bool = True) -> list[Entry]:
     """Every file of the page with its state; files not built at the current version are requested."""
     cache: dict = {}
-    result = []
     all_datasets = datasets()
-    builds: dict[str, list[Build]] = {}
-    for build in Build.objects.filter(dataset__in=[d.name for d in all_datasets]).order_by(
-        "-built_at", "-requested_at"
-    ):
-        builds.setdefault(build.dataset, []).append(build)
-    for dataset in all_datasets:
-        version = version_of(dataset, cache)
-        mine = builds.get(dataset.name, [])
-        current = next((b for b in mine if b.version == version), None)
-        previous = next(
-            (b for b in mine if b.version != version and b.state == BuildState.READY), None
-        )
-        if request_missing and _needs_request(current):
-            current = request_build(dataset, version)
-        result.append(Entry(dataset, version, current, previous))
-    return result
+    builds = _builds([d.name for d in all_datasets])
+    return [
+        _entry(d, version_of(d, cache), builds.get(d.name, []), request_missing)
+        for d in all_datasets
+    ]
 
 
 def entry(dataset: Dataset) -> Entry:
     """One file's state (for its download address); requested if not built."""
-    version = version_of(dataset)
-    mine = Build.objects.filter(dataset=dataset.name).order_by("-built_at", "-requested_at")
-    current = next((b for b in mine if b.version == version), None)
-    previous = next((b for b in mine if b.version != version and b.state == BuildState.READY), None)
-    if _needs_request(current):
-        current = request_build(dataset, version)
-    return Entry(dataset, version, current, previous)
+    builds = _builds([dataset.name]).get(dataset.name, [])
+    return _entry(dataset, version_of(dataset), builds, request_missing=True)
 
 
 def _needs_request(build: Build | None) -> bool:

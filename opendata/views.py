@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from opendata import datasets as registry
@@ -89,8 +90,6 @@ def download(request, name: str):
 
 
 def _version_url(build: Build) -> str:
-    from django.urls import reverse
-
     return reverse("opendata:download_version", args=[build.version, build.dataset])
 
 
