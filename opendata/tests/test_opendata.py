@@ -166,6 +166,8 @@ def test_a_download_is_the_current_version_or_a_202_never_a_stale_file(client, r
     assert current.status_code == 200 and current["ETag"] != f'"{old.version}"'
     assert current["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="{name}"' in current["Content-Disposition"]
+    page = client.get("/donnees/").content.decode()
+    assert f'href="/donnees/fichiers/{name}"' in page and "641 lignes" in page
 
 
 def test_a_missing_file_is_queued_once_and_built_by_the_task(
