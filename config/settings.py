@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "stats",  # one implementation of every figure (CLI stats, API, dashboards)
     "ninja",  # the API's interactive docs from ninja's own static files, not a CDN (docs/api.md)
     "reports",  # territory sheets, press summaries, national report (PDF with WeasyPrint)
+    "opendata",  # /donnees/: bulk downloads rebuilt in the background (docs/opendata.md)
 ]
 
 MIDDLEWARE = [

@@ -10,3 +10,9 @@ for module in (write_plans, write_requests, write_contacts):
     api.add_router("", module.router)
 
 __all__ = ["api"]
+
+# The service offer and the public contacts (issue 13).
+from . import services, teams  # noqa: E402
+
+for module in (services, teams):
+    api.add_router("", module.router)

@@ -196,6 +196,7 @@ PAGES = [
     ("communique-departement", "anonyme", "/departements/77/communique/"),
     ("communique-region", "anonyme", "/regions/11/communique/"),
     ("document-en-preparation", "anonyme", "!document-en-preparation"),
+    ("donnees-ouvertes", "anonyme", "/donnees/"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
