@@ -302,6 +302,7 @@ def dashboard_tables(figures: dict) -> list[Table]:
 
 AREA_COLUMNS = [
     ("nom", "Nom"),
+    ("code", "Code"),
     ("territoires", "Territoires (principal)"),
     ("territoires_touching", "Territoires (touchant)"),
     ("communes", "Communes couvertes"),
@@ -326,6 +327,7 @@ def area_table(rows: list[dict], by: str, links: list[str]) -> Table:
             DEFINITIONS[n]
             for n in ("territoires_principal", "territoires_touching", "actions", "accorde")
         ),
+        numeric_from=2,
         sort_keys=[key for key, _ in AREA_COLUMNS],
         links=links,
     )
