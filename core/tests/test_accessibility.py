@@ -190,6 +190,8 @@ PAGES = [
     ("etiquetage", "sans-role", "/etiquetage/"),
     ("etiquetage-erreurs", "sans-role", "!etiquetage-erreurs"),
     ("etiquetage-suivi", "admin", "!etiquetage-suivi"),
+    ("tableau-de-bord", "anonyme", "/tableaux-de-bord/"),
+    ("tableau-de-bord-comparaison", "admin", "/tableaux-de-bord/departements/?tri=-population"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none

@@ -120,7 +120,9 @@ def test_comparison_sorts_on_every_column(client, real_data):
     assert rows[0]["Nom"] == "Ain"
     html = client.get("/tableaux-de-bord/departements/?tri=population").content.decode()
     assert 'aria-sort="ascending"' in html and "tri=-population" in html
-    assert html.count("trier par ordre") == 15  # every column: name, code, 4 counts, 5 lineage, 4 sums
+    assert (
+        html.count("trier par ordre") == 15
+    )  # every column: name, code, 4 counts, 5 lineage, 4 sums
 
 
 def test_pages_answer_404_for_unknown_areas(client, real_data):
