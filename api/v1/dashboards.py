@@ -7,14 +7,13 @@ in them (the API is public: the figures of the public site).
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from geo.models import Departement, Region
 from stats.definitions import DEFINITIONS
-from stats.services.dashboard import compare_areas, compare_phases, dashboard_figures
+from stats.services.dashboard import as_json, compare_areas, compare_phases, dashboard_figures
 from stats.services.scope import Scope
 from stats.services.territories import BY_CHOICES
 from territories.models import Territory
@@ -195,20 +194,6 @@ class PhaseRow(Schema):
     verse: str
 
 
-def jsonable(value):
-    """Figures as JSON: amounts as decimal text (as everywhere in the API), (code, libellé) pairs as
-    objects, dates as ISO text."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
-        return {"code": value[0], "libelle": value[1]}
-    if isinstance(value, list | tuple):
-        return [jsonable(item) for item in value]
-    return value
-
-
 def _scope(phase, region: str, departement: str, territoire: str) -> Scope:
     given = [(k, v) for k, v in (("region", region), ("departement", departement)) if v]
     if territoire:
@@ -253,7 +238,7 @@ def dashboard(
     if figures["retards"] is not None:
         figures["retards"] = {k: v for k, v in figures["retards"].items() if k != "territoires"}
     figures["definitions"] = {name: DEFINITIONS[name] for name in DASHBOARD_DEFINITIONS}
-    return jsonable(figures)
+    return as_json(figures)
 
 
 @router.get(
@@ -274,7 +259,7 @@ def comparison(
     par: str = param("region (défaut) ou departement.", "departement"),
 ):
     selected = resolve_phase(phase)
-    return jsonable(compare_areas(selected, choice("par", par, BY_CHOICES, "region")))
+    return as_json(compare_areas(selected, choice("par", par, BY_CHOICES, "region")))
 
 
 @router.get(
@@ -290,4 +275,4 @@ def comparison(
 )
 def phases(request, region: str = REGION, departement: str = DEPARTEMENT):
     scope = _scope(None, region, departement, "")
-    return jsonable(compare_phases(scope))
+    return as_json(compare_phases(scope))

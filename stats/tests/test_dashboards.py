@@ -58,6 +58,10 @@ def test_cli_api_and_dashboards_give_the_same_counts(client, call, real_data, ph
             6,
         )
         board = client.get("/api/v1/stats/tableau-de-bord?departement=77").json()
+        out, _ = call("stats", "--phase", phase, "--tableau-de-bord", "--departement", "77")
+        cli_board = json.loads(out)
+        for section in ("couverture", "filiation", "actions", "financements", "demandes"):
+            assert cli_board[section] == board[section], section
         assert (
             board["couverture"]["territoires"],
             board["couverture"]["territoires_touching"],
