@@ -12,6 +12,8 @@ import pytest
 
 from plans.models import Funding
 from plans.services.publication import publish
+from stats.services.dashboard import compare_areas, dashboard_figures
+from stats.services.scope import Scope
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +143,20 @@ def test_pages_answer_404_for_unknown_areas(client, real_data):
     assert client.get("/api/v1/stats/tableau-de-bord?region=99").status_code == 404
     assert client.get("/api/v1/stats/tableau-de-bord?region=11&departement=77").status_code == 400
     assert client.get("/api/v1/stats/comparaison?par=commune").status_code == 400
+
+
+def test_public_pages_and_navigation_link_the_dashboards(client, real_data):
+    html = client.get("/departements/77/").content.decode()
+    assert 'href="/tableaux-de-bord/"' in html  # the site's navigation
+    assert 'href="/tableaux-de-bord/departements/77/"' in html
+    html = client.get("/territoires/2023-2027/ti-1108/").content.decode()
+    assert 'href="/tableaux-de-bord/territoires/2023-2027/ti-1108/"' in html
+
+
+def test_a_dashboard_takes_a_bounded_number_of_queries(programme, django_assert_max_num_queries):
+    # The same count whatever the size of the programme: nothing is fetched per territory or action
+    # (43 on SQLite: 18 of them are the six ledgers of the service requests, one per state and one for all).
+    with django_assert_max_num_queries(50):
+        dashboard_figures(programme["phase"], Scope.national(), programme["lead"])
+    with django_assert_max_num_queries(20):
+        compare_areas(programme["phase"], "departement", programme["lead"])
