@@ -10,6 +10,7 @@ Every chart and table downloads as CSV: ``?format=csv&graphique=<name>`` (formul
 from __future__ import annotations
 
 import csv
+from functools import wraps
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -23,6 +24,20 @@ from stats.services.dashboard import compare_areas, compare_phases, dashboard_fi
 from stats.services.scope import Scope, phase_or_latest
 from stats.tables import Table, area_table, dashboard_tables, phases_table
 from territories.models import Phase, Territory
+
+
+def _cached(view):
+    """``cached_page`` for the pages; CSV downloads bypass it (it keeps a body and a content type
+    only, and would drop their Content-Disposition)."""
+    cached = cached_page(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            return view(request, *args, **kwargs)
+        return cached(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _viewer(request):
@@ -106,7 +121,7 @@ def _area_links(rows: list[dict], by: str, phase: Phase) -> list[str]:
     return [f"{reverse(name, args=[row['code']])}?phase={phase.code}" for row in rows]
 
 
-@cached_page
+@_cached
 def national(request):
     phase = phase_or_latest(request.GET.get("phase"))
     rows = compare_areas(phase, "region", _viewer(request))
@@ -119,7 +134,7 @@ def national(request):
     )
 
 
-@cached_page
+@_cached
 def region(request, code: str):
     scope = Scope.region(code)
     area = scope.area()
@@ -140,7 +155,7 @@ def region(request, code: str):
     )
 
 
-@cached_page
+@_cached
 def departement(request, code: str):
     scope = Scope.departement(code)
     area = scope.area()
@@ -150,7 +165,7 @@ def departement(request, code: str):
     )
 
 
-@cached_page
+@_cached
 def territory(request, phase: str, ti_id: str):
     selected = Phase.objects.filter(code=phase).first()
     found = (
@@ -171,7 +186,7 @@ def territory(request, phase: str, ti_id: str):
     )
 
 
-@cached_page
+@_cached
 def departements(request):
     """The comparison of every département (sortable), for a phase."""
     phase = phase_or_latest(request.GET.get("phase"))

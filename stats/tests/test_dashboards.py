@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _csv(response) -> list[dict]:
     assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment; filename=")
     text = response.content.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
