@@ -159,7 +159,7 @@ def maturity_table(figures: dict) -> Table:
             [row[0] for row in rows],
             [[row[1] for row in rows]],
             ["Actions"],
-            **{"selected-palette": "sequentialAscending"},
+            **{"selected-palette": "categorical"},
         ),
     )
 
@@ -355,5 +355,4 @@ def phases_table(rows: list[dict]) -> Table:
         [label for _, label in PHASE_COLUMNS],
         [[row[key] for key, _ in PHASE_COLUMNS] for row in rows],
         DEFINITIONS["filiation"],
-        sort_keys=[key for key, _ in PHASE_COLUMNS],
     )
