@@ -99,7 +99,8 @@ def _respond(request, template: str, context: dict, tables: list[Table], filenam
 def _dashboard(request, scope: Scope, phase: Phase, title: str, context: dict):
     figures = dashboard_figures(phase, scope, _viewer(request))
     tables = dashboard_tables(figures)
-    tables.append(phases_table(compare_phases(scope, _viewer(request))))
+    if scope.kind != "territoire":  # an identifier may name another territory in another phase
+        tables.append(phases_table(compare_phases(scope, _viewer(request))))
     comparison = context.pop("comparison", None)
     if comparison is not None:
         tables.append(comparison)
