@@ -17,16 +17,14 @@ and the national figures are read from the per-région scan that the régions' c
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import QuerySet
 
-from core.datastamp import data_stamp
 from plans.models import ActionPlan, PlanPublication
 from plans.selectors import latest_publications
+from stats.services.keep import kept
 from territories.models import Phase, Territory
 
 # Territory columns a count may be grouped by (comparison tables), written into the SQL: never user input.
@@ -34,22 +32,8 @@ GROUP_COLUMNS = {"region": "principal_region_id", "departement": "principal_depa
 ACTION_KEYS = {"axis", "status", "maturity"}
 FUNDING_KEYS = {"funder", "scheme", "state"}
 AMOUNTS = ("amount", "granted_amount", "paid_amount")
-MAX_KEPT = 256  # results kept per process (each a few thousand rows at most)
-
-_kept: OrderedDict[tuple, tuple[str, list]] = OrderedDict()
-_lock = threading.Lock()
-
-
-def clear() -> None:
-    with _lock:
-        _kept.clear()
-
-
-def _stamp() -> str | None:
-    try:
-        return data_stamp("plans", "territories")
-    except KeyError:  # the parts are registered by the public app: without it, no keeping
-        return None
+# What the scans read: the publications (part "plans") and the territories' areas ("territories").
+PARTS = ("plans", "territories")
 
 
 def _postgres() -> bool:
@@ -96,22 +80,13 @@ def _run(
     sql = f"SELECT {', '.join(select)} FROM {_from(fundings)} WHERE p.id IN ({ids_sql})"
     if groups:
         sql += f" GROUP BY {group_by}"
-    key = (connection.vendor, sql, tuple(params))
-    stamp = _stamp()
-    with _lock:
-        entry = _kept.get(key)
-    if stamp is not None and entry is not None and entry[0] == stamp:
-        return entry[1]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if stamp is not None:
-        with _lock:
-            _kept[key] = (stamp, rows)
-            _kept.move_to_end(key)
-            while len(_kept) > MAX_KEPT:
-                _kept.popitem(last=False)
-    return rows
+
+    def fetch() -> list:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return kept(("published", connection.vendor, sql, tuple(params)), PARTS, fetch)
 
 
 def _group_select(keys: tuple[str, ...], by: str | None, alias: str) -> list[str]:
