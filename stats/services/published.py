@@ -54,7 +54,7 @@ def _amount(key: str) -> str:
 
 def _from(fundings: bool) -> str:
     base = (
-        f"{PlanPublication._meta.db_table} p "
+        "chosen p "
         f"JOIN {ActionPlan._meta.db_table} pl ON pl.id = p.plan_id "
         f"JOIN {Territory._meta.db_table} t ON t.id = pl.territory_id "
     )
@@ -77,7 +77,14 @@ def _run(
     )
     ids_sql, params = publications.order_by().values("id").query.sql_with_params()
     group_by = ", ".join(str(i + 1) for i in range(groups))
-    sql = f"SELECT {', '.join(select)} FROM {_from(fundings)} WHERE p.id IN ({ids_sql})"
+    # The publications are chosen first (MATERIALIZED: PostgreSQL 12+, SQLite 3.35+), then unnested:
+    # unnested first and filtered after, a phase with no publication took 2.7 s on the 10x programme
+    # (the other phase's 2,000 publications unnested for nothing).
+    sql = (
+        f"WITH chosen AS MATERIALIZED (SELECT id, plan_id, actions FROM "
+        f"{PlanPublication._meta.db_table} WHERE id IN ({ids_sql})) "
+        f"SELECT {', '.join(select)} FROM {_from(fundings)}"
+    )
     if groups:
         sql += f" GROUP BY {group_by}"
 
