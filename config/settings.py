@@ -145,7 +145,14 @@ STATICFILES_FINDERS = [
 STATIC_PICKED = {
     "npm": (
         TERRITOIRES_NODE_MODULES,
-        ["htmx.org/dist/htmx.min.js", "leaflet/dist/leaflet.js", "leaflet/dist/leaflet.css"],
+        [
+            "htmx.org/dist/htmx.min.js",
+            "leaflet/dist/leaflet.js",
+            "leaflet/dist/leaflet.css",
+            # The dashboards' charts (stats/templates/stats/): DSFR Chart's web components.
+            "@gouvfr/dsfr-chart/dist/DSFRChart/DSFRChart.umd.cjs",
+            "@gouvfr/dsfr-chart/dist/DSFRChart/DSFRChart.css",
+        ],
     ),
     "dsfr/dist": (
         Path(importlib.util.find_spec("dsfr").origin).parent / "static" / "dsfr" / "dist",

@@ -197,6 +197,8 @@ PAGES = [
     ("communique-region", "anonyme", "/regions/11/communique/"),
     ("document-en-preparation", "anonyme", "!document-en-preparation"),
     ("donnees-ouvertes", "anonyme", "/donnees/"),
+    ("tableau-de-bord", "anonyme", "/tableaux-de-bord/"),
+    ("tableau-de-bord-comparaison", "admin", "/tableaux-de-bord/departements/?tri=-population"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
