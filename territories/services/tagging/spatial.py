@@ -54,6 +54,8 @@ def valid_mask(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 # memory (~80 per point at the median 19 km from a territory, ~150 bytes each with the temporaries:
 # 10,000 points held ~120 MB, 2,000 hold ~25 MB, for the same time).
 NEAREST_BATCH = 2_000
+# The grid of ``Segments._cell_candidates``, in degrees.
+CELL_DEGREES = 0.05
 
 
 def haversine_km(lon1, lat1, lon2, lat2):
@@ -82,6 +84,7 @@ class Segments:
         # x1, y1, dx, dy of each segment, in one array: one gather per batch of pairs.
         self.table = np.column_stack([start, end - start])
         self.tree = shapely.STRtree(shapely.linestrings(np.stack([start, end], axis=1)))
+        self._cells: dict[int, int] = {}  # grid cell -> a segment near its centre
 
     def km(self, lon: np.ndarray, lat: np.ndarray, segment: np.ndarray) -> np.ndarray:
         """Distance in km from each point to its segment, the Earth taken as flat around the point
@@ -107,16 +110,41 @@ class Segments:
         """(index of the polygon with the nearest contour, distance in km) for each point."""
         owners = np.empty(len(lon), dtype=np.int64)
         distances = np.empty(len(lon))
+        first = self._cell_candidates(lon, lat)
         for start in range(0, len(lon), NEAREST_BATCH):
             batch = slice(start, start + NEAREST_BATCH)
-            owners[batch], distances[batch] = self._nearest(lon[batch], lat[batch])
+            owners[batch], distances[batch] = self._nearest(lon[batch], lat[batch], first[batch])
         return owners, distances
 
-    def _nearest(self, lon: np.ndarray, lat: np.ndarray):
-        # The tree measures in degrees, where a degree of longitude is cos(latitude) shorter (0.69 at
-        # 46°N): its nearest segment (at k km) is only a candidate; every segment at k km or less lies
-        # in the box of k km around the point, and is measured in km.
-        (_, first) = self.tree.query_nearest(shapely.points(lon, lat), all_matches=False)
+    def _cell_candidates(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """A segment near each point: the tree's nearest segment to the centre of the point's grid
+        cell (CELL_DEGREES), each cell asked once per process. Any segment will do: the distance to it
+        only bounds the search box of ``_nearest``, which then measures every segment in the box.
+
+        Asking the tree for each point was 80 % of the time of the points outside every territory
+        (~17 µs a point); a cell of 0.05° (~4 x 5.5 km) holds several of them, and the box grows by
+        at most the cell's half-diagonal (~3.4 km) around a median distance of ~19 km."""
+        # (column, row) of the cell as one integer; +50,000 keeps both positive (|row| <= 3,600).
+        column = np.floor(lon / CELL_DEGREES).astype(np.int64) + 50_000
+        row = np.floor(lat / CELL_DEGREES).astype(np.int64) + 50_000
+        cells, inverse = np.unique(column * 100_000 + row, return_inverse=True)
+        known = self._cells
+        found = np.fromiter((known.get(c, -1) for c in cells.tolist()), np.int64, len(cells))
+        missing = np.flatnonzero(found < 0)
+        if len(missing):
+            centre_lon = (cells[missing] // 100_000 - 50_000 + 0.5) * CELL_DEGREES
+            centre_lat = (cells[missing] % 100_000 - 50_000 + 0.5) * CELL_DEGREES
+            _, nearest = self.tree.query_nearest(
+                shapely.points(centre_lon, centre_lat), all_matches=False
+            )
+            found[missing] = nearest
+            known.update(zip(cells[missing].tolist(), nearest.tolist(), strict=True))
+        return found[inverse.reshape(-1)]
+
+    def _nearest(self, lon: np.ndarray, lat: np.ndarray, first: np.ndarray):
+        # ``first``: a segment near each point (at k km); every segment at k km or less lies in the box
+        # of k km around the point, and is measured in km. (The tree measures in degrees, where a
+        # degree of longitude is cos(latitude) shorter, 0.69 at 46°N: its nearest is only a candidate.)
         reach = self.km(lon, lat, first) / KM_PER_DEGREE * 1.000001 + 1e-9
         half_width = reach / np.cos(np.radians(np.minimum(np.abs(lat), 89.0)))
         boxes = shapely.box(lon - half_width, lat - reach, lon + half_width, lat + reach)
