@@ -55,21 +55,26 @@ _NEEDS_NEUTRALIZING = re.compile(r"\x00(?=[=+\-@\t\r])(?![+-]?\d+(?:[.,]\d+)?(?:
 
 
 def neutralize_rows(rows: list[list]) -> list[list]:
-    """``safe_row`` of each row, in place, for text rows (lists of str): the rows are joined once into
-    one string and searched by one regular expression, and only a list holding a cell to neutralise
-    goes row by row (measured: ~0.05 µs a cell instead of ~0.15). Rows of other values, or with a NUL
-    in a cell (which would hide a cell's start), go row by row."""
+    """``safe_row`` of each row, in place, for rows of text cells all of the same length: the rows are
+    joined once into one string searched by one regular expression, and only the rows holding a cell
+    to neutralise go through ``safe_row`` (measured: ~0.05 µs a cell instead of ~0.15). Rows of other
+    values or lengths, or with a NUL in a cell (which would hide a cell's start), go row by row."""
+    width = len(rows[0]) if rows else 0
     try:
         text = "\x00" + "\x00".join(chain.from_iterable(rows))
     except TypeError:  # not only text
         text = None
-    if (
-        text is not None
-        and text.count("\x00") == sum(map(len, rows))
-        and not _NEEDS_NEUTRALIZING.search(text)
-    ):
+    cells = sum(map(len, rows))
+    if text is None or cells != width * len(rows) or text.count("\x00") != cells:
+        rows[:] = map(safe_row, rows)
         return rows
-    rows[:] = map(safe_row, rows)
+    cell = 0  # the cells before the match: the NULs before it
+    previous = 0
+    for match in _NEEDS_NEUTRALIZING.finditer(text):
+        cell += text.count("\x00", previous, match.start())
+        previous = match.start()
+        row = cell // width
+        rows[row] = safe_row(rows[row])
     return rows
 
 
@@ -105,8 +110,9 @@ class TableWriter:
             # write_tagged's: the input cells of a list of rows, one per line, then split.
             self.buffer = io.StringIO()
             self.lines = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\n")
-            self.writer_of_cells = self.lines
-            self.suffixes: dict[tuple, str] = {}
+            self.delimiter = delimiter
+            self.suffixes: dict[tuple, str] = {}  # added cells -> their text
+            self.cells: dict[str, str] = {}  # a text cell -> its text in the file
             self.writer.writerow([safe(cell) for cell in header])
 
     def write(self, row: list) -> None:
@@ -176,12 +182,23 @@ class TableWriter:
         self.stream.write("".join(map(str.__add__, lines, ends)))
 
     def _suffix(self, extra: tuple) -> str:
-        """The text of added cells after a row's own: a delimiter, the cells, the line end."""
-        buffer = self.buffer
-        buffer.seek(0)
-        buffer.truncate()
-        self.writer_of_cells.writerow(["", *extra])
-        return buffer.getvalue()[:-1] + "\r\n"
+        """The text of added cells after a row's own: a delimiter before each cell, then the line
+        end; each text cell encoded once by the csv module (quoted if it must), a number by repr()
+        as the csv module writes it."""
+        parts = [""]
+        for cell in extra:
+            if cell.__class__ is float:
+                parts.append(repr(cell))
+                continue
+            encoded = self.cells.get(cell)
+            if encoded is None:
+                buffer = self.buffer
+                buffer.seek(0)
+                buffer.truncate()
+                self.lines.writerow(["", cell])  # two cells: an empty one alone is written '""'
+                encoded = self.cells[cell] = buffer.getvalue()[1:-1]
+            parts.append(encoded)
+        return self.delimiter.join(parts) + "\r\n"
 
     def finish(self) -> None:
         self._close()
