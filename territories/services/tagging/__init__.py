@@ -354,8 +354,12 @@ def _tag_points(chunks, positions, phase, report, workers, neutralize) -> Iterat
         kinds[at] = kind
         extras = list(map(choices.__getitem__, kinds.tolist()))
         several = np.flatnonzero(held > 1)
-        for point in several.tolist():
-            territories = pairs[1][pairs[0] == point].tolist()  # in ti_id order
+        # The pairs are sorted by point then territory: a point's pairs are one run, in ti_id order.
+        starts = np.searchsorted(pairs[0], several).tolist()
+        for point, start, length in zip(
+            several.tolist(), starts, held[several].tolist(), strict=True
+        ):
+            territories = pairs[1][start : start + length].tolist()
             extras[at[point]] = (
                 SEPARATOR.join(ids[t] for t in territories),
                 SEPARATOR.join(names[t] for t in territories),
