@@ -176,7 +176,11 @@ class TableWriter:
         if None in ends:
             for at, end in enumerate(ends):
                 if end is None:
-                    ends[at] = suffixes[extras[at]] = self._suffix(extras[at])
+                    extra = extras[at]
+                    end = suffixes.get(extra)  # met earlier in this list
+                    if end is None:
+                        end = suffixes[extra] = self._suffix(extra)
+                    ends[at] = end
         lines = text.split("\n")
         lines.pop()
         self.stream.write("".join(map(str.__add__, lines, ends)))
