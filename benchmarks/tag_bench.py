@@ -12,7 +12,9 @@ identical to the baselines'. The end-to-end runs are `territoires tag` in a chil
 includes starting Python and Django; their peak memory is the child's and its worker processes'.
 
 Run after `make load` (the real data in the default database): `make bench`, or
-`.venv/bin/python benchmarks/tag_bench.py [--rows N]`. Nothing is written to the database.
+`.venv/bin/python benchmarks/tag_bench.py [--rows N] [--points-only | --codes-only]`. Nothing is
+written to the database. Each measure prints its wall time and its CPU time (the command's with its
+workers'): on a shared machine the wall times depend on the other work, the CPU times much less.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -107,6 +110,9 @@ def child(argv: list[str]) -> None:
 
 
 def end_to_end(args: list[str]) -> dict:
+    """The command in a child process: its wall time and the CPU time of the child and of its
+    workers (user + system, counted when they are waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, __file__, "--child", *args],
@@ -117,8 +123,20 @@ def end_to_end(args: list[str]) -> dict:
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     result["report"] = done.stderr.strip()
     return result
+
+
+def cpu_clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def since(clock: tuple[float, float]) -> tuple[float, float]:
+    """(wall, CPU) seconds since ``clock``: on a machine shared with other work, the wall time of a
+    measure depends on what else runs; its CPU time much less (the ratios of both are printed)."""
+    return time.perf_counter() - clock[0], time.process_time() - clock[1]
 
 
 def column(path: Path, name: str = "id_ti") -> list[str]:
@@ -141,15 +159,18 @@ def bench_points(rows: int, tmp: Path, rng) -> None:
     labels, territories, _ = tagging._polygons(Phase.objects.get(code=PHASE))
     polygons = shapely.from_wkb(territories)
     shapely.prepare(polygons)
-    start = time.perf_counter()
+    clock = cpu_clock()
     points = shapely.points(lon, lat)
     polygon_index, point_index = shapely.STRtree(points).query(polygons, predicate="intersects")
-    baseline = time.perf_counter() - start
+    baseline, baseline_cpu = since(clock)
     expected = [[] for _ in range(rows)]
     for point, polygon in sorted(zip(point_index.tolist(), polygon_index.tolist(), strict=True)):
         expected[point].append(labels[polygon][0])
     expected = ["|".join(ids) for ids in expected]
-    print(f"baseline shapely STRtree (in memory, 1 process): {baseline:6.2f} s")
+    print(
+        f"baseline shapely STRtree (in memory, 1 process): {baseline:6.2f} s "
+        f"(CPU {baseline_cpu:.2f} s)"
+    )
     # The same job as the command in plain shapely: containment, then for the points outside every
     # territory the nearest polygon (STRtree.query_nearest) and its distance. query_nearest on the
     # full-precision polygons is slow (~200 µs a point): timed on a sample, scaled to all of them.
@@ -174,10 +195,10 @@ def bench_points(rows: int, tmp: Path, rng) -> None:
     else:
         frame = geopandas.GeoDataFrame(geometry=geopandas.points_from_xy(lon, lat), crs=4326)
         zones = geopandas.GeoDataFrame({"ti": [t for t, _ in labels]}, geometry=polygons, crs=4326)
-        start = time.perf_counter()
+        clock = cpu_clock()
         geopandas.sjoin(frame, zones, predicate="intersects", how="left")
-        geopandas_seconds = time.perf_counter() - start
-        print(f"baseline geopandas sjoin: {geopandas_seconds:6.2f} s")
+        geopandas_seconds, geopandas_cpu = since(clock)
+        print(f"baseline geopandas sjoin: {geopandas_seconds:6.2f} s (CPU {geopandas_cpu:.2f} s)")
 
     for workers in (None, 1):
         args = [str(source), str(tmp / "points-out.csv"), "--lon-col", "lon", "--lat-col", "lat"]
@@ -197,6 +218,10 @@ def bench_points(rows: int, tmp: Path, rng) -> None:
         )
         if geopandas_seconds:
             line += f", throughput {geopandas_seconds / result['wall']:.1f}x geopandas (target: 2x)"
+        print(line)
+        line = f"  CPU (command and its workers): {result['cpu']:.2f} s, {result['cpu'] / baseline_cpu:4.1f}x shapely's CPU"
+        if geopandas_seconds:
+            line += f", throughput per CPU second {geopandas_cpu / result['cpu']:.1f}x geopandas'"
         print(line)
         print(
             f"  peak RSS: command {result['rss_mb']:.0f} MB, with its workers "
@@ -239,13 +264,15 @@ def bench_codes(rows: int, tmp: Path, rng) -> None:
         writer.writerow(["id", "insee"])
         writer.writerows(zip(range(rows), drawn.tolist(), strict=True))
     print(f"== {rows:,} commune codes".replace(",", " "))
-    start = time.perf_counter()
+    clock = cpu_clock()
     with source.open(encoding="utf-8", newline="") as stream:
         reader = csv.reader(stream, delimiter=";")
         next(reader)
         expected = [plain.get(row[1], "") for row in reader]
-    baseline = time.perf_counter() - start
-    print(f"baseline dict look-up (csv module, same file): {baseline:6.2f} s")
+    baseline, baseline_cpu = since(clock)
+    print(
+        f"baseline dict look-up (csv module, same file): {baseline:6.2f} s (CPU {baseline_cpu:.2f} s)"
+    )
     # The floor of any CSV-to-CSV tool in Python: the same look-up, each row written back with its
     # territory by the csv module (no other column, no neutralisation, no motif).
     start = time.perf_counter()
@@ -265,6 +292,9 @@ def bench_codes(rows: int, tmp: Path, rng) -> None:
         f"{result['wall'] / baseline:4.1f}x the dict look-up (target: 3x), "
         f"{result['wall'] / floor:4.1f}x the CSV-to-CSV floor"
     )
+    print(
+        f"  CPU: {result['cpu']:.2f} s, {result['cpu'] / baseline_cpu:4.1f}x the dict look-up's CPU"
+    )
     print(f"  peak RSS: {result['rss_mb']:.0f} MB; results identical to the dict's: {same}")
 
 
@@ -274,14 +304,21 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--points-only", action="store_true", help="skip the commune codes")
+    only.add_argument("--codes-only", action="store_true", help="skip the points")
     options = parser.parse_args()
     print(
         f"machine: {os.cpu_count()} cores; shapely {shapely.__version__}, GEOS {shapely.geos_version_string}"
     )
+    print("load average at the start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     rng = np.random.default_rng(SEED)
     with tempfile.TemporaryDirectory() as tmp:
-        bench_points(options.rows, Path(tmp), rng)
-        bench_codes(options.rows, Path(tmp), rng)
+        if not options.codes_only:
+            bench_points(options.rows, Path(tmp), rng)
+        if not options.points_only:
+            bench_codes(options.rows, Path(tmp), rng)
+    print("load average at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

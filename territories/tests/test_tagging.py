@@ -353,3 +353,60 @@ def test_a_point_on_a_shared_border_gets_every_territory(real_data, tmp_path):
     assert shared["lib_ti"].count("|") == 2 and shared["lib_ti"].endswith("|" + MEAUX[1])
     assert (meaux["id_ti"], meaux["lib_ti"]) == MEAUX
     assert report.tagged == 2
+
+
+# --- the list-at-a-time path (tag_file) against the row-by-row one (tag_rows + TableWriter.write) --------
+
+TRICKY_ROWS = [
+    ["n", "note", "insee", "x", "y"],
+    ["1", "a;b", "77284", "2.878", "48.960"],
+    ["2", '=HYPERLINK("x")', FILAIN, "-4.95", "48.15"],
+    ["3", "ligne\nsur deux", "1053", "-1e-05", "45.0"],
+    ["4", "-1e-05", "99999", "13.40", "52.52"],
+    [],
+    ["5", "", "77284"],  # short: padded
+    ["6", "+3,5", "2A004", "2,878", "48,960", "", ""],  # long, extra cells empty
+    ["", "", "", "", ""],
+    ["7", ' "guillemets" ', "abc", "x", "y"],
+    ["8", "@x", "77284", "2.615816348594603", "48.92476934563089"],
+]
+
+
+@pytest.mark.parametrize("columns", [Columns(commune="insee"), Columns(lon="x", lat="y")])
+@pytest.mark.parametrize("output", ["out.csv", "out.xlsx"])
+def test_lists_of_rows_write_what_row_by_row_writes(
+    real_data, tmp_path, monkeypatch, columns, output
+):
+    """tag_file reads, tags and writes lists of rows, and appends each row's added cells as text
+    encoded once: the file is the very file the row-by-row path writes, at every list boundary."""
+    monkeypatch.setattr(tagging, "CHUNK_CODES", 3)
+    monkeypatch.setattr(tagging, "CHUNK_POINTS", 3)
+    source = write_csv(tmp_path / "in.csv", TRICKY_ROWS)
+    report = tag_file(source, tmp_path / output, columns, workers=1)
+    expected = tmp_path / ("expected" + Path(output).suffix)
+    table = tagging.open_table(source)
+    header, rows = tagging.tag_rows(table.header, table.rows, columns, workers=1)
+    writer = writing.TableWriter(expected, header, ";")
+    for row in rows:
+        writer.write(row)
+    writer.finish()
+    table.close()
+    if output.endswith(".csv"):
+        assert (tmp_path / output).read_bytes() == expected.read_bytes()
+    else:
+        assert read_xlsx(tmp_path / output) == read_xlsx(expected)
+    assert (report.rows, report.empty) == (8, 2)
+    out = read_csv(expected) if output.endswith(".csv") else read_xlsx(expected)
+    assert out[1]["note"] == '\'=HYPERLINK("x")' and out[3]["note"] == "'-1e-05"
+    assert out[2]["note"] == "ligne\nsur deux"
+
+
+def test_csv_error_beyond_the_first_list_names_its_line(real_data, tmp_path, monkeypatch):
+    monkeypatch.setattr(tagging, "CHUNK_CODES", 2)
+    rows = [["insee", "note"]] + [["77284", "ok"]] * 4 + [["77284", "x" * 140_000]]
+    source = write_csv(tmp_path / "in.csv", rows)
+    with pytest.raises(tagging.ImportRefused) as refused:
+        tag_file(source, tmp_path / "out.csv", Columns(commune="insee"))
+    problem = refused.value.problems[0]
+    assert (problem.row, "cellule trop longue" in problem.message) == (6, True)
+    assert list(tmp_path.iterdir()) == [source]

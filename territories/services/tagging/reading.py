@@ -13,9 +13,10 @@ import codecs
 import csv
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import islice
 from pathlib import Path
 
 from core.imports import (
@@ -50,6 +51,14 @@ class Table:
     delimiter: str = DEFAULT_DELIMITER
     encoding: str = "utf-8"
     closers: list = field(default_factory=list)
+    # The rows in lists of ``size`` rows at most, read by the csv module's own loop (for a CSV): the
+    # same rows as ``rows`` (use one or the other).
+    chunker: Callable[[int], Iterator[list]] | None = None
+
+    def chunks(self, size: int) -> Iterator[list[list]]:
+        if self.chunker is not None:
+            return self.chunker(size)
+        return chunked(self.rows, size)
 
     def close(self) -> None:
         for closer in self.closers:
@@ -138,7 +147,58 @@ def _open_csv(path: Path, name: str, head: bytes) -> Table:
         stream.close()
         raise
     rows = (cells for _, cells in numbered)
-    return Table(name, header, rows, "csv", delimiter, encoding, [stream.close])
+
+    def chunker(size: int) -> Iterator[list]:
+        return _csv_chunks(
+            reader, size, lambda skip: _replay(path, name, encoding, delimiter, skip)
+        )
+
+    return Table(name, header, rows, "csv", delimiter, encoding, [stream.close], chunker)
+
+
+def chunked(rows, size: int) -> Iterator[list]:
+    """Lists of ``size`` items at most of an iterator."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _csv_chunks(reader, size: int, replay) -> Iterator[list]:
+    """The data rows of a csv.reader (past its header) in lists, read without a Python call per row
+    (~0.3 µs a row instead of ~1.5 through ``csv_rows``). A row ``csv_rows`` would refuse (csv.Error,
+    too many columns) has its line number only in ``csv_rows``: the file is then read again by it, and
+    its rows up to the refused one come out before its error, exactly as row by row."""
+    done = 1  # rows read, header included
+    while True:
+        try:
+            chunk = list(islice(reader, size))
+        except csv.Error:
+            yield from replay(done)
+            return
+        if not chunk:
+            return
+        if max(map(len, chunk)) > MAX_COLUMNS:
+            yield from replay(done)
+            return
+        done += len(chunk)
+        yield chunk
+
+
+def _replay(path: Path, name: str, encoding: str, delimiter: str, skip: int) -> Iterator[list]:
+    with path.open("r", encoding=encoding, newline="") as stream:
+        numbered = csv_rows(csv.reader(stream, delimiter=delimiter), name, row_limit=sys.maxsize)
+        rows = []
+        try:
+            for position, (_, cells) in enumerate(numbered):
+                if position >= skip:
+                    rows.append(cells)
+        except ImportRefused as refused:
+            error = refused
+        else:  # the file changed under the command
+            error = refuse(name, "fichier modifié pendant sa lecture")
+    if rows:
+        yield rows
+    raise error
 
 
 def _header(cells: list, name: str) -> list[str]:
