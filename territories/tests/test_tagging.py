@@ -296,7 +296,11 @@ def test_command_success_and_report(real_data, tmp_path, shell):
         (b"x;y\n1;2\n", ["--lon-col", "x"], "--lon-col et --lat-col vont ensemble"),
         (b"insee\n77284\n\x81\x8d\n", ["--commune-col", "insee"], "encodage non reconnu"),
         (b"\xff\xfei\x00n\x00\n\x00\x00", ["--commune-col", "insee"], "pas du texte en UTF-16"),
-        (b"PK\x03\x04not a zip", ["--commune-col", "insee"], "classeur illisible"),
+        (
+            b"PK\x03\x04not a zip",
+            ["--commune-col", "insee"],
+            "fichier XLSX illisible (archive endommagée",
+        ),
     ],
 )
 def test_command_refuses_bad_input_in_french(real_data, tmp_path, shell, content, args, message):
@@ -410,3 +414,29 @@ def test_csv_error_beyond_the_first_list_names_its_line(real_data, tmp_path, mon
     problem = refused.value.problems[0]
     assert (problem.row, "cellule trop longue" in problem.message) == (6, True)
     assert list(tmp_path.iterdir()) == [source]
+
+
+def test_an_overlong_shared_string_is_refused_before_calamine_opens_the_file(tmp_path, monkeypatch):
+    # Opening a workbook makes calamine load its shared strings: one 300 MB string in a 311 KB file
+    # cost 910 MB of memory when the guard ran after the opening. The guard now comes first.
+    import zipfile
+
+    from core.imports import ImportRefused
+    from territories.services.tagging import reading
+
+    path = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook><sheets/></workbook>")
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData/></worksheet>")
+        archive.writestr(
+            "xl/sharedStrings.xml", "<sst><si><t>" + "A" * 1_000_000 + "</t></si></sst>"
+        )
+
+    def never_opened(*args, **kwargs):
+        raise AssertionError("calamine a ouvert le classeur avant le contrôle")
+
+    monkeypatch.setattr("python_calamine.CalamineWorkbook.from_path", never_opened)
+    with pytest.raises(ImportRefused) as refused:
+        reading.open_table(path)
+    assert "dépasse 131 072 caractères" in str(refused.value)
