@@ -64,7 +64,6 @@ def catalogue(request):
                 (form[name], form.options(name))
                 for name in ("axe", "operateur", "type", "demandeur")
             ],
-            "territory_options": form.options("territoire"),
             "sort_options": form.options("tri"),
             "errors": [
                 (form.fields[name].label if name in form.fields else "", messages[0])
