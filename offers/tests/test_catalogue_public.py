@@ -571,6 +571,10 @@ def test_filters_refresh_the_list_and_the_address_in_the_browser(
     option.wait_for()
     field.press("ArrowDown")
     assert field.get_attribute("aria-activedescendant")
+    status = page.locator("#offre-territoire-suggestions + [role=status]").inner_text()
+    assert re.fullmatch(
+        r"\d+ territoires? : flèches haut et bas pour parcourir, Entrée pour choisir\.", status
+    )
     option.click()
     assert field.input_value() == seine_et_marne.name
     page.wait_for_url(re.compile(r"territoire=2023-2027%2F" + seine_et_marne.ti_id))
