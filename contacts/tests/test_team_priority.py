@@ -60,6 +60,7 @@ def test_the_team_form_explains_the_one_area_and_edits_the_priority(client, two_
     assert "Une seule zone, celle du niveau choisi" in page
     area = page[page.index("Zone couverte") : page.index("</fieldset>")]
     assert "(Optionnel)" not in area
+    assert "Pour une équipe de niveau « Département »." in area
     assert "Ordre de priorité" in page
     fields = {
         "level": "territoire",
