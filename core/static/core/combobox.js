@@ -101,7 +101,8 @@
         label.textContent = mode === "fill" ? result.libelle + " (" + result.code + ")" : result.libelle;
         var detail = document.createElement("span");
         detail.className = "ti-suggestion__detail";
-        detail.textContent = result.type_libelle + " · " + result.detail;
+        // Of one kind only (types), the kind goes without saying.
+        detail.textContent = types.length ? result.detail : result.type_libelle + " · " + result.detail;
         item.appendChild(label);
         item.appendChild(detail);
         item.addEventListener("mousedown", function (event) { event.preventDefault(); });
