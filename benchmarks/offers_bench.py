@@ -114,6 +114,14 @@ def page_exists(url: str) -> bool:
     return True
 
 
+def page_size(base: str, path: str) -> int:
+    """The page's weight as served (bytes of HTML, uncompressed: the server does not compress)."""
+    from urllib.request import urlopen
+
+    with urlopen(base + path) as response:  # noqa: S310 (loopback)
+        return len(response.read())
+
+
 def measure_catalogue(url: str, requests: int, concurrency: int) -> bool:
     """The catalogue page with 2,000 services against the floor, on gunicorn at ``concurrency``
     connections (web_bench's method). gunicorn reads the database from its own connections, so these
@@ -142,6 +150,7 @@ def measure_catalogue(url: str, requests: int, concurrency: int) -> bool:
                 hammer(base, url, 2, 1)
             floor = hammer(base, floor_url, requests, concurrency)
             page = hammer(base, url, requests, concurrency)
+            size = page_size(base, url)
     finally:
         delete_generated()
     ratio = floor["rps"] / page["rps"] if page["rps"] else float("inf")
@@ -149,7 +158,7 @@ def measure_catalogue(url: str, requests: int, concurrency: int) -> bool:
         f"\nCatalogue {url} (2 000 services), {requests} requêtes, {concurrency} connexions, "
         f"gunicorn 2×4 :\n  plancher {floor['rps']} req/s (p50 {floor['p50_ms']} ms), page "
         f"{page['rps']} req/s (p50 {page['p50_ms']} ms, {page['errors']} erreurs) : "
-        f"{ratio:.2f}x (objectif ≤ {CATALOGUE_TARGET:.0f}x)"
+        f"{ratio:.2f}x (objectif ≤ {CATALOGUE_TARGET:.0f}x) ; page de {size / 1000:.1f} ko"
     )
     return ratio <= CATALOGUE_TARGET and not page["errors"]
 

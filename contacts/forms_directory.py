@@ -24,12 +24,58 @@ EMPTY_CHOICE = {
 }
 
 
+# What each level covers (contacts/models.py: one area for a local team, none for the national one).
+AREA_OF_LEVEL = {
+    Level.TERRITOIRE: "territory",
+    Level.DEPARTEMENT: "departement",
+    Level.REGION: "region",
+}
+AREA_FIELDS = ("territory", "departement", "region")
+AREA_HELP = (
+    "Une seule zone, celle du niveau choisi : un territoire pour une équipe de niveau « Territoire », "
+    "un département pour « Département », une région pour « Région ». Aucune pour une équipe "
+    "nationale, qui couvre tout le pays."
+)
+
+MISSING_AREA = {
+    "territory": "Choisissez le territoire que couvre l'équipe : une équipe de niveau « Territoire » "
+    "couvre un territoire.",
+    "departement": "Choisissez le département que couvre l'équipe : une équipe de niveau "
+    "« Département » couvre un département.",
+    "region": "Choisissez la région que couvre l'équipe : une équipe de niveau « Région » couvre "
+    "une région.",
+}
+EXTRA_AREA = {
+    Level.TERRITOIRE: "Laissez ce choix vide : une équipe de niveau « Territoire » couvre un "
+    "territoire seulement.",
+    Level.DEPARTEMENT: "Laissez ce choix vide : une équipe de niveau « Département » couvre un "
+    "département seulement.",
+    Level.REGION: "Laissez ce choix vide : une équipe de niveau « Région » couvre une région "
+    "seulement.",
+    Level.NATIONAL: "Laissez ce choix vide : une équipe nationale couvre tout le pays.",
+}
+
+
 class TeamForm(forms.ModelForm, DsfrBaseForm):
-    """A team and what it covers; the choices are limited to the person's scope (``scope``)."""
+    """A team and what it covers; the choices are limited to the person's scope (``scope``).
+
+    The three area lists are drawn together under one legend (contacts/directory/includes/
+    team_fields.html): each alone is not required, and django-dsfr marked each « (Optionnel) », which
+    read as if a team could cover none or several (walk of 2026-12-04)."""
+
+    area_help = AREA_HELP
 
     class Meta:
         model = Team
-        fields = ["level", "territory", "departement", "region", "name", "organisation"]
+        fields = [
+            "level",
+            "territory",
+            "departement",
+            "region",
+            "name",
+            "organisation",
+            "priority",
+        ]
 
     def __init__(self, *args, scope: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,20 +107,30 @@ class TeamForm(forms.ModelForm, DsfrBaseForm):
         self.fields["territory"].help_text = "Pour une équipe de niveau « Territoire »."
         self.fields["departement"].help_text = "Pour une équipe de niveau « Département »."
         self.fields["region"].help_text = "Pour une équipe de niveau « Région »."
+        # Left empty: the default (teams nobody ordered keep the order by name).
+        self.fields["priority"].required = False
+
+    def clean_priority(self):
+        value = self.cleaned_data.get("priority")
+        return Team._meta.get_field("priority").default if value is None else value
+
+    def area_fields(self):
+        return [self[name] for name in AREA_FIELDS]
+
+    def other_fields(self):
+        """The fields after the area: name, organisation, priority."""
+        return [self[name] for name in self.fields if name not in (*AREA_FIELDS, "level")]
 
     def clean(self):
         data = super().clean()
         level = data.get("level")
-        wanted = {
-            Level.TERRITOIRE: "territory",
-            Level.DEPARTEMENT: "departement",
-            Level.REGION: "region",
-        }.get(level)
-        for name in ("territory", "departement", "region"):
-            if name == wanted:
-                if not data.get(name):
-                    self.add_error(name, "Choisissez ce que couvre l'équipe à ce niveau.")
-            else:
+        wanted = AREA_OF_LEVEL.get(level)
+        for name in AREA_FIELDS:
+            if name == wanted and not data.get(name):
+                self.add_error(name, MISSING_AREA[name])
+            elif name != wanted and data.get(name) and level:
+                self.add_error(name, EXTRA_AREA[level])
+            elif name != wanted:
                 data[name] = None
         # The import's key (niveau, code, phase, equipe): two teams of one area never share a name.
         same = Team.objects.filter(

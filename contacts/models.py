@@ -12,6 +12,7 @@ copies would outlive the purge of docs/contacts.md); their dated events are thei
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -28,6 +29,8 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [code for code, _ in Level.choices]
+PRIORITY_DEFAULT = 100
+PRIORITY_MAX = 999
 
 
 class Team(models.Model):
@@ -64,11 +67,24 @@ class Team(models.Model):
     organisation = models.CharField(
         "organisation", max_length=200, help_text="Par exemple « Département de Seine-et-Marne »."
     )
+    # Within a level, routing takes the lowest first, then the name: a territory's project team
+    # before its binôme (« Binôme… » came first by name alone). Every team gets the default, so
+    # teams nobody ordered keep the order by name.
+    priority = models.PositiveSmallIntegerField(
+        "ordre de priorité",
+        default=PRIORITY_DEFAULT,
+        validators=[MaxValueValidator(PRIORITY_MAX)],
+        help_text=(
+            "Parmi les équipes d'un même niveau qui couvrent une commune, la demande va d'abord à "
+            f"celle dont le nombre est le plus petit (0 à {PRIORITY_MAX} ; {PRIORITY_DEFAULT} par "
+            "défaut), puis par ordre alphabétique."
+        ),
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
-        ordering = ["level", "name"]
+        ordering = ["level", "priority", "name"]
         verbose_name = "équipe"
         indexes = [
             models.Index(fields=["level", "departement"]),

@@ -1,8 +1,9 @@
 """The public catalogue of the service offer: the list with its filters, and a service's page.
 
-Public, read-only (GET). Not behind the public site's page cache (public/caching.py): offers sits
-below public and never imports it, and a filtered list is cheap to compute (a few indexed queries)
-while its URLs (every combination of filters) would mostly miss a cache.
+Public, read-only (GET), and cached whole per URL and data version (core/page_cache.py). What is left
+per request once cached is the data version's query and the page's bytes: the page weighed 181 kB with
+the 2,000 territories of the benchmark's programme, 160 of them the territory list, now a text field
+with suggestions (36 kB; docs/performance.md, « Catalogue public »).
 """
 
 from __future__ import annotations
@@ -64,7 +65,6 @@ def catalogue(request):
                 (form[name], form.options(name))
                 for name in ("axe", "operateur", "type", "demandeur")
             ],
-            "territory_options": form.options("territoire"),
             "sort_options": form.options("tri"),
             "errors": [
                 (form.fields[name].label if name in form.fields else "", messages[0])

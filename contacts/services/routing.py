@@ -59,7 +59,8 @@ def teams_for_area(
     national: bool = True,
     public_only: bool = False,
 ) -> list[Team]:
-    """The teams covering these areas, ordered territory, département, région, national."""
+    """The teams covering these areas, ordered territory, département, région, national; within a
+    level by priority (lowest first), then name."""
     cover = Q(level=Level.TERRITOIRE, territory__in=list(territories))
     cover |= Q(level=Level.DEPARTEMENT, departement__in=list(departements))
     cover |= Q(level=Level.REGION, region__in=list(regions))
@@ -67,7 +68,7 @@ def teams_for_area(
         cover |= Q(level=Level.NATIONAL)
     teams = list(_with_members(Team.objects.filter(cover), public_only))
     rank = {level: position for position, level in enumerate(Level.values)}
-    return sorted(teams, key=lambda team: (rank[team.level], team.name, team.pk))
+    return sorted(teams, key=lambda team: (rank[team.level], team.priority, team.name, team.pk))
 
 
 def route_commune(commune: Commune, phase: Phase | None = None, public_only: bool = False) -> Route:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -97,16 +99,20 @@ def test_the_creation_form_offers_only_the_scope(client, teams):
         },
     )
     assert response.status_code == 403 and not Team.objects.filter(name="Intruse").exists()
-    response = client.post(
-        reverse("contacts:team_create"),
-        {
-            "level": "territoire",
-            "territory": teams["meaux"].territory.pk,
-            "departement": "77",  # ignored: the level says territory
-            "name": "Binôme",
-            "organisation": "CA Pays de Meaux",
-        },
+    fields = {
+        "level": "territoire",
+        "territory": teams["meaux"].territory.pk,
+        "departement": "77",  # refused: the level says territory
+        "name": "Binôme",
+        "organisation": "CA Pays de Meaux",
+    }
+    response = client.post(reverse("contacts:team_create"), fields)
+    assert response.status_code == 400 and not Team.objects.filter(name="Binôme").exists()
+    assert (
+        "Laissez ce choix vide : une équipe de niveau « Territoire » couvre un territoire seulement."
+        in unescape(response.content.decode())
     )
+    response = client.post(reverse("contacts:team_create"), {**fields, "departement": ""})
     created = Team.objects.get(name="Binôme")
     assert response.status_code == 302 and created.departement_id is None
     assert created.territory == teams["meaux"].territory
@@ -125,7 +131,10 @@ def test_the_creation_form_offers_only_the_scope(client, teams):
         reverse("contacts:team_create"), {"level": "territoire", "name": "X", "organisation": "O"}
     )
     assert response.status_code == 400
-    assert "Choisissez ce que couvre l&#x27;équipe" in response.content.decode()
+    assert (
+        "Choisissez le territoire que couvre l'équipe : une équipe de niveau « Territoire » couvre "
+        "un territoire." in unescape(response.content.decode())
+    )
 
 
 def test_members_are_added_edited_removed_and_journalled(client, teams):

@@ -191,9 +191,13 @@ def test_the_whole_state_round_trips_through_the_url(client, seine_et_marne):
     assert titles(response) == ["Service aller-retour"]
     html = response.content.decode()
     assert 'value="aller retour"' in html
-    for name in ("axe", "operateur", "type", "demandeur", "territoire", "tri"):
+    for name in ("axe", "operateur", "type", "demandeur", "tri"):
         select = re.search(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
         assert f'<option value="{params[name]}" selected>' in select, name
+    # The territory: its name in the field, its code for the autocomplete to send again.
+    assert f'data-combobox-value="{params["territoire"]}"' in html
+    field = re.search(r'<input [^>]*id="offre-territoire"[^>]*>', unescape(html)).group(0)
+    assert f'value="{seine_et_marne.name}"' in field
     assert re.search(r'id="offre-ouvert" name="ouvert" value="1" checked', html)
     assert "Effacer les filtres" in html
 
@@ -283,7 +287,63 @@ def test_an_unknown_commune_is_a_clear_french_error(client, scoped_services):
 
 def test_an_unknown_territory_is_refused(client, scoped_services):
     html = text(get(client, territoire="2023-2027/ti-inconnu"))
-    assert "Territoire d'industrie : Sélectionnez un choix valide" in html
+    assert (
+        "Territoire d'industrie : Aucun Territoire d'industrie n'a l'identifiant "
+        "« 2023-2027/ti-inconnu »" in html
+    )
+    assert 'aria-invalid="true"' in html
+
+
+def test_the_page_no_longer_lists_every_territory(client, seine_et_marne, nord):
+    # The list of every territory made the page weigh 181 kB with 2,000 territories (issue 11's
+    # benchmark): the field is now a text field, with the autocomplete of the public search.
+    html = get(client).content.decode()
+    assert seine_et_marne.name not in unescape(html) and nord.ti_id not in html
+    assert 'id="offre-territoire" name="territoire"' in html
+    assert "core/combobox.js" in html
+
+
+def test_a_territory_typed_by_name_or_identifier_is_found(client, scoped_services, nord):
+    expected = ["Réservé au Nord", "Réservé aux Hauts-de-France", "Service national"]
+    shouting = nord.name.upper().replace("É", "E")
+    for typed in (shouting, nord.ti_id, f"  {nord.ti_id.upper()} "):
+        response = get(client, territoire=typed)
+        assert titles(response) == expected, typed
+        assert f'data-combobox-value="2023-2027/{nord.ti_id}"' in response.content.decode()
+
+
+def test_a_territory_of_an_earlier_phase_keeps_its_phase_when_the_form_is_sent_again(
+    client, scoped_services
+):
+    earlier = territory_in("2019-2022", "59")
+    html = text(get(client, territoire=f"2019-2022/{earlier.ti_id}"))
+    shown = f"{earlier.name} (2019-2022)"
+    assert f'value="{shown}"' in html
+    # What a browser without JavaScript sends back: the same territory, the same list.
+    assert "Service de la phase 2019-2022" in titles(get(client, territoire=shown))
+
+
+def test_a_partial_territory_name_lists_the_candidates_in_french(client, real_data):
+    latest = Territory.objects.filter(phase_id="2023-2027")
+    word = "pays"
+    matching = sorted(t.name for t in latest if word in t.search_name.split())
+    assert len(matching) > 1  # the real registry has several « Pays de … »
+    html = text(get(client, territoire=word.capitalize()))
+    assert "Plusieurs Territoires d'industrie ont « Pays » dans leur nom" in html
+    assert "Territoires d'industrie proposés :" in html
+    assert html.count("<li>") >= 2
+    unknown = text(get(client, territoire="Zzzterritoire"))
+    assert "Aucun Territoire d'industrie ne s'appelle « Zzzterritoire »" in unknown
+
+
+def test_a_commune_chosen_in_the_autocomplete_is_read_by_its_code(client, scoped_services, nord):
+    commune = nord.communes.order_by("code").first()
+    response = get(client, commune=f"{commune.name} ({commune.code})")
+    assert titles(response) == [
+        "Réservé au Nord",
+        "Réservé aux Hauts-de-France",
+        "Service national",
+    ]
 
 
 # --- A service's page ---------------------------------------------------------------------------------
@@ -504,7 +564,19 @@ def test_filters_refresh_the_list_and_the_address_in_the_browser(
     assert page.locator("#annonce-resultats").inner_text().strip() == "1 service trouvé"
     # The territory: what can it ask for?
     page.get_by_label("Type de service").select_option("")
-    page.get_by_label("Territoire d'industrie").select_option(f"2023-2027/{seine_et_marne.ti_id}")
+    # The territory: typed, chosen among the suggestions (the public search's API), sent by its code.
+    field = page.get_by_role("combobox", name="Territoire d'industrie")
+    field.press_sequentially(seine_et_marne.name[:6], delay=20)
+    option = page.get_by_role("option", name=seine_et_marne.name, exact=False).first
+    option.wait_for()
+    field.press("ArrowDown")
+    assert field.get_attribute("aria-activedescendant")
+    status = page.locator("#offre-territoire-suggestions + [role=status]").inner_text()
+    assert re.fullmatch(
+        r"\d+ territoires? : flèches haut et bas pour parcourir, Entrée pour choisir\.", status
+    )
+    option.click()
+    assert field.input_value() == seine_et_marne.name
     page.wait_for_url(re.compile(r"territoire=2023-2027%2F" + seine_et_marne.ti_id))
     page.wait_for_function("document.querySelectorAll('#resultats .fr-card__title').length === 2")
     assert _listed(page) == ["Portail du foncier économique", "Prêt de long terme"]
@@ -513,13 +585,11 @@ def test_filters_refresh_the_list_and_the_address_in_the_browser(
     other = browser_context(locale="fr-FR").new_page()
     other.goto(shared)
     assert _listed(other) == ["Portail du foncier économique", "Prêt de long terme"]
-    assert other.get_by_label("Territoire d'industrie").input_value() == (
-        f"2023-2027/{seine_et_marne.ti_id}"
-    )
+    assert other.get_by_label("Territoire d'industrie").input_value() == seine_et_marne.name
 
 
 @pytest.mark.browser
-def test_the_filters_work_without_javascript(browser_context, browser_services):
+def test_the_filters_work_without_javascript(browser_context, browser_services, seine_et_marne):
     page = browser_context(locale="fr-FR", java_script_enabled=False).new_page()
     page.goto("/offre/")
     page.get_by_label("Rechercher (intitulé, description, opérateur)").fill("FONCIER economique")
@@ -530,6 +600,14 @@ def test_the_filters_work_without_javascript(browser_context, browser_services):
     page.get_by_role("button", name="Appliquer les filtres").click()
     page.wait_for_url(re.compile(r"commune=Zzzville"))
     assert "Aucune commune ne s'appelle « Zzzville »." in page.locator("#resultats").inner_text()
+    # A territory typed by its name, without JavaScript: resolved by the server.
+    page.get_by_label("Ou une commune").fill("")
+    page.get_by_label("Rechercher (intitulé, description, opérateur)").fill("")
+    page.get_by_label("Territoire d'industrie").fill(seine_et_marne.name.lower())
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    page.wait_for_url(re.compile(r"territoire="))
+    assert _listed(page) == ["Portail du foncier économique", "Prêt de long terme"]
+    assert page.get_by_label("Territoire d'industrie").input_value() == seine_et_marne.name
 
 
 @pytest.mark.browser
