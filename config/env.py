@@ -95,6 +95,11 @@ SETTINGS: dict[str, EnvSetting] = {
         ),
         EnvSetting("API_TOKEN_DEFAULT_DAYS", "90", "Validité proposée d'un jeton d'API, en jours."),
         EnvSetting("API_TOKEN_MAX_DAYS", "365", "Validité maximale d'un jeton d'API, en jours."),
+        EnvSetting(
+            "PAGE_CACHE_VERSION_SECONDS",
+            "0",
+            "Secondes pendant lesquelles un serveur réutilise la version des données des pages en cache.",
+        ),
     ]
 }
 

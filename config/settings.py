@@ -304,6 +304,9 @@ IMPORT_MAX_ROWS = int(env.get("IMPORT_MAX_ROWS"))
 CONTACT_REQUEST_RETENTION_MONTHS = int(env.get("CONTACT_REQUEST_RETENTION_MONTHS"))
 # Dashboards: a territory is late when its plan was neither submitted nor updated for this long.
 STATS_LATE_PLAN_MONTHS = int(env.get("STATS_LATE_PLAN_MONTHS"))
+# 0: every cached public page asks the database for the data version (a change is seen by every
+# server at its next request); 1 on a busy multi-server site (docs/performance.md, « Catalogue »).
+PAGE_CACHE_VERSION_SECONDS = float(env.get("PAGE_CACHE_VERSION_SECONDS"))
 
 
 # Cache (docs/deploiement.md, « Redis (facultatif) »). Without CACHE_URL, each process keeps its own
