@@ -8,7 +8,7 @@ issues 13 and 14).
         ...                             # measure
         transaction.set_rollback(True)
 
-    generate(territories=200, actions=5_000, requests=2_000, services=200)   # any size
+    generate(territories=200, actions=5_000, requests=2_000, services=200, contact_requests=2_000)
     delete_generated()                  # when generated outside a rolled-back transaction
 
 Everything lands in one phase of its own (``BENCH_PHASE``, « 2090-2099 »: the shape URLs accept, a
@@ -19,9 +19,18 @@ services (2,000 by default, 80 % open, scope national / régions / départements
 requests on the actions (a fifth from the plan as a whole), in every state, the accepted ones with
 their decision in the action's financement (granted, paid for half of them).
 
-Deterministic: the same sizes and ``seed`` give the same rows (``random.Random(seed)``, fixed dates).
-Fast: bulk inserts (``bulk_create``, batches of 5,000), no journal rows (django-simple-history's are not
-what the benchmarks measure) and no emails. The numbers the benchmarks read are computed from these
+Contact requests (as many as service requests unless ``contact_requests``: issue 14's "50,000 service
+and contact requests", 50,000 of each kind by default) go
+to one team per territory, from communes of its département, with their events (received, answered,
+closed).
+
+Deterministic: the same sizes and ``seed`` give the same rows (``random.Random(seed)``, fixed dates),
+except the contact requests' dates, over the 360 days before ``contacts_until`` (today by default: the
+response times count the last 12 months).
+Fast: on PostgreSQL every table of more than core.bulk.COPY_MIN_ROWS rows goes through COPY
+(core.bulk.bulk_insert), the smaller ones through ``bulk_create``; no journal rows (django-simple-
+history's are not what the benchmarks measure) and no emails. The 10x programme took 75.6 s with
+``bulk_create`` alone and GENERATED_SECONDS with COPY (docs/performance.md, « Programme 10x »). The numbers the benchmarks read are computed from these
 rows, never assumed.
 """
 
@@ -47,13 +56,15 @@ class Generated:
     services: int
     requests: int
     fundings: int
+    contact_requests: int
     seconds: float
 
     def summary(self) -> str:
         return (
             f"{self.territories} territoires, {self.actions} actions, {self.operators} opérateurs, "
             f"{self.services} services, {self.requests} demandes ({self.fundings} décisions "
-            f"acceptées) générés en {self.seconds:.1f} s"
+            f"acceptées), {self.contact_requests} demandes de contact générés en "
+            f"{self.seconds:.1f} s"
         )
 
 
@@ -69,6 +80,8 @@ def generate(
     operators: int = 20,
     seed: int = 0,
     phase: str = BENCH_PHASE,
+    contact_requests: int | None = None,
+    contacts_until: date | None = None,
 ) -> Generated:
     """Create a programme of the given sizes in its own phase (see the module's doc)."""
     from geo.models import Departement
@@ -95,7 +108,8 @@ def generate(
 
     # Territories, each in one département (and its région).
     places = [rng.choice(departements) for _ in range(territories)]
-    created = Territory.objects.bulk_create(
+    created = _insert(
+        Territory,
         [
             Territory(
                 phase_id=phase,
@@ -108,25 +122,22 @@ def generate(
             )
             for n, (dep, region) in enumerate(places, start=1)
         ],
-        batch_size=BATCH,
     )
-    Territory.departements.through.objects.bulk_create(
+    _insert(
+        Territory.departements.through,
         [
             Territory.departements.through(territory_id=t.pk, departement_id=dep)
             for t, (dep, _) in zip(created, places, strict=True)
         ],
-        batch_size=BATCH,
     )
-    Territory.regions.through.objects.bulk_create(
+    _insert(
+        Territory.regions.through,
         [
             Territory.regions.through(territory_id=t.pk, region_id=region)
             for t, (_, region) in zip(created, places, strict=True)
         ],
-        batch_size=BATCH,
     )
-    plans = ActionPlan.objects.bulk_create(
-        [ActionPlan(territory_id=t.pk) for t in created], batch_size=BATCH
-    )
+    plans = _insert(ActionPlan, [ActionPlan(territory_id=t.pk) for t in created])
 
     # Actions, spread evenly over the plans, the four axes in turn.
     axes = list(Axis)
@@ -147,7 +158,7 @@ def generate(
                 total_cost=Decimal(rng.randrange(20_000, 5_000_000, 500)),
             )
         )
-    action_objs = Action.objects.bulk_create(action_rows, batch_size=BATCH)
+    action_objs = _insert(Action, action_rows)
     territory_of_plan = {p.pk: p.territory_id for p in plans}
 
     # Operators and services.
@@ -179,31 +190,31 @@ def generate(
                 source="https://example.org/offre",
             )
         )
-    service_objs = Service.objects.bulk_create(service_rows, batch_size=BATCH)
+    service_objs = _insert(Service, service_rows)
     region_codes = sorted({region for _, region in places})
-    Service.regions.through.objects.bulk_create(
+    _insert(
+        Service.regions.through,
         [
             Service.regions.through(service_id=s.pk, region_id=rng.choice(region_codes))
             for s in service_objs
             if s.scope == "regions"
         ],
-        batch_size=BATCH,
     )
-    Service.departements.through.objects.bulk_create(
+    _insert(
+        Service.departements.through,
         [
             Service.departements.through(service_id=s.pk, departement_id=rng.choice(places)[0])
             for s in service_objs
             if s.scope == "departements"
         ],
-        batch_size=BATCH,
     )
-    Service.territories.through.objects.bulk_create(
+    _insert(
+        Service.territories.through,
         [
             Service.territories.through(service_id=s.pk, territory_id=rng.choice(created).pk)
             for s in service_objs
             if s.scope == "territoires"
         ],
-        batch_size=BATCH,
     )
     services_by_axis: dict[str, list] = {a.value: [] for a in axes}
     for s in service_objs:
@@ -247,7 +258,7 @@ def generate(
                     decided_on=decided_at.date(),
                 )
             )
-    funding_objs = iter(Funding.objects.bulk_create(funding_rows, batch_size=BATCH))
+    funding_objs = iter(_insert(Funding, funding_rows))
     request_rows = []
     for action, service, state, created_at, decided_at, asked, whole_plan in specs:
         funding = next(funding_objs) if state == RequestState.ACCEPTEE else None
@@ -266,7 +277,14 @@ def generate(
                 created_at=created_at,
             )
         )
-    ServiceRequest.objects.bulk_create(request_rows, batch_size=BATCH)
+    _insert(ServiceRequest, request_rows)
+    contact_count = _contact_requests(
+        rng,
+        created,
+        places,
+        requests if contact_requests is None else contact_requests,
+        contacts_until or date.today(),
+    )
     _analyze(
         Territory,
         Territory.regions.through,
@@ -278,6 +296,7 @@ def generate(
         Service.regions.through,
         Funding,
         ServiceRequest,
+        *_contact_models(),
     )
     return Generated(
         phase=phase,
@@ -287,8 +306,133 @@ def generate(
         services=len(service_objs),
         requests=len(request_rows),
         fundings=len(funding_rows),
+        contact_requests=contact_count,
         seconds=time.perf_counter() - started,
     )
+
+
+def _insert(model, objs: list) -> list:
+    """The rows through COPY on PostgreSQL from core.bulk.COPY_MIN_ROWS rows (core.bulk.bulk_insert:
+    primary keys drawn from the sequence, set on the objects), bulk_create below that and on SQLite."""
+    from django.db import connections, router
+
+    from core.bulk import bulk_insert, uses_copy
+
+    if uses_copy(connections[router.db_for_write(model)], len(objs)):
+        return bulk_insert(objs, model)
+    return model._default_manager.bulk_create(objs, batch_size=BATCH)
+
+
+def _contact_models() -> tuple:
+    from contacts.models import ContactRequest, ContactRequestEvent, Team
+
+    return Team, ContactRequest, ContactRequestEvent
+
+
+def _contact_requests(rng, territories, places, count: int, until: date) -> int:
+    """One team per territory (level « territoire »), ``count`` contact requests routed to them from a
+    commune of the territory's département, received over the 360 days before ``until`` (the response
+    times count the last 12 months), with their events: received, then answered (80 %, 0 to 15 days
+    later) and closed (half of the answered ones)."""
+    from contacts.models import (
+        ContactRequest,
+        ContactRequestEvent,
+        EventKind,
+        Level,
+        RequesterKind,
+        RequestState,
+        Subject,
+        Team,
+    )
+    from geo.models import Commune
+
+    if not count or not territories:
+        return 0
+    teams = _insert(
+        Team,
+        [
+            Team(
+                level=Level.TERRITOIRE,
+                territory_id=t.pk,
+                name=f"{TITLE_PREFIX}Équipe projet",
+                organisation=f"{TITLE_PREFIX}Territoire {n}",
+            )
+            for n, t in enumerate(territories, start=1)
+        ],
+    )
+    communes: dict[str, list[str]] = {}
+    for code, dep in Commune.objects.order_by("code").values_list("code", "departement_id"):
+        communes.setdefault(dep, []).append(code)
+    kinds = [k.value for k in RequesterKind]
+    subjects = [s.value for s in Subject]
+    rows, answers = [], []
+    for n in range(count):
+        index = rng.randrange(len(teams))
+        created_at = _datetime(until - timedelta(days=rng.randrange(1, 361)), 9 + n % 8)
+        answered = (
+            created_at + timedelta(days=rng.randrange(0, 16), hours=rng.randrange(1, 8))
+            if rng.random() < 0.8
+            else None
+        )
+        closed = answered + timedelta(days=2) if answered and rng.random() < 0.5 else None
+        state = (
+            RequestState.CLOSE
+            if closed
+            else RequestState.REPONDUE
+            if answered
+            else rng.choice([RequestState.NOUVELLE, RequestState.PRISE])
+        )
+        rows.append(
+            ContactRequest(
+                reference=f"DC-BENCH-{n:07d}",
+                requester_kind=rng.choice(kinds),
+                organisation=f"{TITLE_PREFIX}Entreprise {n}",
+                name=f"{TITLE_PREFIX}Demandeur {n}",
+                email=f"demandeur-{n}@example.org",
+                commune_id=rng.choice(communes[places[index][0]]),
+                subject=rng.choice(subjects),
+                message=f"{TITLE_PREFIX}Demande de contact générée pour les mesures.",
+                consent=True,
+                team_id=teams[index].pk,
+                state=state,
+                created_at=created_at,
+                first_answered_at=answered,
+                closed_at=closed,
+            )
+        )
+        answers.append(answered)
+    requests = _insert(ContactRequest, rows)
+    events = []
+    for request, answered in zip(requests, answers, strict=True):
+        events.append(
+            ContactRequestEvent(
+                request_id=request.pk,
+                kind=EventKind.RECUE,
+                team_id=request.team_id,
+                created_at=request.created_at,
+            )
+        )
+        if answered:
+            events.append(
+                ContactRequestEvent(
+                    request_id=request.pk,
+                    kind=EventKind.REPONSE,
+                    team_id=request.team_id,
+                    text="Réponse générée pour les mesures.",
+                    created_at=answered,
+                )
+            )
+        if request.closed_at:
+            events.append(
+                ContactRequestEvent(
+                    request_id=request.pk,
+                    kind=EventKind.CLOSE,
+                    team_id=request.team_id,
+                    created_at=request.closed_at,
+                )
+            )
+    _insert(ContactRequestEvent, events)
+    return len(requests)
 
 
 def _analyze(*models) -> None:
@@ -306,9 +450,13 @@ def _analyze(*models) -> None:
 
 def delete_generated(phase: str = BENCH_PHASE) -> None:
     """Remove what ``generate`` created (requests, services, operators, then the phase's territories)."""
+    from contacts.models import ContactRequest, Team
     from offers.models import Operator, Service, ServiceRequest
     from territories.models import Phase
 
+    # Contact requests protect their team, which the phase's territories cascade to.
+    ContactRequest.objects.filter(team__territory__phase_id=phase).delete()
+    Team.objects.filter(territory__phase_id=phase).delete()
     ServiceRequest.objects.filter(territory__phase_id=phase).delete()
     Service.objects.filter(slug__startswith="bench-service-").delete()
     Operator.objects.filter(slug__startswith="bench-operateur-").delete()
