@@ -88,6 +88,11 @@ SETTINGS: dict[str, EnvSetting] = {
             str(200 * 1024 * 1024),
             "Taille maximale d'un fichier à étiqueter déposé sur le site, en octets.",
         ),
+        EnvSetting(
+            "STATS_LATE_PLAN_MONTHS",
+            "6",
+            "Mois sans dépôt ni mise à jour du plan d'actions au-delà desquels un territoire est en retard.",
+        ),
     ]
 }
 

@@ -293,6 +293,8 @@ IMPORT_MAX_ROWS = int(env.get("IMPORT_MAX_ROWS"))
 # Contact requests (docs/contacts.md): the requesters' personal data is erased after this many months
 # by `territoires purge-demandes`.
 CONTACT_REQUEST_RETENTION_MONTHS = int(env.get("CONTACT_REQUEST_RETENTION_MONTHS"))
+# Dashboards: a territory is late when its plan was neither submitted nor updated for this long.
+STATS_LATE_PLAN_MONTHS = int(env.get("STATS_LATE_PLAN_MONTHS"))
 
 
 # Cache (docs/deploiement.md, « Redis (facultatif) »). Without CACHE_URL, each process keeps its own

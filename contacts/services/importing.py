@@ -4,13 +4,12 @@ Idempotent: a team is keyed by (niveau, code, phase, equipe), a member by (team,
 The file is the truth for the teams it lists: their members absent from it are removed, and the summary
 names them; teams not in the file are untouched. All or nothing: every problem of the file is reported
 (row and column, in French) and nothing is written; ``dry_run`` computes the same summary and rolls back.
-The reading itself (size, encodings, rows, columns, cell length) is core/imports.py's.
+The reading itself (format, size, encodings, delimiter, rows, columns, cell length) is
+core.imports.read_table's.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -18,21 +17,10 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from python_calamine import CalamineError, CalamineWorkbook
 
 from contacts.models import Level, Team, TeamMember
 from core.bulk import bulk_create_with_history, bulk_update_with_history
-from core.imports import (
-    MAX_CELL_CHARS,
-    ImportRefused,
-    Problem,
-    csv_rows,
-    decode_text,
-    max_rows,
-    read_bounded,
-    refuse,
-)
-from core.xlsx_guard import check_workbook
+from core.imports import ImportRefused, Problem, cell_text, read_table, refuse
 from geo.models import Departement, Region
 from territories.models import Phase, Territory
 
@@ -114,68 +102,6 @@ class Summary:
         if self.dry_run:
             lines.append("Simulation (--dry-run) : rien n'a été enregistré.")
         return lines
-
-
-# --- reading --------------------------------------------------------------------------------------------
-
-
-def _cell_text(value) -> str:
-    """A cell as text: calamine gives floats for numbers (a code 77 typed as a number, a phone)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def read_table(source: str | Path | IO[bytes], name: str) -> tuple[list[str], list]:
-    """(headers, iterator of (row number, cells as text)) of a CSV or the first sheet of an XLSX."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(source, name)
-    if suffix not in (".csv", ".txt"):
-        raise refuse(name, "format non reconnu", expected="un fichier .csv ou .xlsx")
-    text = decode_text(read_bounded(source, name), name)
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = csv_rows(reader, name, max_rows(), by_line=False, header_rows=1)
-    first = next(rows, None)
-    headers = [cell.strip().lower() for cell in first[1]] if first else []
-    return headers, ((n, [_cell_text(c) for c in cells]) for n, cells in rows)
-
-
-def _read_xlsx(source, name: str):
-    # No sheet is named in this format: the guard then checks every sheet of the archive.
-    check_workbook(source, name, "", max_rows())
-    try:
-        if isinstance(source, (str, Path)):
-            workbook = CalamineWorkbook.from_path(str(source))
-        else:
-            workbook = CalamineWorkbook.from_filelike(source)
-        try:
-            if not workbook.sheet_names:
-                raise refuse(name, "le classeur n'a aucune feuille")
-            grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        finally:
-            workbook.close()
-    except (CalamineError, OSError, ValueError) as error:
-        raise refuse(
-            name,
-            f"fichier XLSX illisible ({error.__class__.__name__})",
-            expected="un classeur .xlsx enregistré par un tableur",
-        ) from error
-    for number, row in enumerate(grid, start=1):
-        for value in row:
-            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise refuse(
-                    name,
-                    "cellule trop longue",
-                    row=number,
-                    expected=f"{MAX_CELL_CHARS} caractères au plus",
-                )
-    headers = [_cell_text(value).lower() for value in grid[0]] if grid else []
-    return headers, ((n, [_cell_text(v) for v in row]) for n, row in enumerate(grid[1:], start=2))
 
 
 # --- checking -------------------------------------------------------------------------------------------
@@ -334,10 +260,11 @@ class _Checker:
 def check_file(source: str | Path | IO[bytes], name: str | None = None) -> list[TeamRows]:
     """The teams and members of the file, or ImportRefused with every problem."""
     name = name or Path(str(source)).name
-    headers, rows = read_table(source, name)
+    table = read_table(source, name)  # the first sheet of an XLSX
     checker = _Checker(name)
-    index = checker.headers(headers)
-    for number, cells in rows:
+    index = checker.headers([header.lower() for header in table.headers])
+    for number, values in table.rows:
+        cells = [cell_text(value) for value in values]
         if not any(cells):
             continue
         cell = {c: (cells[i] if i < len(cells) else "") for c, i in index.items()}

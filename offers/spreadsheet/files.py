@@ -1,8 +1,8 @@
 """Reading and writing the catalogue spreadsheet: XLSX (sheets « Catalogue » and « Lisez-moi ») or CSV
 (« ; », UTF-8 with BOM).
 
-Reading and the CSV writer are the plan spreadsheet's (plans/spreadsheet/files.py: bounded by core.imports
-and core.xlsx_guard); only the XLSX layout, with its own read-me, is written here.
+Reading is core.imports.read_table's (bounded, the XLSX checked by core.xlsx_guard), the CSV writer the plan
+spreadsheet's (plans/spreadsheet/files.py); only the XLSX layout, with its own read-me, is written here.
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ from typing import IO, Any
 
 import xlsxwriter
 
+from core.imports import Table, read_table
 from offers.spreadsheet.columns import COLUMNS, LAYOUT, SHEET_CATALOGUE, SHEET_README
 from plans.spreadsheet import files as plan_files
-from plans.spreadsheet.files import FORMATS, SheetRows, UnreadableFile, format_of
+from plans.spreadsheet.files import FORMATS, UnreadableFile, format_of
+
+SheetRows = Table  # the catalogue sheet of an uploaded file
 
 __all__ = ["FORMATS", "SheetRows", "UnreadableFile", "format_of", "read_rows", "write"]
 
@@ -40,7 +43,8 @@ README = [
 
 
 def read_rows(source: str | Path | IO[bytes], file_name: str | None = None) -> SheetRows:
-    return plan_files.read_rows(source, file_name, sheet=SHEET_CATALOGUE)
+    """The « Catalogue » sheet of an XLSX, or a CSV; ImportRefused (in French) for a file refused."""
+    return read_table(source, file_name or Path(str(source)).name, SHEET_CATALOGUE)
 
 
 def write(stream: IO[bytes], fmt: str, rows: Iterable[list[Any]], operators=()) -> None:

@@ -1,5 +1,5 @@
-"""Reading and writing the plan spreadsheet as XLSX (read with python-calamine, written with xlsxwriter) or CSV
-(« ; », UTF-8 with BOM).
+"""Reading and writing the plan spreadsheet as XLSX (written with xlsxwriter) or CSV (« ; », UTF-8 with
+BOM); reading is core.imports.read_table's (python-calamine for an XLSX).
 
 Both formats carry the same sheet of actions laid out by plans/spreadsheet/columns.py; the XLSX adds the
 « Listes » sheet (allowed values, referenced by the cells' data validation) and the « Lisez-moi » sheet.
@@ -9,27 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
-from python_calamine import CalamineError, CalamineWorkbook
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
-from core.imports import (
-    MAX_CELL_CHARS,
-    ImportRefused,
-    Problem,
-    csv_rows,
-    decode_text,
-    max_rows,
-    read_bounded,
-)
-from core.xlsx_guard import check_workbook
+from core.imports import Table, read_table
 from plans.spreadsheet import cells
 from plans.spreadsheet.columns import (
     ACTION_COLUMNS,
@@ -50,7 +39,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 
 class UnreadableFile(Exception):
-    """The file is not an XLSX or CSV we can read; the message is for the user (French)."""
+    """An export's format is not XLSX or CSV (format_of); the message is for the user (French). An
+    unreadable upload is an ImportRefused of core.imports.read_table."""
 
 
 def format_of(name: str) -> str:
@@ -223,129 +213,13 @@ def _write_readme(sheet) -> None:
 
 # --- reading ---------------------------------------------------------------------------------------------
 
-
-@dataclass
-class SheetRows:
-    """The actions sheet of an uploaded file: its header and its rows (1-based row numbers as displayed)."""
-
-    file_name: str
-    sheet_name: str
-    headers: list[str]
-    rows: Iterator[tuple[int, list[Any]]]
+# The actions sheet of an uploaded file: core.imports' table (header, rows numbered as displayed).
+SheetRows = Table
 
 
 def read_rows(
     source: str | Path | IO[bytes], file_name: str | None = None, sheet: str = SHEET_ACTIONS
 ) -> SheetRows:
-    """The actions sheet (or ``sheet``: the offers catalogue reads its own), read within the bounds of
-    core.imports (ImportRefused beyond them).
-
-    IMPORT_MAX_ROWS data rows at most, MAX_COLUMNS columns, MAX_CELL_CHARS characters a cell; an XLSX is
-    checked by core.xlsx_guard before python-calamine opens it.
-    """
-    name = file_name or Path(str(source)).name
-    fmt = format_of(name)
-    return _read_xlsx(source, name, sheet) if fmt == "xlsx" else _read_csv(source, name)
-
-
-def _read_xlsx(source, name: str, sheet: str = SHEET_ACTIONS) -> SheetRows:
-    # python-calamine (Rust) reads 10,000 rows × 76 columns in about 1 s where openpyxl's read-only mode took 14 s
-    # (docs/decisions.md). Its values are normalised to what openpyxl gave, which cells.py expects.
-    # It allocates the sheet's whole grid at once: core.xlsx_guard checks the file first.
-    check_workbook(source, name, sheet, max_rows())
-    try:
-        if isinstance(source, (str, Path)):
-            workbook = CalamineWorkbook.from_path(str(source))
-        else:
-            workbook = CalamineWorkbook.from_filelike(source)
-    except (CalamineError, OSError, ValueError) as error:  # ZipError, XmlError… on a damaged file
-        raise UnreadableFile(
-            f"{name} : fichier XLSX illisible ({error.__class__.__name__})."
-        ) from error
-    try:
-        if sheet not in workbook.sheet_names:
-            listed = ", ".join(workbook.sheet_names)
-            raise UnreadableFile(
-                f"{name} : feuille « {sheet} » introuvable (feuilles présentes : {listed[:200]})."
-            )
-        try:
-            # skip_empty_area=False: the grid starts at A1 whatever the first filled cell, so row and column
-            # numbers are those the spreadsheet shows.
-            grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except (CalamineError, OSError, ValueError) as error:
-            raise UnreadableFile(
-                f"{name} : fichier XLSX illisible ({error.__class__.__name__})."
-            ) from error
-    finally:
-        workbook.close()
-    headers = (
-        [cells.raw_text(value) for value in _openpyxl_values(_bounded(grid[0], name, 1, sheet))]
-        if grid
-        else []
-    )
-
-    def rows():
-        for number, row in enumerate(grid[1:], start=2):
-            yield number, _openpyxl_values(_bounded(row, name, number, sheet))
-
-    return SheetRows(name, sheet, headers, rows())
-
-
-def _bounded(row: list[Any], name: str, number: int, sheet: str = SHEET_ACTIONS) -> list[Any]:
-    """The row, unless a text cell is longer than MAX_CELL_CHARS (refused, quoting a short prefix)."""
-    for index, value in enumerate(row):
-        if type(value) is str and len(value) > MAX_CELL_CHARS:
-            raise ImportRefused([_long_cell(name, number, index, value, sheet)])
-    return row
-
-
-def _long_cell(
-    name: str, number: int, index: int, value: str, sheet: str = SHEET_ACTIONS
-) -> Problem:
-    return Problem(
-        f"{name}, feuille « {sheet} »",
-        f"cellule trop longue ({len(value):,} caractères)".replace(",", " "),
-        row=number,
-        column=xl_col_to_name(index),
-        value=value,
-        expected=f"{MAX_CELL_CHARS:,} caractères au plus".replace(",", " "),
-    )
-
-
-_INTEGRAL_LIMIT = 2**53  # floats below this are exact integers
-
-
-def _openpyxl_value(value: Any) -> Any:
-    """A calamine value as openpyxl's read-only mode gave it: None for an empty cell (calamine gives "", and
-    also for an error cell such as #DIV/0!), int for an integral number (calamine gives float), datetime for a
-    date (calamine gives date when there is no time of day)."""
-    if value == "":
-        return None
-    kind = type(value)
-    if kind is float:
-        return (
-            int(value)
-            if value.is_integer() and -_INTEGRAL_LIMIT < value < _INTEGRAL_LIMIT
-            else value
-        )
-    if kind is date:
-        return datetime(value.year, value.month, value.day)
-    return value
-
-
-def _openpyxl_values(row: list[Any]) -> list[Any]:
-    # Most cells are text: they skip the function call.
-    return [value if type(value) is str and value else _openpyxl_value(value) for value in row]
-
-
-def _read_csv(source, name: str) -> SheetRows:
-    text = decode_text(read_bounded(source, name), name)
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    # The header counts as a row: IMPORT_MAX_ROWS data rows plus the header, numbered as a spreadsheet
-    # shows them (header = 1).
-    bounded = csv_rows(reader, name, max_rows(), by_line=False, header_rows=1)
-    first = next(bounded, None)
-    headers = [value.strip() for value in first[1]] if first else []
-    return SheetRows(name, "CSV", headers, bounded)
+    """The actions sheet (or ``sheet``: the offers catalogue reads its own) of an XLSX, or a CSV: read by
+    core.imports.read_table within its bounds (ImportRefused beyond them, and for an unreadable file)."""
+    return read_table(source, file_name or Path(str(source)).name, sheet)

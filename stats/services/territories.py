@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+
 from geo.models import Commune, Departement, Region
-from territories.models import Phase, Territory, TerritoryCommune
+from stats.services.scope import Scope
+from territories.models import LineageStatus, Phase, Territory, TerritoryCommune
 
 BY_CHOICES = ("region", "departement")
 MODE_CHOICES = ("principal", "touching")
@@ -74,3 +78,85 @@ def phase_key_figures(phase: Phase) -> dict:
         "regions": Region.objects.filter(territories__phase=phase).distinct().count(),
         "departements": Departement.objects.filter(territories__phase=phase).distinct().count(),
     }
+
+
+# --- Figures of a scope (the dashboards) ---------------------------------------------------------
+
+LINEAGE_STATUSES = [
+    (status.value, status.label) for status in LineageStatus if status != "non-reconduit"
+]
+
+
+def coverage(phase: Phase, scope: Scope) -> dict:
+    """Territories, communes and population of ``scope`` in ``phase`` (three queries):
+    ``{"territoires"`` (principal attribution), ``"territoires_touching"``, ``"communes"``,
+    ``"population"}`` (communes of the scope in a territory of the phase, each once)."""
+    covered = scope.covered_communes(phase).aggregate(
+        communes=Count("code"), population=Coalesce(Sum("population"), 0)
+    )
+    return {
+        "territoires": scope.territories(phase).count(),
+        "territoires_touching": scope.touching(phase).count(),
+        "communes": covered["communes"],
+        "population": covered["population"],
+    }
+
+
+def lineage_counts(phase: Phase, scope: Scope) -> dict:
+    """Territories of ``scope`` in ``phase`` by lineage status against the previous phase (two
+    queries): ``{"nouveau", "reconduit", "etendu", "reduit", "recompose"}`` (all 0 in the first phase,
+    whose territories have no status), plus ``"non_reconduits"``: territories of the previous phase in
+    the same scope that no territory of ``phase`` continues (None in the first phase)."""
+    counts = dict(
+        scope.territories(phase)
+        .order_by()
+        .values_list("lineage_status")
+        .annotate(n=Count("id"))
+        .values_list("lineage_status", "n")
+    )
+    figures = {status: counts.get(status, 0) for status, _ in LINEAGE_STATUSES}
+    previous = phase.previous()
+    figures["non_reconduits"] = (
+        scope.territories(previous).filter(outcome_status=LineageStatus.NON_RECONDUIT).count()
+        if previous
+        else None
+    )
+    return figures
+
+
+def area_comparison(phase: Phase, by: str) -> list[dict]:
+    """One row per région (or département, ``by``) of the programme, in code order: ``code``, ``nom``,
+    ``territoires`` (principal), ``territoires_touching``, ``communes``, ``population``, and the lineage
+    statuses of its principal territories (a handful of queries whatever the number of areas)."""
+    if by not in BY_CHOICES:
+        raise ValueError(f"by doit valoir {BY_CHOICES}")
+    principal = {row["code"]: row for row in territory_counts(phase, by, "principal")}
+    touching = {row["code"]: row["nombre"] for row in territory_counts(phase, by, "touching")}
+    covered_codes = TerritoryCommune.objects.filter(territory__phase=phase).values("commune_id")
+    covered = {
+        row[f"{by}_id"]: row
+        for row in Commune.objects.filter(code__in=covered_codes)
+        .order_by()
+        .values(f"{by}_id")
+        .annotate(communes=Count("code"), population=Coalesce(Sum("population"), 0))
+    }
+    lineage: dict[str, dict] = defaultdict(dict)
+    for code, status, count in (
+        Territory.objects.filter(phase=phase)
+        .order_by()
+        .values_list(f"principal_{by}_id", "lineage_status")
+        .annotate(n=Count("id"))
+    ):
+        lineage[code][status] = count
+    return [
+        {
+            "code": code,
+            "nom": row["nom"],
+            "territoires": row["nombre"],
+            "territoires_touching": touching.get(code, 0),
+            "communes": covered.get(code, {}).get("communes", 0),
+            "population": covered.get(code, {}).get("population", 0),
+            **{status: lineage[code].get(status, 0) for status, _ in LINEAGE_STATUSES},
+        }
+        for code, row in principal.items()
+    ]
