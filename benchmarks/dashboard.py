@@ -1,16 +1,121 @@
-"""The national dashboard against its figures by raw SQL plus the bare view, for
-benchmarks/scale_bench.py and benchmarks/stats_bench.py (issues 13 and 14)."""
+"""The national dashboard against its figures computed by raw SQL plus the bare view, for
+benchmarks/scale_bench.py and benchmarks/stats_bench.py (issues 13 and 14).
+
+The raw SQL computes what stats/services/dashboard.py's ``dashboard_figures`` gives for the country
+and a phase, as the national team sees it, in 9 statements written by hand for PostgreSQL: coverage,
+lineage, the published actions by axis × statut × maturité (the last publication of each plan, its
+JSON unnested) plus the confidential ones, the money by financeur × dispositif × état (the same, one
+level deeper), the service requests by operator × state with the decided, refused and median delay
+(GROUPING SETS), the contact requests of the last 12 months (answered within 7 calendar days for the
+app's 5 working days: the calendar is the only part the database cannot do alone), and the late plans.
+"""
 
 from __future__ import annotations
 
-from benchmarks.common import Comparison, page_exists
+from benchmarks.common import Comparison, compare_page, page_exists, timed
 
 DASHBOARD_URL = "/tableaux-de-bord/"
 
+LATEST = """
+    (SELECT DISTINCT ON (p.plan_id) p.id, p.plan_id, p.actions
+     FROM plans_planpublication p JOIN plans_actionplan pl ON pl.id = p.plan_id
+     JOIN territories_territory t ON t.id = pl.territory_id WHERE t.phase_id = %(phase)s
+     ORDER BY p.plan_id, p.published_at DESC, p.id DESC) AS lp
+"""
+CONFIDENTIAL = """
+    FROM plans_action a JOIN plans_actionplan pl ON pl.id = a.plan_id
+    JOIN territories_territory t ON t.id = pl.territory_id
+    WHERE t.phase_id = %(phase)s AND a.confidential AND NOT a.archived
+      AND EXISTS (SELECT 1 FROM plans_planpublication p WHERE p.plan_id = a.plan_id)
+"""
+DECIDED = "('acceptee', 'refusee')"
+SQL = [
+    # Coverage.
+    """SELECT (SELECT COUNT(*) FROM territories_territory WHERE phase_id = %(phase)s),
+        COUNT(*), COALESCE(SUM(c.population), 0) FROM geo_commune c
+        WHERE c.code IN (SELECT tc.commune_id FROM territories_territorycommune tc
+          JOIN territories_territory t ON t.id = tc.territory_id WHERE t.phase_id = %(phase)s)""",
+    # Lineage, and the previous phase's territories not renewed.
+    """SELECT lineage_status, COUNT(*) FROM territories_territory WHERE phase_id = %(phase)s
+        GROUP BY 1 UNION ALL SELECT 'non-reconduits', COUNT(*) FROM territories_territory
+        WHERE phase_id = %(previous)s AND outcome_status = 'non-reconduit'""",
+    # Published actions, then the confidential ones.
+    f"""SELECT a.value ->> 'axis', a.value ->> 'status', a.value ->> 'maturity', COUNT(*)
+        FROM {LATEST} CROSS JOIN LATERAL jsonb_array_elements(lp.actions) AS a(value)
+        GROUP BY 1, 2, 3""",
+    f"SELECT a.axis, a.status, a.maturity, COUNT(*) {CONFIDENTIAL} GROUP BY 1, 2, 3",
+    # Money of the published actions, then of the confidential ones.
+    f"""SELECT f.value ->> 'funder', f.value ->> 'scheme', f.value ->> 'state',
+        SUM((f.value ->> 'amount')::numeric), SUM((f.value ->> 'granted_amount')::numeric),
+        SUM((f.value ->> 'paid_amount')::numeric)
+        FROM {LATEST} CROSS JOIN LATERAL jsonb_array_elements(lp.actions) AS a(value)
+        CROSS JOIN LATERAL jsonb_array_elements(a.value -> 'fundings') AS f(value)
+        GROUP BY 1, 2, 3""",
+    f"""SELECT f.funder, f.scheme, f.state, SUM(f.amount), SUM(f.granted_amount),
+        SUM(f.paid_amount) FROM plans_funding f WHERE f.action_id IN (SELECT a.id {CONFIDENTIAL})
+        GROUP BY 1, 2, 3""",
+    # Service requests by operator and state.
+    f"""SELECT r.operator_id, o.name, r.state, COUNT(*),
+        COUNT(*) FILTER (WHERE r.state IN {DECIDED}), COUNT(*) FILTER (WHERE r.state = 'refusee'),
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN r.state IN {DECIDED}
+          AND r.decided_at IS NOT NULL
+          THEN EXTRACT(EPOCH FROM (r.decided_at - r.created_at)) / 86400.0 END)
+        FROM offers_servicerequest r JOIN offers_operator o ON o.id = r.operator_id
+        JOIN territories_territory t ON t.id = r.territory_id WHERE t.phase_id = %(phase)s
+        GROUP BY GROUPING SETS ((r.operator_id, o.name, r.state), (r.operator_id, o.name), ())""",
+    # Contact requests of the last 12 months.
+    """SELECT COUNT(*), COUNT(*) FILTER (WHERE first_answered_at IS NOT NULL
+          AND first_answered_at - created_at <= interval '7 days'),
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY
+          EXTRACT(EPOCH FROM (first_answered_at - created_at)) / 86400.0)
+        FROM contacts_contactrequest
+        WHERE created_at > now() - interval '365 days' AND created_at <= now()""",
+    # Late plans.
+    """SELECT t.id, t.ti_id, t.name, pl.state, pl.updated_at, MAX(a.updated_at)
+        FROM territories_territory t LEFT JOIN plans_actionplan pl ON pl.territory_id = t.id
+        LEFT JOIN plans_action a ON a.plan_id = pl.id WHERE t.phase_id = %(phase)s
+        GROUP BY t.id, t.ti_id, t.name, pl.state, pl.updated_at""",
+]
+
+
+def queries(phase: str) -> list[tuple[str, dict]]:
+    from territories.models import Phase
+
+    current = Phase.objects.get(code=phase)
+    previous = current.previous()
+    params = {"phase": phase, "previous": previous.code if previous else ""}
+    return [(sql, params) for sql in SQL]
+
 
 def dashboard_comparison(client, repeat: int, target: float, phase: str) -> Comparison | None:
-    """None (and a line saying so) while the stats app has no national dashboard."""
-    if not page_exists(DASHBOARD_URL):
-        print(f"{'Tableau de bord national':46} absent de cette branche : non mesuré")
-        return None
-    raise NotImplementedError
+    """The page when the stats app serves it; until then (and for information) the service that
+    computes its figures, against the same raw SQL."""
+    if page_exists(DASHBOARD_URL):
+        return compare_page(
+            client,
+            "Tableau de bord national",
+            f"{DASHBOARD_URL}?phase={phase}",
+            queries(phase),
+            repeat,
+            target,
+        )
+    from benchmarks.common import raw_sql
+    from stats.services.dashboard import dashboard_figures
+    from stats.services.scope import Scope
+    from territories.models import Phase
+
+    selected = Phase.objects.get(code=phase)
+    user = client.session and _user_of(client)
+    service, _ = timed(lambda: dashboard_figures(selected, Scope.national(), user), repeat)
+    sql, _ = timed(lambda: raw_sql(*queries(phase)), repeat)
+    result = Comparison(
+        "Figures du tableau de bord (service, sans page)", service, sql, 0.0, target
+    )
+    print(result.line() + f"   (page {DASHBOARD_URL} absente de cette branche)", flush=True)
+    return result
+
+
+def _user_of(client):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=client.session["_auth_user_id"])

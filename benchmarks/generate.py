@@ -15,7 +15,8 @@ Everything lands in one phase of its own (``BENCH_PHASE``, « 2090-2099 »: the 
 code no real phase takes for decades), on the real régions and départements loaded by ``make load``
 (run it first): territories ``bench-00001``…, one action plan
 each, actions spread evenly over them (the four axes in turn, 10 % confidential), operators and
-services (2,000 by default, 80 % open, scope national / régions / départements / territoires), and
+services (2,000 by default, 80 % open, scope national / régions / départements / territoires), four
+plans in five validated with their published snapshot (what the dashboards count), and
 requests on the actions (a fifth from the plan as a whole), in every state, the accepted ones with
 their decision in the action's financement (granted, paid for half of them).
 
@@ -58,10 +59,12 @@ class Generated:
     fundings: int
     contact_requests: int
     seconds: float
+    published_plans: int = 0
 
     def summary(self) -> str:
         return (
-            f"{self.territories} territoires, {self.actions} actions, {self.operators} opérateurs, "
+            f"{self.territories} territoires ({self.published_plans} plans publiés), "
+            f"{self.actions} actions, {self.operators} opérateurs, "
             f"{self.services} services, {self.requests} demandes ({self.fundings} décisions "
             f"acceptées), {self.contact_requests} demandes de contact générés en "
             f"{self.seconds:.1f} s"
@@ -86,7 +89,18 @@ def generate(
     """Create a programme of the given sizes in its own phase (see the module's doc)."""
     from geo.models import Departement
     from offers.models import Operator, RequestState, Service, ServiceRequest
-    from plans.models import Action, ActionPlan, Axis, CarrierKind, Funding, FundingState
+    from plans.models import (
+        Action,
+        ActionPlan,
+        ActionStatus,
+        Axis,
+        CarrierKind,
+        Funding,
+        FundingState,
+        Maturity,
+        PlanPublication,
+        PlanState,
+    )
     from plans.services.demo import TITLES
     from territories.models import Phase, Territory
 
@@ -137,11 +151,24 @@ def generate(
             for t, (_, region) in zip(created, places, strict=True)
         ],
     )
-    plans = _insert(ActionPlan, [ActionPlan(territory_id=t.pk) for t in created])
+    # Four plans in five validated (and published, below), the others in draft.
+    validated_at = _datetime(date(2025, 6, 30), 12)
+    plans = _insert(
+        ActionPlan,
+        [
+            ActionPlan(territory_id=t.pk, state=PlanState.VALIDE, validated_at=validated_at)
+            if n % 5
+            else ActionPlan(territory_id=t.pk)
+            for n, t in enumerate(created)
+        ],
+    )
 
     # Actions, spread evenly over the plans, the four axes in turn.
     axes = list(Axis)
     kinds = [k.value for k in CarrierKind]
+    statuses = [s.value for s in ActionStatus]
+    maturities = [m.value for m in Maturity]
+    shape = random.Random(seed + 1)  # its own draws: the other rows stay those of earlier versions
     action_rows = []
     for n in range(actions):
         plan = plans[n % len(plans)]
@@ -156,6 +183,8 @@ def generate(
                 carrier_kind=rng.choice(kinds),
                 confidential=rng.random() < 0.1,
                 total_cost=Decimal(rng.randrange(20_000, 5_000_000, 500)),
+                status=shape.choice(statuses),
+                maturity=shape.choice(maturities),
             )
         )
     action_objs = _insert(Action, action_rows)
@@ -278,6 +307,7 @@ def generate(
             )
         )
     _insert(ServiceRequest, request_rows)
+    publications = _publications(plans, action_objs, funding_rows, validated_at)
     contact_count = _contact_requests(
         rng,
         created,
@@ -296,6 +326,7 @@ def generate(
         Service.regions.through,
         Funding,
         ServiceRequest,
+        PlanPublication,
         *_contact_models(),
     )
     return Generated(
@@ -308,6 +339,7 @@ def generate(
         fundings=len(funding_rows),
         contact_requests=contact_count,
         seconds=time.perf_counter() - started,
+        published_plans=publications,
     )
 
 
@@ -321,6 +353,57 @@ def _insert(model, objs: list) -> list:
     if uses_copy(connections[router.db_for_write(model)], len(objs)):
         return bulk_insert(objs, model)
     return model._default_manager.bulk_create(objs, batch_size=BATCH)
+
+
+def _publications(plans, actions, fundings, published_at) -> int:
+    """The published snapshot of every validated plan (what the public site and the dashboards count),
+    in plans/services/publication.py's snapshot() layout, built from the rows in memory."""
+    from plans.models import PUBLIC_CARRIER_KINDS, PlanPublication, PlanState
+
+    def money(value):
+        return None if value is None else str(value)
+
+    by_action: dict[int, list] = {}
+    for funding in fundings:
+        by_action.setdefault(funding.action_id, []).append(funding)
+    by_plan: dict[int, list] = {}
+    for action in actions:
+        if not action.confidential and not action.archived:
+            by_plan.setdefault(action.plan_id, []).append(action)
+    rows = []
+    for plan in plans:
+        if plan.state != PlanState.VALIDE:
+            continue
+        snapshot = [
+            {
+                "code": a.code,
+                "title": a.title,
+                "description": a.description,
+                "axis": a.axis,
+                "sub_theme": a.sub_theme,
+                "status": a.status,
+                "maturity": a.maturity,
+                "carrier_kind": a.carrier_kind,
+                "carrier_name": a.carrier_name if a.carrier_kind in PUBLIC_CARRIER_KINDS else "",
+                "total_cost": money(a.total_cost),
+                "end_date": a.end_date.isoformat() if a.end_date else None,
+                "communes": [],
+                "fundings": [
+                    {
+                        "funder": f.funder,
+                        "scheme": f.scheme,
+                        "amount": money(f.amount),
+                        "state": f.state,
+                        "granted_amount": money(f.granted_amount),
+                        "paid_amount": money(f.paid_amount),
+                    }
+                    for f in by_action.get(a.pk, [])
+                ],
+            }
+            for a in sorted(by_plan.get(plan.pk, []), key=lambda a: (a.axis, a.code))
+        ]
+        rows.append(PlanPublication(plan_id=plan.pk, published_at=published_at, actions=snapshot))
+    return len(_insert(PlanPublication, rows))
 
 
 def _contact_models() -> tuple:
