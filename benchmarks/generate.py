@@ -21,18 +21,18 @@ requests on the actions (a fifth from the plan as a whole), in every state, the 
 their decision in the action's financement (granted, paid for half of them).
 
 Contact requests (as many as service requests unless ``contact_requests``: issue 14's "50,000 service
-and contact requests", 50,000 of each kind by default) go
-to one team per territory, from communes of its département, with their events (received, answered,
-closed).
+and contact requests", 50,000 of each kind by default) go to one team per territory, from communes of
+its département, with their events (received, answered, closed).
 
 Deterministic: the same sizes and ``seed`` give the same rows (``random.Random(seed)``, fixed dates),
 except the contact requests' dates, over the 360 days before ``contacts_until`` (today by default: the
 response times count the last 12 months).
 Fast: on PostgreSQL every table of more than core.bulk.COPY_MIN_ROWS rows goes through COPY
 (core.bulk.bulk_insert), the smaller ones through ``bulk_create``; no journal rows (django-simple-
-history's are not what the benchmarks measure) and no emails. The 10x programme took 75.6 s with
-``bulk_create`` alone and GENERATED_SECONDS with COPY (docs/performance.md, « Programme 10x »). The numbers the benchmarks read are computed from these
-rows, never assumed.
+history's are not what the benchmarks measure) and no emails. The rows of the previous version
+(no contact requests, no publications) took 15.4 and 15.8 s with ``bulk_create``, 8.7 and 13.1 s
+through COPY (two runs each, load 1.2-1.7; docs/performance.md, « Programme dix fois plus grand »).
+The numbers the benchmarks read are computed from these rows, never assumed.
 """
 
 from __future__ import annotations
