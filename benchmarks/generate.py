@@ -30,8 +30,8 @@ response times count the last 12 months).
 Fast: on PostgreSQL every table of more than core.bulk.COPY_MIN_ROWS rows goes through COPY
 (core.bulk.bulk_insert), the smaller ones through ``bulk_create``; no journal rows (django-simple-
 history's are not what the benchmarks measure) and no emails. The rows of the previous version
-(no contact requests, no publications) took 15.4 and 15.8 s with ``bulk_create``, 8.7 and 13.1 s
-through COPY (two runs each, load 1.2-1.7; docs/performance.md, « Programme dix fois plus grand »).
+(no contact requests, no publications) took 16.1, 15.4 and 15.4 s with ``bulk_create``, 8.7 and
+13.1 s through COPY (alternate runs, load 1.2-1.7; docs/performance.md, « Programme dix fois plus grand »).
 The numbers the benchmarks read are computed from these rows, never assumed.
 """
 
