@@ -220,3 +220,38 @@ register(get_user_model(), app="accounts", excluded_fields=["password", "last_lo
 # Programme-level data edited in the admin by the national team (territories/admin.py): journalled here
 # because the territories app itself has no journal of its own (its import writes only differences).
 register(Phase, app="accounts")
+
+
+class ApiToken(models.Model):
+    """A personal API token (« Mon espace », docs/api.md « Jetons d'API et écriture »): it acts as
+    its person, with the same permissions as the screens; only a keyed hash of its secret is kept
+    (accounts/services/tokens.py says why HMAC-SHA256 rather than a password hash)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name="personne",
+    )
+    name = models.CharField("nom", max_length=100)
+    # Public part of the token, shown in lists and used to find its row (unique, indexed).
+    prefix = models.CharField("préfixe", max_length=16, unique=True, editable=False)
+    token_hash = models.CharField("empreinte du jeton", max_length=64, editable=False)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    expires_at = models.DateTimeField("expire le")
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    # Creation and revocation are journalled; each use is not (last_used_at is written by an
+    # UPDATE that bypasses the journal, at most once a minute).
+    history = HistoricalRecords(excluded_fields=["token_hash", "last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+
+    def __str__(self) -> str:
+        return f"Jeton « {self.name} » ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at

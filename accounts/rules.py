@@ -52,3 +52,16 @@ rules.add_perm("territories.change_phase", is_staff_reader)
 rules.add_perm("accounts", is_administrator)
 rules.add_perm("auth", is_administrator)
 rules.add_perm("territories", is_staff_reader)
+
+
+# --- API tokens (« Mon espace » › Jetons d'API; docs/api.md) --------------------------------------
+
+
+@rules.predicate
+def is_token_owner(user, token) -> bool:
+    return token is not None and is_signed_in(user) and token.user_id == user.pk
+
+
+# Any signed-in person creates tokens for itself: a token may do only what its person may.
+rules.add_perm("accounts.manage_api_tokens", is_signed_in)
+rules.add_perm("accounts.revoke_api_token", is_token_owner | is_administrator)

@@ -26,3 +26,13 @@ def _account_saved(sender, instance, **kwargs):
 @receiver(user_logged_in)
 def _remember_session(sender, request, user, **kwargs):
     remember_session(request, user)
+
+
+@receiver(post_save, sender=get_user_model())
+def _revoke_tokens_of_inactive(sender, instance, **kwargs):
+    # A deactivated account's API tokens are refused at once (the API checks is_active on each
+    # call); revoking them too means a reactivation does not bring them back.
+    if not instance.is_active:
+        from accounts.services.tokens import revoke_all
+
+        revoke_all(instance)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_tokens
 
 app_name = "accounts"
 
@@ -45,4 +45,6 @@ urlpatterns = [
         views.object_history,
         name="object_history",
     ),
+    path("jetons/", views_tokens.token_list, name="tokens"),
+    path("jetons/<int:pk>/revoquer/", views_tokens.token_revoke, name="token_revoke"),
 ]

@@ -93,6 +93,8 @@ SETTINGS: dict[str, EnvSetting] = {
             "6",
             "Mois sans dépôt ni mise à jour du plan d'actions au-delà desquels un territoire est en retard.",
         ),
+        EnvSetting("API_TOKEN_DEFAULT_DAYS", "90", "Validité proposée d'un jeton d'API, en jours."),
+        EnvSetting("API_TOKEN_MAX_DAYS", "365", "Validité maximale d'un jeton d'API, en jours."),
     ]
 }
 

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_tasks_db",  # its database backend: no extra server (docs/tasks.md)
     "stats",  # one implementation of every figure (CLI stats, API, dashboards)
     "ninja",  # the API's interactive docs from ninja's own static files, not a CDN (docs/api.md)
+    "reports",  # territory sheets, press summaries, national report (PDF with WeasyPrint)
+    "opendata",  # /donnees/: bulk downloads rebuilt in the background (docs/opendata.md)
 ]
 
 MIDDLEWARE = [
@@ -143,7 +145,14 @@ STATICFILES_FINDERS = [
 STATIC_PICKED = {
     "npm": (
         TERRITOIRES_NODE_MODULES,
-        ["htmx.org/dist/htmx.min.js", "leaflet/dist/leaflet.js", "leaflet/dist/leaflet.css"],
+        [
+            "htmx.org/dist/htmx.min.js",
+            "leaflet/dist/leaflet.js",
+            "leaflet/dist/leaflet.css",
+            # The dashboards' charts (stats/templates/stats/): DSFR Chart's web components.
+            "@gouvfr/dsfr-chart/dist/DSFRChart/DSFRChart.umd.cjs",
+            "@gouvfr/dsfr-chart/dist/DSFRChart/DSFRChart.css",
+        ],
     ),
     "dsfr/dist": (
         Path(importlib.util.find_spec("dsfr").origin).parent / "static" / "dsfr" / "dist",
@@ -316,3 +325,8 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Personal API tokens (docs/api.md, « Jetons d'API et écriture »): validity offered by default and the
+# longest one allowed, in days.
+API_TOKEN_DEFAULT_DAYS = int(env.get("API_TOKEN_DEFAULT_DAYS"))
+API_TOKEN_MAX_DAYS = int(env.get("API_TOKEN_MAX_DAYS"))

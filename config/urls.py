@@ -19,6 +19,9 @@ urlpatterns = [
     path("demandes-de-service/", include("offers.urls_requests")),
     path("registre/", include("offers.urls_ledger")),  # the operators' ledger
     path("etiquetage/", include("tagging.urls")),  # « Étiqueter un fichier » (issue 14)
+    path("", include("reports.urls")),  # fiche/, communique/, rapport/ (issue 13; docs/rapports.md)
+    path("donnees/", include("opendata.urls")),  # open data page and bulk downloads (issue 13)
+    path("tableaux-de-bord/", include("stats.urls")),  # dashboards (issue 13)
 ]
 
 # DSFR error pages in French (core/errors.py; CSRF failures: CSRF_FAILURE_VIEW in settings).

@@ -2,11 +2,18 @@
 
 from django.db import models
 
+from geo.text import place_in, place_of
+
 
 class Region(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100)
     geometry = models.JSONField("contour (GeoJSON)", null=True, blank=True)
+    # The COG's « type de nom en clair » (typeLiaison, TNCC 0-5): which article the name takes, hence
+    # the preposition before it ("dans le Nord", "en Seine-et-Marne"; geo/text.py place_in).
+    type_liaison = models.PositiveSmallIntegerField(
+        "type de nom en clair (COG)", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["code"]
@@ -14,6 +21,16 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_in(self) -> str:
+        """« en Seine-et-Marne », « dans le Nord », « à La Réunion » (geo/text.py)."""
+        return place_in(self.name, self.type_liaison)
+
+    @property
+    def name_of(self) -> str:
+        """« de Seine-et-Marne », « du Nord », « de La Réunion » (geo/text.py)."""
+        return place_of(self.name, self.type_liaison)
 
 
 class Departement(models.Model):
@@ -23,6 +40,11 @@ class Departement(models.Model):
         Region, on_delete=models.PROTECT, related_name="departements", verbose_name="région"
     )
     geometry = models.JSONField("contour (GeoJSON)", null=True, blank=True)
+    # The COG's « type de nom en clair » (typeLiaison, TNCC 0-5): which article the name takes, hence
+    # the preposition before it ("dans le Nord", "en Seine-et-Marne"; geo/text.py place_in).
+    type_liaison = models.PositiveSmallIntegerField(
+        "type de nom en clair (COG)", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["code"]
@@ -30,6 +52,16 @@ class Departement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def name_in(self) -> str:
+        """« en Seine-et-Marne », « dans le Nord », « à La Réunion » (geo/text.py)."""
+        return place_in(self.name, self.type_liaison)
+
+    @property
+    def name_of(self) -> str:
+        """« de Seine-et-Marne », « du Nord », « de La Réunion » (geo/text.py)."""
+        return place_of(self.name, self.type_liaison)
 
 
 class Groupement(models.Model):

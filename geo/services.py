@@ -56,11 +56,22 @@ def _upsert(model, rows: list, fields: list[str], report: LoadReport, progress: 
 def build_rows(vintage: cog.CogVintage, dep_shapes: dict, reg_shapes: dict) -> dict[str, list]:
     """Every row of the reference geography, built in memory before anything is written."""
     regions = [
-        Region(code=c, name=r["nom"], geometry=reg_shapes.get(c))
+        Region(
+            code=c,
+            name=r["nom"],
+            geometry=reg_shapes.get(c),
+            type_liaison=r.get("typeLiaison"),
+        )
         for c, r in vintage.regions.items()
     ]
     departements = [
-        Departement(code=c, name=d["nom"], region_id=d["region"], geometry=dep_shapes.get(c))
+        Departement(
+            code=c,
+            name=d["nom"],
+            region_id=d["region"],
+            geometry=dep_shapes.get(c),
+            type_liaison=d.get("typeLiaison"),
+        )
         for c, d in vintage.departements.items()
     ]
     groupements = [
@@ -111,8 +122,14 @@ def load_geo(progress: bool | None = None) -> LoadReport:
         reg_shapes=_polygons("geo/regions.geojson", "insee_reg"),
     )
     report = LoadReport()
-    _upsert(Region, rows["regions"], ["name", "geometry"], report, progress)
-    _upsert(Departement, rows["departements"], ["name", "region", "geometry"], report, progress)
+    _upsert(Region, rows["regions"], ["name", "geometry", "type_liaison"], report, progress)
+    _upsert(
+        Departement,
+        rows["departements"],
+        ["name", "region", "geometry", "type_liaison"],
+        report,
+        progress,
+    )
     _upsert(
         Groupement,
         rows["groupements"],

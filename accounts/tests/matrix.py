@@ -91,6 +91,9 @@ class Endpoint:
     state: Callable[[World, Any], Any] = _no_state
     ok: frozenset[int] = frozenset({200, 201, 204, 302})
     label: str = ""  # distinguishes two rows of the same URL name (e.g. GET and POST)
+    # "session": the profile signs in; "jeton": it sends a personal API token of its own instead
+    # (API v1's writing operations, api/v1/auth.py), and no session.
+    auth: str = "session"
 
     @property
     def id(self) -> str:
@@ -234,5 +237,6 @@ def roles_table() -> str:
         "|---|---|---|---|",
     ]
     for row in collect_rows():
-        lines.append(f"| `{row.id}` | {row.kind} | {row.method} | {_allowed_label(row.allowed)} |")
+        kind = f"{row.kind} (jeton)" if row.auth == "jeton" else row.kind
+        lines.append(f"| `{row.id}` | {kind} | {row.method} | {_allowed_label(row.allowed)} |")
     return "\n".join([*lines, "", DOC_END])

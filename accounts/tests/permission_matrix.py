@@ -85,6 +85,12 @@ def _count(model_path, **filters):
     return state
 
 
+def _token_of_someone(world):
+    from accounts.services.tokens import create_token
+
+    return create_token(_someone(world), "Jeton de la cible", 30)[0]
+
+
 def _assignment_form(world, target):
     return {"user": target.pk, "role": "binome", "territory": world.territory.pk, "active": "on"}
 
@@ -98,6 +104,27 @@ PERMISSION_MATRIX = [
         "POST",
         SIGNED_IN,
         url=_url("accounts:logout_everywhere"),
+    ),
+    # Personal API tokens (« Mon espace » › Jetons d'API): one's own; revoking another's: administrators.
+    Endpoint("accounts:tokens", "page", "GET", SIGNED_IN, url=_url("accounts:tokens")),
+    Endpoint(
+        "accounts:tokens",
+        "page",
+        "POST",
+        SIGNED_IN,
+        url=_url("accounts:tokens"),
+        data=lambda world, target: {"name": "Script de la matrice", "days": "30"},
+        state=_count("accounts.ApiToken", name="Script de la matrice"),
+        label="création",
+    ),
+    Endpoint(
+        "accounts:token_revoke",
+        "page",
+        "POST",
+        ADMIN,
+        setup=_token_of_someone,
+        url=lambda world, target: reverse("accounts:token_revoke", args=[target.pk]),
+        state=_refetch(["revoked_at"]),
     ),
     # Invitations: any coordinator opens the form, but may only invite within its area.
     Endpoint(

@@ -38,12 +38,14 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def _send(client, row, world, target):
+def _send(client, row, world, target, headers=None):
     url = row.url(world, target)
     data = row.data(world, target) if row.data else None
     if row.kind == "api":
         body = json.dumps(data) if data is not None else ""
-        return client.generic(row.method, url, body, content_type="application/json")
+        return client.generic(
+            row.method, url, body, content_type="application/json", headers=headers
+        )
     if row.method == "GET":
         return client.get(url, data or {})
     return client.generic(
@@ -70,11 +72,16 @@ def _is_login_redirect(response, kind) -> bool:
 @pytest.mark.parametrize("row", ROWS, ids=[row.id + f"-{row.method}" for row in ROWS])
 def test_permission_matrix(row, profile, world, db, client):
     target = row.setup(world)
-    if profile != "anonyme":
+    headers = None
+    if profile != "anonyme" and row.auth == "jeton":
+        from accounts.services.tokens import create_token
+
+        headers = {"Authorization": f"Bearer {create_token(world.users[profile], 'matrice', 1)[1]}"}
+    elif profile != "anonyme":
         client.force_login(world.users[profile])
     before = row.state(world, target)
 
-    response = _send(client, row, world, target)
+    response = _send(client, row, world, target, headers)
     after = row.state(world, target)
 
     if profile in row.allowed:

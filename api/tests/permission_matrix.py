@@ -26,3 +26,8 @@ NOT_EDITING = {
     "api_legacy_moved": "redirection permanente des anciennes adresses publiques vers /api/v1/",
     "api_legacy_commune": "redirection permanente de /api/communes/<code> vers /api/v1/lookup",
 }
+
+# API v1's writing operations, authenticated by a personal token (api/tests/matrix_write.py).
+from api.tests.matrix_write import ROWS as WRITE_ROWS  # noqa: E402
+
+PERMISSION_MATRIX += WRITE_ROWS

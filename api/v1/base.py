@@ -32,7 +32,9 @@ DESCRIPTION = """API publique et ouverte des Territoires d'industrie : phases, t
 fiche, GeoJSON, CSV), « dans quel territoire est cette commune ou ce point ? », chiffres par région et
 département, actions publiques des plans validés.
 
-Sans inscription ni jeton. Données sous [Licence Ouverte 2.0](https://www.etalab.gouv.fr/licence-ouverte-open-licence/).
+Lecture sans inscription ni jeton. Données sous [Licence Ouverte 2.0](https://www.etalab.gouv.fr/licence-ouverte-open-licence/).
+Écriture (plans d'actions, demandes de service, demandes de contact) : avec un jeton personnel créé dans
+« Mon espace » (`Authorization: Bearer …`), avec les droits de la personne.
 Erreurs : un code HTTP 4xx et `{"detail": "…"}` en français. Documentation : `docs/api.md`.
 Les anciennes adresses `/api/…` (sans `v1`) redirigent ici pendant une version (301, ou 308 hors GET)."""
 

@@ -221,13 +221,14 @@ def lookup_batch(request):
             _with_urls(answer, urls) for answer in batch_lookup.commune_lookups(items, phase)
         ]
     else:
-        phases, results = _phases(phase), []
-        for lon, lat in items:
-            try:
-                answer = _point_answer(float(lon), float(lat), phases, urls)
-            except ValueError as error:
-                answer = {"erreur": str(error)}
-            results.append({"requete": [lon, lat], **answer})
+        # In bulk, through batch tagging's path (territories/services/spatial.py): the answers of
+        # GET /lookup?lon=&lat= point by point, ~0.6 s per phase for 10,000 points in France.
+        points = [(float(lon), float(lat)) for lon, lat in items]
+        answers = spatial.points_lookup_phases(points, _phases(phase))
+        results = [
+            {"requete": [lon, lat], **_with_urls(answer, urls)}
+            for (lon, lat), answer in zip(items, answers, strict=True)
+        ]
     # Returned as bytes: 10,000 answers through the response schema's validation would take longer
     # than the look-ups themselves; the schema stays in the documentation (and schemathesis checks it).
     return HttpResponse(orjson.dumps({"resultats": results}), content_type="application/json")

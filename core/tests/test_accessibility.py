@@ -190,6 +190,15 @@ PAGES = [
     ("etiquetage", "sans-role", "/etiquetage/"),
     ("etiquetage-erreurs", "sans-role", "!etiquetage-erreurs"),
     ("etiquetage-suivi", "admin", "!etiquetage-suivi"),
+    ("jetons-api", "admin", "/compte/jetons/"),
+    ("jeton-api-cree", "admin", "!jeton-api-cree"),
+    ("fiche-territoire", "anonyme", "/territoires/2023-2027/ti-1108/fiche/"),
+    ("communique-departement", "anonyme", "/departements/77/communique/"),
+    ("communique-region", "anonyme", "/regions/11/communique/"),
+    ("document-en-preparation", "anonyme", "!document-en-preparation"),
+    ("donnees-ouvertes", "anonyme", "/donnees/"),
+    ("tableau-de-bord", "anonyme", "/tableaux-de-bord/"),
+    ("tableau-de-bord-comparaison", "admin", "/tableaux-de-bord/departements/?tri=-population"),
 ]
 
 # Pages whose templates other parts of the site own, with what axe-core found (to fix there): none
@@ -372,6 +381,29 @@ def _tagging_job(client: Client, scene: Scene):
 SPECIAL.update({"/!etiquetage-erreurs": _tagging_errors, "/!etiquetage-suivi": _tagging_job})
 
 
+# --- Personal API tokens (issue 13): the page right after a creation, its secret shown once.
+
+SPECIAL["/!jeton-api-cree"] = lambda client, scene: client.post(
+    "/compte/jetons/", {"name": "Script du plan", "days": "30"}
+)
+# --- Reports (issue 13): a PDF asked for while no worker runs (« Document en préparation », 202).
+
+
+def _pdf_in_preparation(client: Client, scene: Scene):
+    import tempfile
+
+    from django.test import override_settings
+
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+        MEDIA_ROOT=tempfile.mkdtemp(),
+    ):
+        return client.get("/territoires/2023-2027/ti-1108/fiche.pdf")
+
+
+SPECIAL.update({"/!document-en-preparation": _pdf_in_preparation})
+
+
 def _fetch(client: Client, scene: Scene, path: str):
     if path in SPECIAL:  # pages reached by a POST: the browser asks, the test posts
         return SPECIAL[path](client, scene)
@@ -401,6 +433,8 @@ def _expected_status(name: str) -> int:
         return 400
     if name == "invitation-invalide":
         return 410
+    if name == "document-en-preparation":
+        return 202
     return int(name.removeprefix("erreur-")) if name.startswith("erreur-") else 200
 
 

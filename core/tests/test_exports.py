@@ -172,3 +172,14 @@ def test_operators_ledger_csv_and_xlsx(client, real_data, django_user_model):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
     assert _live_formulas(cells) == [] and "'" + HOSTILE[1] in cells
+
+
+def test_national_report_xlsx(client, real_data):
+    from geo.models import Region
+
+    Region.objects.filter(code="11").update(name=HOSTILE[0])
+    Region.objects.filter(code="84").update(name=HOSTILE[3])
+    response = client.get(reverse("reports:national-xlsx"))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
+    assert _live_formulas(cells) == [] and "'" + HOSTILE[0] in cells and "'" + HOSTILE[3] in cells

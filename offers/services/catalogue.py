@@ -79,10 +79,8 @@ def import_catalogue(
     """Import a catalogue file. ``operators``: ids of the operators the person may manage (None: all);
     a row of another operator, or one overwriting another operator's service, is refused."""
     name = file_name or Path(str(source)).name
-    try:
-        sheet = files.read_rows(source, name)  # ImportRefused beyond the bounds of core.imports
-    except files.UnreadableFile as error:
-        raise ImportRefused([Problem(name, str(error).removeprefix(f"{name} : "))]) from error
+    # ImportRefused, in French, for an unreadable file or one beyond the bounds of core.imports.
+    sheet = files.read_rows(source, name)
     problems = _Problems(sheet.file_name, sheet.sheet_name)
     mapping = _map_headers(sheet.headers, problems)
     if problems:

@@ -157,10 +157,8 @@ def import_plans(
                     )
                 ]
             )
-    try:
-        sheet = files.read_rows(source, name)  # ImportRefused beyond the bounds of core.imports
-    except files.UnreadableFile as error:
-        raise ImportRefused([Problem(name, str(error).removeprefix(f"{name} : "))]) from error
+    # ImportRefused, in French, for an unreadable file or one beyond the bounds of core.imports.
+    sheet = files.read_rows(source, name)
     problems = _Problems(sheet.file_name, sheet.sheet_name)
     mapping = _map_headers(sheet.headers, fixed is not None, problems)
     if problems:

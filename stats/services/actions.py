@@ -41,6 +41,18 @@ def _with_extra(codes: list[tuple[str, str]], seen) -> list[tuple[str, str]]:
     return codes + [(code, code) for code in sorted(c for c in seen if c and c not in known)]
 
 
+CELLS = ("axis", "status", "maturity")
+
+
+def _public_cells(phase: Phase, scope: Scope, by: str | None = None) -> list[tuple]:
+    """Published actions per (axis, status, maturity), per principal area first when ``by`` is given.
+    The national figures come from the per-région scan (kept: published.py), which the régions'
+    comparison needs too: one scan of the publications for both."""
+    if scope.kind == "national" and by is None:
+        by = "region"
+    return published.action_counts(scope.territories(phase), phase, CELLS, by=by)
+
+
 def action_figures(phase: Phase, scope: Scope, user=None) -> dict:
     """Actions of ``scope`` in ``phase`` as seen by ``user`` (None: the public). Two queries.
 
@@ -53,10 +65,8 @@ def action_figures(phase: Phase, scope: Scope, user=None) -> dict:
     """
     territories = scope.territories(phase)
     cells: Counter = Counter()  # (axis, status, maturity) -> n
-    for axis, status, maturity, count in published.action_counts(
-        territories, phase, ("axis", "status", "maturity")
-    ):
-        cells[axis, status, maturity] += count
+    for row in _public_cells(phase, scope):
+        cells[row[-4], row[-3], row[-2]] += row[-1]
     confidential = 0
     if user is not None and user.is_authenticated:
         for row in (
@@ -100,8 +110,8 @@ def action_totals_by_area(phase: Phase, by: str, user=None) -> dict[str, int]:
     (the comparison tables). Two queries whatever the number of areas."""
     territories = Scope.national().territories(phase)
     totals: Counter = Counter()
-    for area, count in published.action_counts(territories, phase, (), by=by):
-        totals[area] += count
+    for row in _public_cells(phase, Scope.national(), by):
+        totals[row[0]] += row[-1]
     if user is not None and user.is_authenticated:
         column = f"plan__territory__{published.GROUP_COLUMNS[by]}"
         for row in (

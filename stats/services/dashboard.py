@@ -5,7 +5,8 @@ these, never the database.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from stats.services.actions import action_figures, action_totals_by_area
 from stats.services.contacts import contact_figures
@@ -69,3 +70,19 @@ def compare_phases(scope: Scope, user=None) -> list[dict]:
             }
         )
     return rows
+
+
+def as_json(value):
+    """Figures as JSON (the API and the CLI): amounts as decimal text (as everywhere in the API), (code, libellé) pairs as
+    objects, dates as ISO text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items()}
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        return {"code": value[0], "libelle": value[1]}
+    if isinstance(value, list | tuple):
+        return [as_json(item) for item in value]
+    return value

@@ -42,7 +42,7 @@ def months_before(moment: datetime, months: int) -> datetime:
 def late_territories(
     phase: Phase, scope: Scope, user=None, now: datetime | None = None, months: int | None = None
 ) -> dict | None:
-    """Late territories of ``scope`` in ``phase`` (one query), or None for a finished phase. Returns
+    """Late territories of ``scope`` in ``phase`` (two queries), or None for a finished phase. Returns
     ``{"mois", "depuis", "nombre", "par_type": {kind: n}, "territoires"}``: the threshold in months and
     as a date, the number late, per kind (KINDS), and ``[{"id", "nom", "type", "derniere_activite"}]``
     (oldest first) limited to the territories ``user`` may read (empty for the public)."""

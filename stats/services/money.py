@@ -25,6 +25,7 @@ from territories.models import Phase
 
 ZERO = Decimal("0.00")
 NO_SCHEME = "Sans dispositif précisé"
+KEYS = ("funder", "scheme", "state")
 
 
 def _sums() -> dict:
@@ -64,9 +65,10 @@ def money_figures(phase: Phase, scope: Scope, user=None) -> dict:
     - ``total``: ``{"sollicite", "accorde", "verse"}``.
     """
     lines: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
-    for funder, scheme, state, asked, granted, paid in _rows(
-        phase, scope.territories(phase), user, ("funder", "scheme", "state"), None
-    ):
+    # National: the per-région scan of money_totals_by_area("region"), kept (published.py), summed.
+    by = "region" if scope.kind == "national" else None
+    for row in _rows(phase, scope.territories(phase), user, KEYS, by):
+        funder, scheme, state, asked, granted, paid = row[-6:]
         for i, value in enumerate(_counted(state, asked, granted, paid)):
             lines[funder or "", scheme or ""][i] += value
     funders: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
@@ -99,8 +101,8 @@ def money_totals_by_area(phase: Phase, by: str, user=None) -> dict[str, dict[str
     """Sollicité, accordé, versé of ``phase`` per principal région or département (``by``):
     ``{code: {"sollicite", "accorde", "verse"}}`` (the comparison tables; two queries)."""
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
-    for area, state, asked, granted, paid in _rows(
-        phase, Scope.national().territories(phase), user, ("state",), by
+    for area, _, _, state, asked, granted, paid in _rows(
+        phase, Scope.national().territories(phase), user, KEYS, by
     ):
         for i, value in enumerate(_counted(state, asked, granted, paid)):
             totals[area][i] += value

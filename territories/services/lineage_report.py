@@ -6,6 +6,8 @@ from collections import defaultdict
 
 from territories.models import Lineage, Phase, Territory
 
+HEAVY = ("geometry", "geometry_simplified")
+
 
 def lineage_rows(phase: Phase) -> list[dict]:
     """The stable JSON of ``territoires lineage`` (documented in docs/cli.md)."""
@@ -14,8 +16,12 @@ def lineage_rows(phase: Phase) -> list[dict]:
     )
     predecessors: dict[int, list[dict]] = defaultdict(list)
     successors: dict[int, list[dict]] = defaultdict(list)
-    for link in links.select_related("successor", "predecessor").order_by(
-        "-shared_communes", "predecessor__ti_id"
+    # The outlines are not read: decoding their JSON was most of the time (~3 to 7 s a phase).
+    outlines = [f"{side}__{name}" for side in ("successor", "predecessor") for name in HEAVY]
+    for link in (
+        links.select_related("successor", "predecessor")
+        .defer(*outlines)
+        .order_by("-shared_communes", "predecessor__ti_id")
     ):
         if link.successor.phase_id == phase.code:
             predecessors[link.successor_id].append(
@@ -45,5 +51,5 @@ def lineage_rows(phase: Phase) -> list[dict]:
             "devenir": t.outcome_status,
             "successeurs": successors.get(t.id, []),
         }
-        for t in Territory.objects.filter(phase=phase).order_by("ti_id")
+        for t in Territory.objects.filter(phase=phase).defer(*HEAVY).order_by("ti_id")
     ]
