@@ -2,17 +2,18 @@
 benchmarks/scale_bench.py and benchmarks/stats_bench.py (issues 13 and 14).
 
 The raw SQL computes what stats/services/dashboard.py's ``dashboard_figures`` gives for the country
-and a phase, as the national team sees it, in 9 statements written by hand for PostgreSQL: coverage,
+and a phase, as the national team sees it, in 16 statements written by hand for PostgreSQL: coverage,
 lineage, the published actions by axis × statut × maturité (the last publication of each plan, its
 JSON unnested) plus the confidential ones, the money by financeur × dispositif × état (the same, one
 level deeper), the service requests by operator × state with the decided, refused and median delay
 (GROUPING SETS), the contact requests of the last 12 months (answered within 7 calendar days for the
-app's 5 working days: the calendar is the only part the database cannot do alone), and the late plans.
+app's 5 working days: the calendar is the only part the database cannot do alone), the late plans,
+and the page's two comparison tables (the régions, the phases).
 """
 
 from __future__ import annotations
 
-from benchmarks.common import Comparison, compare_page, page_exists, timed
+from benchmarks.common import FLOOR_URL, Comparison, compare_page, page_exists, raw_sql, timed
 
 DASHBOARD_URL = "/tableaux-de-bord/"
 
@@ -70,6 +71,47 @@ SQL = [
           EXTRACT(EPOCH FROM (first_answered_at - created_at)) / 86400.0)
         FROM contacts_contactrequest
         WHERE created_at > now() - interval '365 days' AND created_at <= now()""",
+    # The comparison of the régions: principal and touching territories, lineage, covered communes,
+    # then the published actions and money per principal région.
+    """SELECT principal_region_id, COUNT(*), COUNT(*) FILTER (WHERE lineage_status = 'nouveau'),
+        COUNT(*) FILTER (WHERE lineage_status = 'reconduit'),
+        COUNT(*) FILTER (WHERE lineage_status = 'etendu'),
+        COUNT(*) FILTER (WHERE lineage_status = 'reduit'),
+        COUNT(*) FILTER (WHERE lineage_status = 'recompose')
+        FROM territories_territory WHERE phase_id = %(phase)s GROUP BY 1""",
+    """SELECT tr.region_id, COUNT(*) FROM territories_territory_regions tr
+        JOIN territories_territory t ON t.id = tr.territory_id WHERE t.phase_id = %(phase)s
+        GROUP BY 1""",
+    """SELECT c.region_id, COUNT(*), COALESCE(SUM(c.population), 0) FROM geo_commune c
+        WHERE c.code IN (SELECT tc.commune_id FROM territories_territorycommune tc
+          JOIN territories_territory t ON t.id = tc.territory_id WHERE t.phase_id = %(phase)s)
+        GROUP BY 1""",
+    f"""SELECT t.principal_region_id, COUNT(*) FROM {LATEST}
+        JOIN plans_actionplan pl ON pl.id = lp.plan_id
+        JOIN territories_territory t ON t.id = pl.territory_id
+        CROSS JOIN LATERAL jsonb_array_elements(lp.actions) AS a(value) GROUP BY 1""",
+    f"""SELECT t.principal_region_id, f.value ->> 'state',
+        SUM((f.value ->> 'amount')::numeric), SUM((f.value ->> 'granted_amount')::numeric),
+        SUM((f.value ->> 'paid_amount')::numeric) FROM {LATEST}
+        JOIN plans_actionplan pl ON pl.id = lp.plan_id
+        JOIN territories_territory t ON t.id = pl.territory_id
+        CROSS JOIN LATERAL jsonb_array_elements(lp.actions) AS a(value)
+        CROSS JOIN LATERAL jsonb_array_elements(a.value -> 'fundings') AS f(value) GROUP BY 1, 2""",
+    # The comparison of the phases: territories, covered communes, actions and money per phase.
+    """SELECT t.phase_id, COUNT(DISTINCT t.id), COUNT(DISTINCT tc.commune_id)
+        FROM territories_territory t
+        LEFT JOIN territories_territorycommune tc ON tc.territory_id = t.id GROUP BY 1""",
+    """SELECT t.phase_id, COUNT(*), SUM(fs.asked), SUM(fs.granted), SUM(fs.paid)
+        FROM (SELECT DISTINCT ON (p.plan_id) p.plan_id, p.actions FROM plans_planpublication p
+              ORDER BY p.plan_id, p.published_at DESC, p.id DESC) AS lp
+        JOIN plans_actionplan pl ON pl.id = lp.plan_id
+        JOIN territories_territory t ON t.id = pl.territory_id
+        CROSS JOIN LATERAL jsonb_array_elements(lp.actions) AS a(value)
+        CROSS JOIN LATERAL (SELECT SUM((f.value ->> 'amount')::numeric) AS asked,
+            SUM((f.value ->> 'granted_amount')::numeric) AS granted,
+            SUM((f.value ->> 'paid_amount')::numeric) AS paid
+            FROM jsonb_array_elements(a.value -> 'fundings') AS f(value)) AS fs
+        GROUP BY 1""",
     # Late plans.
     """SELECT t.id, t.ti_id, t.name, pl.state, pl.updated_at, MAX(a.updated_at)
         FROM territories_territory t LEFT JOIN plans_actionplan pl ON pl.territory_id = t.id
@@ -88,18 +130,40 @@ def queries(phase: str) -> list[tuple[str, dict]]:
 
 
 def dashboard_comparison(client, repeat: int, target: float, phase: str) -> Comparison | None:
-    """The page when the stats app serves it; until then (and for information) the service that
-    computes its figures, against the same raw SQL."""
+    """The page when the stats app serves it, first displayed (the stats app's per-process store of
+    the publications' aggregates emptied before each GET: stats/services/keep.py) then as displayed
+    again (the store kept, as long as no plan is published); until the page exists, the service
+    that computes its figures. Each against the same raw SQL plus the bare view."""
     if page_exists(DASHBOARD_URL):
-        return compare_page(
+        from django.core.cache import cache
+
+        from core import page_cache
+        from stats.services import keep
+
+        url = f"{DASHBOARD_URL}?phase={phase}"
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+        def cold():
+            keep.clear()
+            page_cache.clear()
+            cache.clear()
+            return client.get(url)
+
+        page, _ = timed(cold, repeat)
+        sql, _ = timed(lambda: raw_sql(*queries(phase)), repeat)
+        floor, _ = timed(lambda: client.get(FLOOR_URL), repeat)
+        first = Comparison("Tableau de bord national, 1er affichage", page, sql, floor, target)
+        print(first.line(), flush=True)
+        again = compare_page(
             client,
-            "Tableau de bord national",
-            f"{DASHBOARD_URL}?phase={phase}",
+            "Tableau de bord national, affiché de nouveau",
+            url,
             queries(phase),
             repeat,
             target,
         )
-    from benchmarks.common import raw_sql
+        return first if first.ratio >= again.ratio else again
     from stats.services.dashboard import dashboard_figures
     from stats.services.scope import Scope
     from territories.models import Phase
