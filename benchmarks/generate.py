@@ -8,21 +8,31 @@ issues 13 and 14).
         ...                             # measure
         transaction.set_rollback(True)
 
-    generate(territories=200, actions=5_000, requests=2_000, services=200)   # any size
+    generate(territories=200, actions=5_000, requests=2_000, services=200, contact_requests=2_000)
     delete_generated()                  # when generated outside a rolled-back transaction
 
 Everything lands in one phase of its own (``BENCH_PHASE``, « 2090-2099 »: the shape URLs accept, a
 code no real phase takes for decades), on the real régions and départements loaded by ``make load``
 (run it first): territories ``bench-00001``…, one action plan
 each, actions spread evenly over them (the four axes in turn, 10 % confidential), operators and
-services (2,000 by default, 80 % open, scope national / régions / départements / territoires), and
+services (2,000 by default, 80 % open, scope national / régions / départements / territoires), four
+plans in five validated with their published snapshot (what the dashboards count), and
 requests on the actions (a fifth from the plan as a whole), in every state, the accepted ones with
 their decision in the action's financement (granted, paid for half of them).
 
-Deterministic: the same sizes and ``seed`` give the same rows (``random.Random(seed)``, fixed dates).
-Fast: bulk inserts (``bulk_create``, batches of 5,000), no journal rows (django-simple-history's are not
-what the benchmarks measure) and no emails. The numbers the benchmarks read are computed from these
-rows, never assumed.
+Contact requests (as many as service requests unless ``contact_requests``: issue 14's "50,000 service
+and contact requests", 50,000 of each kind by default) go to one team per territory, from communes of
+its département, with their events (received, answered, closed).
+
+Deterministic: the same sizes and ``seed`` give the same rows (``random.Random(seed)``, fixed dates),
+except the contact requests' dates, over the 360 days before ``contacts_until`` (today by default: the
+response times count the last 12 months).
+Fast: on PostgreSQL every table of more than core.bulk.COPY_MIN_ROWS rows goes through COPY
+(core.bulk.bulk_insert), the smaller ones through ``bulk_create``; no journal rows (django-simple-
+history's are not what the benchmarks measure) and no emails. The rows of the previous version
+(no contact requests, no publications) took 16.1, 15.4 and 15.4 s with ``bulk_create``, 8.7 and
+13.1 s through COPY (alternate runs, load 1.2-1.7; docs/performance.md, « Programme dix fois plus grand »).
+The numbers the benchmarks read are computed from these rows, never assumed.
 """
 
 from __future__ import annotations
@@ -47,13 +57,17 @@ class Generated:
     services: int
     requests: int
     fundings: int
+    contact_requests: int
     seconds: float
+    published_plans: int = 0
 
     def summary(self) -> str:
         return (
-            f"{self.territories} territoires, {self.actions} actions, {self.operators} opérateurs, "
+            f"{self.territories} territoires ({self.published_plans} plans publiés), "
+            f"{self.actions} actions, {self.operators} opérateurs, "
             f"{self.services} services, {self.requests} demandes ({self.fundings} décisions "
-            f"acceptées) générés en {self.seconds:.1f} s"
+            f"acceptées), {self.contact_requests} demandes de contact générés en "
+            f"{self.seconds:.1f} s"
         )
 
 
@@ -69,11 +83,24 @@ def generate(
     operators: int = 20,
     seed: int = 0,
     phase: str = BENCH_PHASE,
+    contact_requests: int | None = None,
+    contacts_until: date | None = None,
 ) -> Generated:
     """Create a programme of the given sizes in its own phase (see the module's doc)."""
     from geo.models import Departement
     from offers.models import Operator, RequestState, Service, ServiceRequest
-    from plans.models import Action, ActionPlan, Axis, CarrierKind, Funding, FundingState
+    from plans.models import (
+        Action,
+        ActionPlan,
+        ActionStatus,
+        Axis,
+        CarrierKind,
+        Funding,
+        FundingState,
+        Maturity,
+        PlanPublication,
+        PlanState,
+    )
     from plans.services.demo import TITLES
     from territories.models import Phase, Territory
 
@@ -95,7 +122,8 @@ def generate(
 
     # Territories, each in one département (and its région).
     places = [rng.choice(departements) for _ in range(territories)]
-    created = Territory.objects.bulk_create(
+    created = _insert(
+        Territory,
         [
             Territory(
                 phase_id=phase,
@@ -108,29 +136,39 @@ def generate(
             )
             for n, (dep, region) in enumerate(places, start=1)
         ],
-        batch_size=BATCH,
     )
-    Territory.departements.through.objects.bulk_create(
+    _insert(
+        Territory.departements.through,
         [
             Territory.departements.through(territory_id=t.pk, departement_id=dep)
             for t, (dep, _) in zip(created, places, strict=True)
         ],
-        batch_size=BATCH,
     )
-    Territory.regions.through.objects.bulk_create(
+    _insert(
+        Territory.regions.through,
         [
             Territory.regions.through(territory_id=t.pk, region_id=region)
             for t, (_, region) in zip(created, places, strict=True)
         ],
-        batch_size=BATCH,
     )
-    plans = ActionPlan.objects.bulk_create(
-        [ActionPlan(territory_id=t.pk) for t in created], batch_size=BATCH
+    # Four plans in five validated (and published, below), the others in draft.
+    validated_at = _datetime(date(2025, 6, 30), 12)
+    plans = _insert(
+        ActionPlan,
+        [
+            ActionPlan(territory_id=t.pk, state=PlanState.VALIDE, validated_at=validated_at)
+            if n % 5
+            else ActionPlan(territory_id=t.pk)
+            for n, t in enumerate(created)
+        ],
     )
 
     # Actions, spread evenly over the plans, the four axes in turn.
     axes = list(Axis)
     kinds = [k.value for k in CarrierKind]
+    statuses = [s.value for s in ActionStatus]
+    maturities = [m.value for m in Maturity]
+    shape = random.Random(seed + 1)  # its own draws: the other rows stay those of earlier versions
     action_rows = []
     for n in range(actions):
         plan = plans[n % len(plans)]
@@ -145,9 +183,11 @@ def generate(
                 carrier_kind=rng.choice(kinds),
                 confidential=rng.random() < 0.1,
                 total_cost=Decimal(rng.randrange(20_000, 5_000_000, 500)),
+                status=shape.choice(statuses),
+                maturity=shape.choice(maturities),
             )
         )
-    action_objs = Action.objects.bulk_create(action_rows, batch_size=BATCH)
+    action_objs = _insert(Action, action_rows)
     territory_of_plan = {p.pk: p.territory_id for p in plans}
 
     # Operators and services.
@@ -179,31 +219,31 @@ def generate(
                 source="https://example.org/offre",
             )
         )
-    service_objs = Service.objects.bulk_create(service_rows, batch_size=BATCH)
+    service_objs = _insert(Service, service_rows)
     region_codes = sorted({region for _, region in places})
-    Service.regions.through.objects.bulk_create(
+    _insert(
+        Service.regions.through,
         [
             Service.regions.through(service_id=s.pk, region_id=rng.choice(region_codes))
             for s in service_objs
             if s.scope == "regions"
         ],
-        batch_size=BATCH,
     )
-    Service.departements.through.objects.bulk_create(
+    _insert(
+        Service.departements.through,
         [
             Service.departements.through(service_id=s.pk, departement_id=rng.choice(places)[0])
             for s in service_objs
             if s.scope == "departements"
         ],
-        batch_size=BATCH,
     )
-    Service.territories.through.objects.bulk_create(
+    _insert(
+        Service.territories.through,
         [
             Service.territories.through(service_id=s.pk, territory_id=rng.choice(created).pk)
             for s in service_objs
             if s.scope == "territoires"
         ],
-        batch_size=BATCH,
     )
     services_by_axis: dict[str, list] = {a.value: [] for a in axes}
     for s in service_objs:
@@ -247,7 +287,7 @@ def generate(
                     decided_on=decided_at.date(),
                 )
             )
-    funding_objs = iter(Funding.objects.bulk_create(funding_rows, batch_size=BATCH))
+    funding_objs = iter(_insert(Funding, funding_rows))
     request_rows = []
     for action, service, state, created_at, decided_at, asked, whole_plan in specs:
         funding = next(funding_objs) if state == RequestState.ACCEPTEE else None
@@ -266,7 +306,15 @@ def generate(
                 created_at=created_at,
             )
         )
-    ServiceRequest.objects.bulk_create(request_rows, batch_size=BATCH)
+    _insert(ServiceRequest, request_rows)
+    publications = _publications(plans, action_objs, funding_rows, validated_at)
+    contact_count = _contact_requests(
+        rng,
+        created,
+        places,
+        requests if contact_requests is None else contact_requests,
+        contacts_until or date.today(),
+    )
     _analyze(
         Territory,
         Territory.regions.through,
@@ -278,6 +326,8 @@ def generate(
         Service.regions.through,
         Funding,
         ServiceRequest,
+        PlanPublication,
+        *_contact_models(),
     )
     return Generated(
         phase=phase,
@@ -287,8 +337,185 @@ def generate(
         services=len(service_objs),
         requests=len(request_rows),
         fundings=len(funding_rows),
+        contact_requests=contact_count,
         seconds=time.perf_counter() - started,
+        published_plans=publications,
     )
+
+
+def _insert(model, objs: list) -> list:
+    """The rows through COPY on PostgreSQL from core.bulk.COPY_MIN_ROWS rows (core.bulk.bulk_insert:
+    primary keys drawn from the sequence, set on the objects), bulk_create below that and on SQLite."""
+    from django.db import connections, router
+
+    from core.bulk import bulk_insert, uses_copy
+
+    if uses_copy(connections[router.db_for_write(model)], len(objs)):
+        return bulk_insert(objs, model)
+    return model._default_manager.bulk_create(objs, batch_size=BATCH)
+
+
+def _publications(plans, actions, fundings, published_at) -> int:
+    """The published snapshot of every validated plan (what the public site and the dashboards count),
+    in plans/services/publication.py's snapshot() layout, built from the rows in memory."""
+    from plans.models import PUBLIC_CARRIER_KINDS, PlanPublication, PlanState
+
+    def money(value):
+        return None if value is None else str(value)
+
+    by_action: dict[int, list] = {}
+    for funding in fundings:
+        by_action.setdefault(funding.action_id, []).append(funding)
+    by_plan: dict[int, list] = {}
+    for action in actions:
+        if not action.confidential and not action.archived:
+            by_plan.setdefault(action.plan_id, []).append(action)
+    rows = []
+    for plan in plans:
+        if plan.state != PlanState.VALIDE:
+            continue
+        snapshot = [
+            {
+                "code": a.code,
+                "title": a.title,
+                "description": a.description,
+                "axis": a.axis,
+                "sub_theme": a.sub_theme,
+                "status": a.status,
+                "maturity": a.maturity,
+                "carrier_kind": a.carrier_kind,
+                "carrier_name": a.carrier_name if a.carrier_kind in PUBLIC_CARRIER_KINDS else "",
+                "total_cost": money(a.total_cost),
+                "end_date": a.end_date.isoformat() if a.end_date else None,
+                "communes": [],
+                "fundings": [
+                    {
+                        "funder": f.funder,
+                        "scheme": f.scheme,
+                        "amount": money(f.amount),
+                        "state": f.state,
+                        "granted_amount": money(f.granted_amount),
+                        "paid_amount": money(f.paid_amount),
+                    }
+                    for f in by_action.get(a.pk, [])
+                ],
+            }
+            for a in sorted(by_plan.get(plan.pk, []), key=lambda a: (a.axis, a.code))
+        ]
+        rows.append(PlanPublication(plan_id=plan.pk, published_at=published_at, actions=snapshot))
+    return len(_insert(PlanPublication, rows))
+
+
+def _contact_models() -> tuple:
+    from contacts.models import ContactRequest, ContactRequestEvent, Team
+
+    return Team, ContactRequest, ContactRequestEvent
+
+
+def _contact_requests(rng, territories, places, count: int, until: date) -> int:
+    """One team per territory (level « territoire »), ``count`` contact requests routed to them from a
+    commune of the territory's département, received over the 360 days before ``until`` (the response
+    times count the last 12 months), with their events: received, then answered (80 %, 0 to 15 days
+    later) and closed (half of the answered ones)."""
+    from contacts.models import (
+        ContactRequest,
+        ContactRequestEvent,
+        EventKind,
+        Level,
+        RequesterKind,
+        RequestState,
+        Subject,
+        Team,
+    )
+    from geo.models import Commune
+
+    if not count or not territories:
+        return 0
+    teams = _insert(
+        Team,
+        [
+            Team(
+                level=Level.TERRITOIRE,
+                territory_id=t.pk,
+                name=f"{TITLE_PREFIX}Équipe projet",
+                organisation=f"{TITLE_PREFIX}Territoire {n}",
+            )
+            for n, t in enumerate(territories, start=1)
+        ],
+    )
+    communes: dict[str, list[str]] = {}
+    for code, dep in Commune.objects.order_by("code").values_list("code", "departement_id"):
+        communes.setdefault(dep, []).append(code)
+    kinds = [k.value for k in RequesterKind]
+    subjects = [s.value for s in Subject]
+    rows, answers = [], []
+    for n in range(count):
+        index = rng.randrange(len(teams))
+        created_at = _datetime(until - timedelta(days=rng.randrange(1, 361)), 9 + n % 8)
+        answered = (
+            created_at + timedelta(days=rng.randrange(0, 16), hours=rng.randrange(1, 8))
+            if rng.random() < 0.8
+            else None
+        )
+        closed = answered + timedelta(days=2) if answered and rng.random() < 0.5 else None
+        state = (
+            RequestState.CLOSE
+            if closed
+            else RequestState.REPONDUE
+            if answered
+            else rng.choice([RequestState.NOUVELLE, RequestState.PRISE])
+        )
+        rows.append(
+            ContactRequest(
+                reference=f"DC-BENCH-{n:07d}",
+                requester_kind=rng.choice(kinds),
+                organisation=f"{TITLE_PREFIX}Entreprise {n}",
+                name=f"{TITLE_PREFIX}Demandeur {n}",
+                email=f"demandeur-{n}@example.org",
+                commune_id=rng.choice(communes[places[index][0]]),
+                subject=rng.choice(subjects),
+                message=f"{TITLE_PREFIX}Demande de contact générée pour les mesures.",
+                consent=True,
+                team_id=teams[index].pk,
+                state=state,
+                created_at=created_at,
+                first_answered_at=answered,
+                closed_at=closed,
+            )
+        )
+        answers.append(answered)
+    requests = _insert(ContactRequest, rows)
+    events = []
+    for request, answered in zip(requests, answers, strict=True):
+        events.append(
+            ContactRequestEvent(
+                request_id=request.pk,
+                kind=EventKind.RECUE,
+                team_id=request.team_id,
+                created_at=request.created_at,
+            )
+        )
+        if answered:
+            events.append(
+                ContactRequestEvent(
+                    request_id=request.pk,
+                    kind=EventKind.REPONSE,
+                    team_id=request.team_id,
+                    text="Réponse générée pour les mesures.",
+                    created_at=answered,
+                )
+            )
+        if request.closed_at:
+            events.append(
+                ContactRequestEvent(
+                    request_id=request.pk,
+                    kind=EventKind.CLOSE,
+                    team_id=request.team_id,
+                    created_at=request.closed_at,
+                )
+            )
+    _insert(ContactRequestEvent, events)
+    return len(requests)
 
 
 def _analyze(*models) -> None:
@@ -306,9 +533,13 @@ def _analyze(*models) -> None:
 
 def delete_generated(phase: str = BENCH_PHASE) -> None:
     """Remove what ``generate`` created (requests, services, operators, then the phase's territories)."""
+    from contacts.models import ContactRequest, Team
     from offers.models import Operator, Service, ServiceRequest
     from territories.models import Phase
 
+    # Contact requests protect their team, which the phase's territories cascade to.
+    ContactRequest.objects.filter(team__territory__phase_id=phase).delete()
+    Team.objects.filter(territory__phase_id=phase).delete()
     ServiceRequest.objects.filter(territory__phase_id=phase).delete()
     Service.objects.filter(slug__startswith="bench-service-").delete()
     Operator.objects.filter(slug__startswith="bench-operateur-").delete()
