@@ -71,7 +71,9 @@ def phase_key_figures(phase: Phase) -> dict:
     Kept per data version (stats/services/keep.py): computed afresh it took most of the 150-250x
     gap of ``/api/v1/stats/chiffres-cles`` to the bare view (a DISTINCT over every column of the
     régions, outlines included, and the population summed in Python)."""
-    return kept(("phase_key_figures", phase.pk), ("territories",), lambda: _key_figures(phase))
+    return dict(
+        kept(("phase_key_figures", phase.pk), ("territories",), lambda: _key_figures(phase))
+    )
 
 
 def _key_figures(phase: Phase) -> dict:
