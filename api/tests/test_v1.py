@@ -278,6 +278,23 @@ def test_key_figures_carry_their_definitions(client):
     assert data["definitions"]["population"].startswith("Population totale")
 
 
+def test_kept_figures_follow_the_data_version(client):
+    """Key figures and counts are kept per data version: a change that does not move it (a row
+    deleted behind the platform's back) is not seen, a new import of the phase (imported_at) is."""
+    from django.utils import timezone
+
+    def read():
+        key = client.get("/api/v1/stats/chiffres-cles", {"phase": "2023-2027"}).json()
+        rows = client.get("/api/v1/stats", {"phase": "2023-2027"}).json()
+        return key["territoires"], sum(row["nombre"] for row in rows)
+
+    assert read() == (183, 183)
+    Territory.objects.filter(phase_id="2023-2027").order_by("ti_id").first().delete()
+    assert read() == (183, 183)
+    Phase.objects.filter(code="2023-2027").update(imported_at=timezone.now())
+    assert read() == (182, 182)
+
+
 def test_full_precision_geojson(client):
     simplified = client.get("/api/v1/territoires.geojson", {"departement": "77"})
     full = client.get("/api/v1/territoires.geojson", {"departement": "77", "simplifie": "false"})

