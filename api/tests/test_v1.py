@@ -226,7 +226,8 @@ def test_batch_of_points(client, call):
 @pytest.mark.parametrize(
     "body, message",
     [
-        ("pas du json", "n'est pas du JSON valide"),
+        ("pas du json", "n'est pas du JSON valide (ligne 1, colonne 1)"),
+        ('{"points": [[1e400, 2]]}', "n'est pas du JSON valide (ligne 1, colonne"),
         ("[]", "Corps illisible"),
         ("{}", "Indiquez soit communes, soit points"),
         ('{"communes": [], "points": []}', "Indiquez soit communes, soit points"),
@@ -243,6 +244,8 @@ def test_batch_refuses_bad_bodies_in_french(client, body, message):
     response = client.post("/api/v1/lookup/batch", body, content_type="application/json")
     assert response.status_code == 400
     assert message in response.json()["detail"]
+    # orjson's English messages ("unexpected character", "number is infinity") stay out.
+    assert not {"unexpected", "infinity", "expected"} & set(response.json()["detail"].split())
 
 
 def test_batch_refuses_a_huge_body_before_reading_it(client):

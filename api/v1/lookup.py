@@ -173,7 +173,10 @@ def _read_batch(request) -> tuple[str, list, Phase | None]:
     try:
         body = orjson.loads(request.body or b"null")
     except orjson.JSONDecodeError as error:
-        raise _refuse(f"Le corps n'est pas du JSON valide ({error.msg}).") from error
+        # orjson's own message is English ("unexpected character"): only its position is kept.
+        raise _refuse(
+            f"Le corps n'est pas du JSON valide (ligne {error.lineno}, colonne {error.colno})."
+        ) from error
     expected = 'attendu {"communes": ["77284", …]} ou {"points": [[2.878, 48.96], …]}'
     if not isinstance(body, dict):
         raise _refuse(f"Corps illisible : {expected}.")

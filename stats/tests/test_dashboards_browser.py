@@ -41,3 +41,10 @@ def test_departement_dashboard_draws_its_charts(programme, browser_context):
         if v["impact"] in {"serious", "critical"}
     ]
     assert violations == []
+    # At phone width (390 px) a horizontal bar chart keeps room for its long axis labels ("Transition
+    # écologique et énergétique" was cut to "ion écologique…"): it scrolls inside its figure, like the
+    # table beside it, and the page itself stays within the screen.
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.wait_for_timeout(300)
+    assert chart.evaluate("e => e.getBoundingClientRect().width") >= 500
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
