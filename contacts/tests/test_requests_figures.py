@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from contacts.services import response_times
+from contacts.services import response_times, workdays
 from contacts.services.workdays import (
     easter_sunday,
     is_working_day,
@@ -184,3 +186,45 @@ def test_each_team_sees_its_figures_on_its_inbox(real_data, client):
     assert "Délais de réponse de l'équipe" in page
     assert "50 % (1 sur 2)" in page
     assert str(other) not in page
+
+
+# The cumulative table must give exactly the day-by-day count (kept in workdays as the reference).
+_MOMENTS = st.datetimes(
+    min_value=datetime(2018, 12, 20), max_value=datetime(2028, 1, 10), timezones=st.just(PARIS)
+)
+
+
+def _reference(start, end):
+    if end <= start:
+        return 0.0
+    wall = workdays._paris_wall_clock
+    return workdays._count_working_days_loop(wall(start), wall(end)).total_seconds() / 86400
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(start=_MOMENTS, length=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=60)))
+def test_cumulative_working_days_equal_day_by_day(start, length):
+    end = start + length
+    assert working_days_between(start, end) == _reference(start, end)
+    assert working_days_between(end, start) == _reference(end, start)
+
+
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        (datetime(2026, 5, 1, 10, tzinfo=PARIS), datetime(2026, 5, 1, 12, tzinfo=PARIS)),  # holiday
+        (datetime(2026, 5, 2, 10, tzinfo=PARIS), datetime(2026, 5, 4, 0, tzinfo=PARIS)),  # weekend
+        (
+            datetime(2026, 5, 4, 23, tzinfo=PARIS),
+            datetime(2026, 5, 5, 1, tzinfo=PARIS),
+        ),  # overnight
+        (datetime(2026, 3, 28, 12, tzinfo=PARIS), datetime(2026, 3, 30, 12, tzinfo=PARIS)),  # DST
+        (
+            datetime(2026, 12, 24, 9, tzinfo=PARIS),
+            datetime(2027, 1, 4, 9, tzinfo=PARIS),
+        ),  # year end
+        (datetime(1990, 1, 2, 9, tzinfo=PARIS), datetime(2060, 6, 1, 9, tzinfo=PARIS)),  # widening
+    ],
+)
+def test_cumulative_working_days_edges(start, end):
+    assert working_days_between(start, end) == _reference(start, end)

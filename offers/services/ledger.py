@@ -309,3 +309,11 @@ def visible_requests(user) -> QuerySet:
         Q(territory__in=territories_followed_by(user).values("pk"))
         | Q(operator__in=operators_of(user).values("pk"))
     )
+
+
+def requests_by_operator_and_state(scope: QuerySet) -> dict[tuple[int, str], int]:
+    """The number of requests of ``scope`` per (operator id, state), in one ``GROUP BY``: what a ledger
+    per state would count (``row.requests``), without running one ledger per state (six ledgers took
+    ~1.8 s on the 10x programme)."""
+    grouped = scope.order_by().values("operator_id", "state").annotate(n=Count("id"))
+    return {(data["operator_id"], data["state"]): data["n"] for data in grouped}
