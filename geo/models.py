@@ -5,7 +5,21 @@ from django.db import models
 from geo.text import place_in, place_of
 
 
-class Region(models.Model):
+class PlaceNameMixin:
+    """The French prepositions before a région's or département's name, from its ``type_liaison``."""
+
+    @property
+    def name_in(self) -> str:
+        """« en Seine-et-Marne », « dans le Nord », « à La Réunion » (geo/text.py)."""
+        return place_in(self.name, self.type_liaison)
+
+    @property
+    def name_of(self) -> str:
+        """« de Seine-et-Marne », « du Nord », « de La Réunion » (geo/text.py)."""
+        return place_of(self.name, self.type_liaison)
+
+
+class Region(PlaceNameMixin, models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100)
     geometry = models.JSONField("contour (GeoJSON)", null=True, blank=True)
@@ -22,18 +36,8 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name_in(self) -> str:
-        """« en Seine-et-Marne », « dans le Nord », « à La Réunion » (geo/text.py)."""
-        return place_in(self.name, self.type_liaison)
 
-    @property
-    def name_of(self) -> str:
-        """« de Seine-et-Marne », « du Nord », « de La Réunion » (geo/text.py)."""
-        return place_of(self.name, self.type_liaison)
-
-
-class Departement(models.Model):
+class Departement(PlaceNameMixin, models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100)
     region = models.ForeignKey(
@@ -52,16 +56,6 @@ class Departement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
-
-    @property
-    def name_in(self) -> str:
-        """« en Seine-et-Marne », « dans le Nord », « à La Réunion » (geo/text.py)."""
-        return place_in(self.name, self.type_liaison)
-
-    @property
-    def name_of(self) -> str:
-        """« de Seine-et-Marne », « du Nord », « de La Réunion » (geo/text.py)."""
-        return place_of(self.name, self.type_liaison)
 
 
 class Groupement(models.Model):
