@@ -174,6 +174,18 @@ def test_members_are_added_edited_removed_and_journalled(client, teams):
     )
 
 
+def test_a_members_phone_must_be_a_number_as_on_the_contact_form(client, teams):
+    client.force_login(_user("coord@example.org", Role.COORDINATEUR, departement_id="77"))
+    add = reverse("contacts:member_add", args=[teams["77"].pk])
+    member = {"name": "Nina Bleu", "email": "nina@example.org", "public": "on"}
+    refused = client.post(add, {**member, "phone": "<script>alert(1)</script>"})
+    assert refused.status_code == 400
+    assert "Un numéro de téléphone : chiffres, espaces" in unescape(refused.content.decode())
+    assert not teams["77"].members.exists()
+    assert client.post(add, {**member, "phone": "+33 1 23 45 67 89"}).status_code == 302
+    assert teams["77"].members.get().phone == "+33 1 23 45 67 89"
+
+
 def test_a_team_cannot_be_moved_out_of_scope(client, teams):
     lead = _user("lead@example.org", Role.CHEF_DE_PROJET, territory=teams["meaux"].territory)
     client.force_login(lead)
