@@ -172,6 +172,12 @@ def test_members_are_added_edited_removed_and_journalled(client, teams):
     assert TeamMember.history.filter(id=member.pk, history_type="-").get().history_user == (
         coordinator
     )
+    # The removal stays on the team's page, with who did it (the global journal is not theirs).
+    page = unescape(client.get(reverse("contacts:team_edit", args=[team.pk])).content.decode())
+    rows = page.split("Historique", 1)[1].split("<tr")
+    removal = [row for row in rows if "Suppression" in row]
+    assert len(removal) == 1
+    assert "coord@example.org" in removal[0] and "Nina Bleu" in removal[0]
 
 
 def test_a_members_phone_must_be_a_number_as_on_the_contact_form(client, teams):
