@@ -65,3 +65,5 @@ def is_token_owner(user, token) -> bool:
 # Any signed-in person creates tokens for itself: a token may do only what its person may.
 rules.add_perm("accounts.manage_api_tokens", is_signed_in)
 rules.add_perm("accounts.revoke_api_token", is_token_owner | is_administrator)
+# The valid tokens of everyone, on the same page, to revoke a leaked one by its prefix.
+rules.add_perm("accounts.list_api_tokens", is_administrator)

@@ -16,6 +16,29 @@ from accounts.models import ApiToken
 from accounts.services import tokens as service
 from core.authz import permission_required
 
+# The administrators' list of the others' valid tokens shows at most this many (newest first); the
+# prefix search finds any one.
+OTHERS_SHOWN = 50
+
+
+def _others(request) -> dict | None:
+    """The valid tokens of other people, for an administrator: a token that leaked (pasted in a
+    ticket, pushed to a repository) is revoked at once from its prefix, without deactivating its
+    person's account (docs/api.md). None for anyone else."""
+    if not request.user.has_perm("accounts.list_api_tokens"):
+        return None
+    prefix = request.GET.get("prefixe", "").strip().removeprefix(service.TOKEN_PREFIX)[:20]
+    prefix = prefix.split("_")[0]
+    found = (
+        service.valid_tokens()
+        .exclude(user=request.user)
+        .select_related("user")
+        .order_by("-created_at", "-pk")
+    )
+    if prefix:
+        found = found.filter(prefix__startswith=prefix.lower())
+    return {"prefix": prefix, "count": found.count(), "tokens": list(found[:OTHERS_SHOWN])}
+
 
 def _page(request, form=None, secret=None, created=None, status=200):
     now_tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
@@ -28,6 +51,8 @@ def _page(request, form=None, secret=None, created=None, status=200):
             "form": form or TokenCreateForm(),
             "secret": secret,
             "created": created,
+            "others": _others(request),
+            "others_shown": OTHERS_SHOWN,
             "docs_url": reverse("api:openapi-view"),
             "breadcrumb_data": {
                 "links": [{"url": reverse("accounts:dashboard"), "title": "Mon espace"}],

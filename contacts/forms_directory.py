@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from contacts.forms_requests import PHONE_VALIDATOR
 from contacts.models import Level, Team, TeamMember
 from geo.models import Departement, Region
 from territories.models import Territory
@@ -155,6 +156,9 @@ class MemberForm(forms.ModelForm, DsfrBaseForm):
     def __init__(self, *args, team: Team, **kwargs):
         super().__init__(*args, **kwargs)
         self.team = team
+        # Shown on the public pages when the member is public: a number, as the contact form asks
+        # (the walk of 2026-12-04 saved « <script> » as a member's phone).
+        self.fields["phone"].validators.append(PHONE_VALIDATOR)
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

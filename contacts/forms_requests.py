@@ -24,6 +24,13 @@ COMMUNE_WITH_CODE = re.compile(r"\((?P<code>[0-9][0-9AB][0-9]{3})\)\s*$", re.IGN
 HONEYPOT_FIELD = "site_web"
 
 
+# One rule for a phone number, the requester's and a team member's (contacts/forms_directory.py).
+PHONE_VALIDATOR = RegexValidator(
+    r"^\+?[0-9][0-9 .()-]{5,28}$",
+    "Un numéro de téléphone : chiffres, espaces, points ou tirets (par exemple 01 23 45 67 89).",
+)
+
+
 class ContactRequestForm(DsfrBaseForm):
     requester_kind = forms.ChoiceField(
         label="Vous êtes", choices=RequesterKind.choices, widget=forms.RadioSelect
@@ -67,12 +74,7 @@ class ContactRequestForm(DsfrBaseForm):
         label="Téléphone",
         max_length=30,
         required=False,
-        validators=[
-            RegexValidator(
-                r"^\+?[0-9][0-9 .()-]{5,28}$",
-                "Un numéro de téléphone : chiffres, espaces, points ou tirets (par exemple 01 23 45 67 89).",
-            )
-        ],
+        validators=[PHONE_VALIDATOR],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     consent = forms.BooleanField(

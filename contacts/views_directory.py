@@ -11,7 +11,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.services.journal import object_history
+from accounts.services.journal import history_entries, object_history
 from contacts.forms_directory import MemberForm, TeamForm
 from contacts.models import Team, TeamMember
 from contacts.selectors import managed_scope, managed_teams
@@ -104,10 +104,10 @@ def team_edit(request, pk):
 
 
 def _journal(team: Team) -> list:
-    """The team's changes and its current members' (removed members: the global journal)."""
-    entries = object_history(team)
-    for member in team.members.all():
-        entries += object_history(member)
+    """The team's changes and its members', removed members included: the people who manage the
+    team (a project lead, a coordinator) cannot open the global journal, and saw no trace of who
+    removed a member (walk of 2026-12-04)."""
+    entries = object_history(team) + history_entries(TeamMember.history.filter(team_id=team.pk))
     return sorted(entries, key=lambda entry: entry.date, reverse=True)
 
 

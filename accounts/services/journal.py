@@ -166,11 +166,13 @@ def object_history(obj: models.Model) -> list[JournalEntry]:
     manager_name = getattr(obj._meta, "simple_history_manager_attribute", None)
     if manager_name is None:
         return []
-    records = (
-        getattr(obj, manager_name)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")
-    )
+    return history_entries(getattr(obj, manager_name).all())
+
+
+def history_entries(records) -> list[JournalEntry]:
+    """The entries of these history records (a queryset of one model's history), newest first: the
+    rows of objects deleted since are in it too (object_history reads one object that exists)."""
+    records = records.select_related("history_user").order_by("-history_date", "-history_id")
     return [_entry(record) for record in records]
 
 

@@ -77,9 +77,13 @@ def _new_prefix() -> str:
     raise RuntimeError("Aucun préfixe libre après 10 tirages.")  # 32^8 ≈ 10^12 prefixes
 
 
+def valid_tokens():
+    """Every token neither revoked nor expired."""
+    return ApiToken.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 def active_tokens(user):
-    now = timezone.now()
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+    return valid_tokens().filter(user=user)
 
 
 @transaction.atomic

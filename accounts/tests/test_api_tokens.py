@@ -142,3 +142,30 @@ def test_someone_else_cannot_revoke_my_token(client, make_user):
     assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 403
     client.logout()
     assert _call(client, secret).status_code == 200
+
+
+def test_an_administrator_finds_a_leaked_token_by_its_prefix_and_revokes_it(client, make_user):
+    leaked, secret = tokens.create_token(make_user("cheffe@example.org"), "script fuité", 30)
+    other, _ = tokens.create_token(make_user("autre@example.org"), "autre script", 30)
+    # Someone who is not an administrator sees only their own tokens.
+    client.force_login(make_user("curieux@example.org"))
+    page = client.get(reverse("accounts:tokens")).text
+    assert "Jetons valides des autres personnes" not in page and "script fuité" not in page
+
+    admin = make_user("admin@example.org")
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    found = client.get(reverse("accounts:tokens"), {"prefixe": f"ti_{leaked.prefix}"}).text
+    assert "1 jeton valide au préfixe" in found
+    assert "cheffe@example.org" in found and f"ti_{leaked.prefix}_…" in found
+    assert "autre script" not in found
+    assert secret not in found
+    revoke = reverse("accounts:token_revoke", args=[leaked.pk])
+    assert f'action="{revoke}"' in found
+
+    assert client.post(revoke).status_code == 302
+    client.logout()
+    _refused(_call(client, secret), tokens.REVOKED)
+    other.refresh_from_db()
+    assert other.revoked_at is None

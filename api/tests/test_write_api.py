@@ -223,6 +223,28 @@ def test_service_request_from_an_action_then_the_operators_decision(client, meau
     assert item.funding.action_id == action.pk
 
 
+def test_a_script_asks_for_a_service_by_the_id_the_catalogue_api_gives(client, meaux):
+    """GET /api/v1/services names a service by its slug: POST takes that id as it is."""
+    make_service(make_operator(), slug="pret-exemple")
+    lead = _token(make_person(Role.CHEF_DE_PROJET, "chef", territory=meaux))
+    listed = client.get("/api/v1/services?territoire=2023-2027/ti-1108").json()["resultats"]
+    service_id = next(s["id"] for s in listed if s["id"] == "pret-exemple")
+
+    body = {"phase": "2023-2027", "territoire": "ti-1108", "message": "Un prêt"}
+    created = _send(
+        client, "POST", "/api/v1/demandes-de-service", lead, {**body, "service": service_id}
+    )
+    assert created.status_code == 201, created.content
+    assert ServiceRequest.objects.get().service.slug == "pret-exemple"
+
+    unknown = _send(
+        client, "POST", "/api/v1/demandes-de-service", lead, {**body, "service": "pas-un-service"}
+    )
+    assert unknown.status_code == 422
+    assert "aucun service « pas-un-service »" in unknown.json()["detail"]
+    assert ServiceRequest.objects.count() == 1
+
+
 def test_contact_inbox_list_take_answer_close(client, meaux):
     commune = contacts.meaux()
     team = contacts.team(Level.TERRITOIRE, meaux, members=["membre@example.org"])

@@ -191,7 +191,10 @@ class ServiceRequestIn(Schema):
     phase: str = Field(examples=["2023-2027"])
     territoire: str = Field(examples=["ti-1108"], description="Identifiant du territoire.")
     action: str | None = Field(None, description="Code de la fiche action ; vide : tout le plan.")
-    service: int = Field(description="Identifiant du service (GET /api/v1/services).")
+    service: str | int = Field(
+        description="L'`id` du service dans GET /api/v1/services "
+        "(« fonds-vert-territoires-industrie ») ; son numéro (`service` des réponses) aussi.",
+    )
     message: str
     montant_demande: str | None = Field(None, description="En euros, pour un financement.")
 

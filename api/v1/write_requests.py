@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 
 from core.authz import api_authorize
 from offers.forms_requests import AcceptForm, RequestCreateForm, TransitionForm
-from offers.models import RequestState, ServiceRequest
+from offers.models import RequestState, Service, ServiceRequest
 from offers.selectors import requests_for_list
 from offers.services import requests as service
 from plans.models import HEAVY_FIELDS, Action
@@ -78,6 +78,23 @@ def _form_data(payload: dict, names: dict[str, str]) -> dict:
     return data
 
 
+def _service_key(value):
+    """The form's key (the service's number) for ``service``: the ``id`` that GET /api/v1/services
+    gives (its slug, « fonds-vert-territoires-industrie »), or the number itself. A script reading
+    the catalogue then asking for one of its services got « Sélectionnez un choix valide » (walk of
+    2026-12-04): the catalogue names a service by its slug, this form by its number."""
+    if not isinstance(value, str) or value.strip().isdigit():
+        return value
+    found = Service.objects.filter(slug=value.strip()).values_list("pk", flat=True).first()
+    if found is None:
+        raise HttpError(
+            422,
+            f"service : aucun service « {value[:80]} » ; attendu l'id d'un service de "
+            "GET /api/v1/services (par exemple « fonds-vert-territoires-industrie »).",
+        )
+    return found
+
+
 def _str_or_none(payload: dict, name: str) -> str | None:
     value = payload.get(name)
     if value is not None and not isinstance(value, str):
@@ -136,6 +153,8 @@ def create_service_request(request):
         )
         if action is None:
             raise HttpError(404, f"Aucune action « {code} » dans le plan de ce territoire.")
+    if "service" in payload:
+        payload["service"] = _service_key(payload["service"])
     form = RequestCreateForm(
         _form_data({k: v for k, v in payload.items() if k in CREATE_FIELDS}, CREATE_FIELDS),
         confidential=bool(action and action.confidential),

@@ -63,6 +63,11 @@ LOCAL = [
     ),
 ]
 
+# The territory's project team receives Meaux's requests before its binôme (both level
+# « territoire »): by name alone « Binôme… » came first, and the demo's requests landed with the
+# elected member and the industrialist (walk of 2026-12-04). The others keep the default.
+PRIORITIES = {"[Exemple] Équipe projet": 10}
+
 
 def _person(index: int) -> tuple[str, str]:
     first = FIRST_NAMES[index % len(FIRST_NAMES)]
@@ -73,7 +78,12 @@ def _person(index: int) -> tuple[str, str]:
 
 def _team(area: dict, name: str, organisation: str, members, start: int) -> int:
     team, _ = Team.objects.update_or_create(
-        **area, name=name, defaults={"organisation": organisation}
+        **area,
+        name=name,
+        defaults={
+            "organisation": organisation,
+            "priority": PRIORITIES.get(name, Team._meta.get_field("priority").default),
+        },
     )
     for offset, (role, public) in enumerate(members):
         person, email = _person(start + offset)

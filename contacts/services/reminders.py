@@ -1,7 +1,7 @@
 """`territoires relances`, run daily by cron: an unanswered request is chased at D+7 and escalated at D+21.
 
-- D+7 (calendar days after receipt): the person who took it, else every member of its team, is
-  reminded by email;
+- D+7 (calendar days after receipt): the person who took it (if still allowed to work it), else
+  every member of its team, is reminded by email;
 - D+21: it goes up one level on its commune's route (territoire -> département -> région ->
   national: contacts/services/routing.py), whose members are emailed; at the national level the
   national team is emailed again.
@@ -53,16 +53,23 @@ def _remind(request: ContactRequest, now: datetime) -> bool:
     if not _claim(request, reminded_at=now):
         return False
     assignee = request.assigned_to
-    recipients = (
-        [assignee.email] if assignee and assignee.email else steps.team_emails(request.team)
-    )
+    # The person who took it, while they may still work it: one removed from the team since (or
+    # deactivated) would get a link to a page now refused to them, and the team no reminder at all
+    # (walk of 2026-12-04). The team is reminded instead.
+    if not (
+        assignee
+        and assignee.email
+        and assignee.has_perm("contacts.handle_contact_request", request)
+    ):
+        assignee = None
+    recipients = [assignee.email] if assignee else steps.team_emails(request.team)
     body = steps._render(
         "reminder", request=request, team=request.team, url=steps.inbox_url(request)
     )
     task_id = queue_email(
         f"Relance : demande {request.reference} sans réponse depuis 7 jours", body, recipients
     )
-    who = assignee.email if assignee and assignee.email else str(request.team)
+    who = assignee.email if assignee else str(request.team)
     if not recipients:
         who += " (aucun membre n'a d'adresse : personne n'a été prévenu)"
     steps._event(

@@ -10,6 +10,7 @@ from django.db.models import Count
 from contacts.models import Level, Team, TeamMember
 from contacts.services.coverage import coverage
 from contacts.services.demo import load_demo_contacts
+from contacts.services.requests import destination_team
 from contacts.services.routing import route_commune
 from geo.models import Commune, Departement, Region
 from territories.models import Phase, Territory, TerritoryCommune
@@ -198,3 +199,5 @@ def test_demo_contacts_is_idempotent_and_fictitious(real_data, shell):
     route = route_commune(Commune.objects.get(code="77284"))
     assert [t.level for t in route.teams][0] == "territoire"
     assert route.teams[-1].level == "national"
+    # A request from Meaux goes to the project team, not to the binôme (same level).
+    assert destination_team(Commune.objects.get(code="77284")).name == "[Exemple] Équipe projet"

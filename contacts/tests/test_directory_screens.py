@@ -172,6 +172,24 @@ def test_members_are_added_edited_removed_and_journalled(client, teams):
     assert TeamMember.history.filter(id=member.pk, history_type="-").get().history_user == (
         coordinator
     )
+    # The removal stays on the team's page, with who did it (the global journal is not theirs).
+    page = unescape(client.get(reverse("contacts:team_edit", args=[team.pk])).content.decode())
+    rows = page.split("Historique", 1)[1].split("<tr")
+    removal = [row for row in rows if "Suppression" in row]
+    assert len(removal) == 1
+    assert "coord@example.org" in removal[0] and "Nina Bleu" in removal[0]
+
+
+def test_a_members_phone_must_be_a_number_as_on_the_contact_form(client, teams):
+    client.force_login(_user("coord@example.org", Role.COORDINATEUR, departement_id="77"))
+    add = reverse("contacts:member_add", args=[teams["77"].pk])
+    member = {"name": "Nina Bleu", "email": "nina@example.org", "public": "on"}
+    refused = client.post(add, {**member, "phone": "<script>alert(1)</script>"})
+    assert refused.status_code == 400
+    assert "Un numéro de téléphone : chiffres, espaces" in unescape(refused.content.decode())
+    assert not teams["77"].members.exists()
+    assert client.post(add, {**member, "phone": "+33 1 23 45 67 89"}).status_code == 302
+    assert teams["77"].members.get().phone == "+33 1 23 45 67 89"
 
 
 def test_a_team_cannot_be_moved_out_of_scope(client, teams):

@@ -47,12 +47,23 @@ def test_the_team_is_reminded_at_d7_once(teams):
 
 def test_the_assignee_alone_is_reminded(teams):
     member = f.user("personne@example.org")
+    teams["territoire"].members.create(name="Personne", email="personne@example.org")
     request = f.contact_request(
         teams["territoire"], created_at=RECEIVED, assigned_to=member, state=RequestState.PRISE
     )
     send_reminders(now=_at(8))
     assert [m.to for m in mail.outbox] == [["personne@example.org"]]
     assert request.events.get(kind=EventKind.RELANCE).text.endswith("personne@example.org.")
+
+
+def test_an_assignee_removed_from_the_team_since_is_not_reminded_the_team_is(teams):
+    member = f.user("partie@example.org")
+    request = f.contact_request(
+        teams["territoire"], created_at=RECEIVED, assigned_to=member, state=RequestState.PRISE
+    )  # she took it, then left the team: she may no longer open it
+    send_reminders(now=_at(8))
+    assert [m.to for m in mail.outbox] == [["equipe-territoire@example.org"]]
+    assert "partie@example.org" not in request.events.get(kind=EventKind.RELANCE).text
 
 
 def test_answered_or_closed_requests_are_left_alone(teams):
