@@ -20,6 +20,7 @@ from core.bulk import (
     bulk_update_with_history,
 )
 from plans.models import Action, ActionPlan, FollowUpNote, Funding, Indicator, IndicatorValue
+from plans.services.publication import withdraw_confidential
 from plans.services.records import FUNDING_FIELDS, INDICATOR_FIELDS, SCALAR_FIELDS
 from territories.models import Territory, TerritoryCommune
 
@@ -78,6 +79,7 @@ def apply_changes(
     _replace_indicators(todo["indicators"], existing_ids, journal)
     _replace_communes(todo["communes"], existing_ids, territories)
     _merge_notes(todo["notes"], existing_ids, journal)
+    withdraw_confidential([action for action, _, keys in updated if "confidential" in keys])
 
 
 def _touched(items, existing_ids) -> list[int]:

@@ -8,10 +8,12 @@ changed (from the journal), and nothing is written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import transaction
 
 from plans.models import Action, ActionPlan, Funding, Indicator, IndicatorValue
+from plans.services.publication import withdraw_confidential
 from territories.models import Territory
 
 
@@ -113,6 +115,12 @@ def save_action(form, fundings, indicators) -> Action:
                 for when, value in indicator_form.cleaned_data.get("measures", ())
             ]
         )
+    if "confidential" in form.changed_data:
+        # Under its former code too, when the same save renamed it (snapshots know only the code).
+        former = SimpleNamespace(
+            confidential=True, plan_id=action.plan_id, code=form.initial.get("code", action.code)
+        )
+        withdraw_confidential([action, former])
     return action
 
 

@@ -4,7 +4,9 @@ A validation writes a ``PlanPublication``: the plan's public actions (non-confid
 as plain JSON. The public territory page, the public plan page and the API read that snapshot only, so
 an edit made after the validation (a title, an unticked « confidentielle », an imported action) is
 visible to the team as « modifié depuis la validation » and reaches the public when the plan is
-validated again.
+validated again. One exception, because it protects someone: an action ticked « confidentielle » after
+the validation leaves every snapshot of its plan at once (``withdraw_confidential``), so that no page,
+API answer, sheet or open-data file goes on showing it until the next validation.
 """
 
 from __future__ import annotations
@@ -89,6 +91,25 @@ def publish(plan: ActionPlan, user=None) -> PlanPublication:
         published_by=user,
         actions=snapshot(Action.objects.publishable().filter(plan=plan)),
     )
+
+
+def withdraw_confidential(actions) -> int:
+    """Take the confidential ones among ``actions`` out of every published snapshot of their plan
+    (matched by code, the snapshot's key); returns the number of snapshots rewritten. Called by every
+    write that can tick « confidentielle »: the action form, the API and the spreadsheet import."""
+    codes_by_plan: dict[int, set[str]] = {}
+    for action in actions:
+        if action.confidential:
+            codes_by_plan.setdefault(action.plan_id, set()).add(action.code)
+    rewritten = 0
+    for publication in PlanPublication.objects.filter(plan_id__in=codes_by_plan):
+        codes = codes_by_plan[publication.plan_id]
+        kept = [row for row in publication.actions if row["code"] not in codes]
+        if len(kept) != len(publication.actions):
+            publication.actions = kept
+            publication.save(update_fields=["actions"])
+            rewritten += 1
+    return rewritten
 
 
 # --- Reading ------------------------------------------------------------------------------------

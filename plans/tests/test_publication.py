@@ -165,3 +165,42 @@ def test_changes_since_validation_read_amounts_dates_and_states_in_french(plan, 
     assert ("état", "Accordé", "Versé") in change.fields
     assert ("montant versé (€)", "—", "250\xa0000") in change.fields
     assert ("versé le", "—", "04/12/2026") in change.fields
+
+
+def test_an_action_made_confidential_after_validation_leaves_the_public_site_at_once(
+    client, plan, person
+):
+    """Unlike other edits, « confidentielle » protects someone: it cannot wait for the next
+    validation. Ticked from the form and from the spreadsheet import, both leave the snapshot."""
+    from plans.services.records import action_to_record, with_record_relations
+    from plans.tests.test_team_screens import edit_data
+
+    by_form, by_import, kept = plan.actions.filter(confidential=False, archived=False).order_by(
+        "code"
+    )[:3]
+    for number, action in enumerate((by_form, by_import, kept)):
+        action.title = f"Projet public numéro {number}"
+        action.save()
+    validate(plan, person(Role.EQUIPE_NATIONALE))
+    public = plan_url("public", plan.territory)
+    html = client.get(public).content.decode()
+    assert all(f"Projet public numéro {n}" in html for n in range(3))
+
+    client.force_login(person(Role.CHEF_DE_PROJET, territory=plan.territory))
+    by_form.refresh_from_db()
+    data = edit_data(by_form, title=by_form.title, confidential="on")
+    saved = client.post(plan_url("action_edit", plan.territory, by_form.code), data)
+    assert saved.status_code == 302
+    record = action_to_record(with_record_relations(Action.objects.filter(pk=by_import.pk)).get())
+    upsert_records(
+        [{**record, "confidential": True}],
+        {plan.territory.ti_id: plan.territory},
+        PlanImportReport("test", plan.territory.phase_id, dry_run=False),
+    )
+    client.logout()
+
+    html = client.get(public).content.decode()
+    assert "Projet public numéro 0" not in html and "Projet public numéro 1" not in html
+    assert "Projet public numéro 2" in html  # the others stay as validated
+    snapshot = publication.published_plan(plan.territory)
+    assert {by_form.code, by_import.code}.isdisjoint(a.code for a in snapshot.actions)
