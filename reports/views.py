@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from core.page_cache import cached_page
@@ -82,11 +82,15 @@ def sheet_pdf(request, phase, ti_id):
 
 
 def _press_page(request, kind: str, code: str):
+    wanted = request.GET.get("format", "html")
+    if wanted not in ("html", "txt", "pdf"):
+        raise Http404("Format inconnu : « html », « txt » ou « pdf ».")
     press = build_press_summary(kind, code)
     area = press.area
-    if request.GET.get("format") == "txt":
-        response = HttpResponse(press.text, content_type="text/plain; charset=utf-8")
-        return response
+    if wanted == "pdf":  # the PDF has its own fixed address
+        return redirect(f"reports:press-{kind}-pdf", area.code)
+    if wanted == "txt":
+        return HttpResponse(press.text, content_type="text/plain; charset=utf-8")
     area_url = reverse(f"public:{kind}", args=[area.code])
     label = f"{area.name} ({area.code})" if kind == "departement" else area.name
     return render(

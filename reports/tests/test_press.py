@@ -29,6 +29,13 @@ def test_the_departement_summary_states_the_principal_and_touching_counts(client
     page = client.get("/departements/77/communique/").content.decode()
     assert escape("on en trouve 4 en Seine-et-Marne") in page
     assert 'href="/departements/77/communique.pdf"' in page
+    as_html = client.get("/departements/77/communique/?format=html").content.decode()
+    assert escape("on en trouve 4 en Seine-et-Marne") in as_html
+    asked_pdf = client.get("/departements/77/communique/?format=pdf")
+    assert (
+        asked_pdf.status_code == 302 and asked_pdf["Location"] == "/departements/77/communique.pdf"
+    )
+    assert client.get("/departements/77/communique/?format=zzz").status_code == 404
 
 
 def test_the_region_summary_and_its_prepositions(client, real_data):
