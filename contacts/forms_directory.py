@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from contacts.forms_requests import PHONE_VALIDATOR
 from contacts.models import Level, Team, TeamMember
+from contacts.validators import PHONE_VALIDATOR
 from geo.models import Departement, Region
 from territories.models import Territory
 

@@ -6,11 +6,11 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from dsfr.forms import DsfrBaseForm
 
 from contacts.models import RequesterKind, RequestState, Subject, Team
 from contacts.siret import compact, siret_problem
+from contacts.validators import PHONE_VALIDATOR
 from territories.services.lookup import LookupError, find_commune
 
 # Size limits: a request is a few paragraphs (the longest of Place des Entreprises' published examples
@@ -22,13 +22,6 @@ REASON_MAX_LENGTH = 1000
 # "Meaux (77284)": what the autocomplete puts in the field, and what a person may type.
 COMMUNE_WITH_CODE = re.compile(r"\((?P<code>[0-9][0-9AB][0-9]{3})\)\s*$", re.IGNORECASE)
 HONEYPOT_FIELD = "site_web"
-
-
-# One rule for a phone number, the requester's and a team member's (contacts/forms_directory.py).
-PHONE_VALIDATOR = RegexValidator(
-    r"^\+?[0-9][0-9 .()-]{5,28}$",
-    "Un numéro de téléphone : chiffres, espaces, points ou tirets (par exemple 01 23 45 67 89).",
-)
 
 
 class ContactRequestForm(DsfrBaseForm):

@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from contacts.models import Level, Team, TeamMember
+from contacts.validators import PHONE_VALIDATOR
 from core.bulk import bulk_create_with_history, bulk_update_with_history
 from core.imports import ImportRefused, Problem, cell_text, read_table, refuse
 from geo.models import Departement, Region
@@ -230,6 +231,17 @@ class _Checker:
                     )
             if not cell["nom"]:
                 self.problem(number, "nom", "nom obligatoire pour un membre")
+            if cell["telephone"] and len(cell["telephone"]) <= LENGTHS["telephone"]:
+                try:
+                    PHONE_VALIDATOR(cell["telephone"])
+                except ValidationError:
+                    self.problem(
+                        number,
+                        "telephone",
+                        "numéro invalide",
+                        cell["telephone"],
+                        "chiffres, espaces, points ou tirets (01 23 45 67 89)",
+                    )
         found = self.key(number, cell)
         if found is None or len(self.problems) > before:
             return

@@ -207,6 +207,7 @@ def test_missing_and_unknown_columns_are_named(real_data):
         ("region;11;;É;O;;Directeur;n@example.org;;oui", "nom", "obligatoire"),
         ("region;11;;É;O;N;;n@example.org;;peut-être", "public", "non reconnue"),
         ("region;11;;É;O;N;;n@example.org;" + "1" * 31 + ";oui", "telephone", "trop longue"),
+        ("region;11;;É;O;N;;n@example.org;<script>;oui", "telephone", "numéro invalide"),
     ],
 )
 def test_every_error_names_its_row_and_column(real_data, row, column, words):
