@@ -45,6 +45,10 @@ def test_created_from_my_space_shown_once_and_stored_hashed(client, make_user):
     assert created["Cache-Control"] == "no-store"
     secret = SECRET.search(created.text).group(0)
     assert "il ne sera plus jamais affiché" in created.text
+    # In a text area, which wraps it on a phone's screen instead of cutting it (walk at 390 px).
+    assert re.search(
+        r'<textarea[^>]*id="jeton-cree"[^>]*readonly[^>]*>' + secret + "</textarea>", created.text
+    )
     token = ApiToken.objects.get(user=person)
     assert token.name == "Script du plan"
     assert (token.expires_at - token.created_at) == timedelta(days=30)
