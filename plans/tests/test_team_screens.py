@@ -217,6 +217,10 @@ def test_workflow_emails_reach_the_right_people_with_the_comment(client, plan, p
     dashboard = client.get(reverse("accounts:dashboard")).content.decode()
     assert "Recevoir les courriels des plans d'action" in dashboard
     assert url("detail", territory) in dashboard  # the lead's territory links to its plan
+    # Someone no plan concerns (no role yet, an operator) is offered no plan email setting.
+    client.force_login(person())
+    assert "Recevoir les courriels" not in client.get(reverse("accounts:dashboard")).text
+    client.force_login(lead)
     client.post(reverse("plans:notifications"), {})
     assert PlanNotificationPreference.objects.get(user=lead).workflow_emails is False
     client.post(url("transition", territory, "soumettre"))
