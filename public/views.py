@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
@@ -13,7 +11,6 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from contacts.selectors import public_contacts
-from core.page_cache import PAGE_CACHE_SECONDS
 from geo.models import Commune, Departement, Groupement, Region
 from offers import selectors as offers_selectors
 from stats.services.keep import kept
@@ -197,14 +194,11 @@ def _territory_page(phase: str, ti_id: str) -> dict:
 def territory(request, phase, ti_id):
     """Signed-in readers get the whole page afresh (core/page_cache.py caches it for anonymous
     visitors only), but its content is theirs as much as anyone's: it is kept by data version
-    (stats/services/keep.py, every part of the data stamp) and by minute, as the page cache keeps
-    pages PAGE_CACHE_SECONDS at most for what the stamp does not follow. Measured on the programme
-    10x today's size (docs/performance.md, scale_bench.py): 21 queries and 28 ms before, ~5 queries
-    after."""
-    minute = int(time.monotonic() // PAGE_CACHE_SECONDS)
-    page = kept(
-        ("public.territory", phase, ti_id, minute), (), lambda: _territory_page(phase, ti_id)
-    )
+    (stats/services/keep.py, every part of the data stamp, which covers all it shows: territories,
+    publications, actions, offers and contacts; none of it depends on the day). Measured on the
+    programme 10x today's size (docs/performance.md, scale_bench.py): 21 queries and 28 ms before,
+    5 queries and ~5 ms after."""
+    page = kept(("public.territory", phase, ti_id), (), lambda: _territory_page(phase, ti_id))
     return render(request, "public/territory.html", page)
 
 

@@ -131,7 +131,7 @@ def test_kept_content_follows_the_data_and_never_shows_a_confidential_action(cli
     client.logout()
     assert SECRET not in client.get(_url(territory)).content.decode()
     # An action made confidential and a new validation: every reader sees it at once (the data
-    # stamp moved), not after the content's minute.
+    # stamp moved).
     shown.confidential = True
     shown.save()
     _validate(plan)
