@@ -111,8 +111,10 @@ def _fresh_public_caches():
     data caches (search index, map features) are keyed on the data version and stay: rebuilding the
     search index costs ~2 s."""
     from public import caching
+    from stats.services import keep
 
     caching.clear()
+    keep.clear()  # the public territory page keeps its content there (public/views.py)
     yield
 
 

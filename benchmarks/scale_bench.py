@@ -64,7 +64,11 @@ LEDGER_SQL = [
 ]
 
 # A territory's action plan page (plans/views.py plan_detail): its actions with their financements,
-# the summary by axis (plans/services/summary.py) and the amounts by financeur and dispositif.
+# the summary by axis (plans/services/summary.py) and the amounts by financeur and dispositif; and,
+# since 4 December, everything else the page shows (the first version of this baseline left it out):
+# the territory and its plan's state, the date of its last validation, the financeurs of the filter,
+# the plan's steps with their authors, what changed since the validation (the three journals), and
+# the block « Demandes de service » that offers adds to the page (its 50 latest requests).
 PLAN_ACTIONS = """
     FROM plans_action a JOIN plans_actionplan p ON p.id = a.plan_id
     WHERE p.territory_id = %s AND NOT a.archived
@@ -106,29 +110,136 @@ PLAN_SQL = [
         GROUP BY f.funder, f.scheme ORDER BY 4 DESC, 1, 2""",
         None,
     ),
+    (
+        """SELECT t.id, t.ti_id, t.name, ph.label, p.id, p.state,
+        (SELECT MAX(pp.published_at) FROM plans_planpublication pp WHERE pp.plan_id = p.id)
+        FROM territories_territory t JOIN territories_phase ph ON ph.code = t.phase_id
+        LEFT JOIN plans_actionplan p ON p.territory_id = t.id WHERE t.id = %s""",
+        None,
+    ),
+    (
+        """SELECT DISTINCT f.funder FROM plans_funding f JOIN plans_action a ON a.id = f.action_id
+        JOIN plans_actionplan p ON p.id = a.plan_id WHERE p.territory_id = %s ORDER BY 1""",
+        None,
+    ),
+    (
+        """SELECT tr.created_at, tr.from_state, tr.to_state, tr.comment, u.first_name, u.last_name,
+        u.email FROM plans_plantransition tr JOIN plans_actionplan p ON p.id = tr.plan_id
+        LEFT JOIN auth_user u ON u.id = tr.author_id WHERE p.territory_id = %s
+        ORDER BY tr.created_at, tr.id""",
+        None,
+    ),
+    *(
+        (
+            f"""SELECT h.history_date, h.history_type, h.id, u.email FROM {journal} h
+            JOIN plans_action a ON a.id = h.{action} JOIN plans_actionplan p ON p.id = a.plan_id
+            LEFT JOIN auth_user u ON u.id = h.history_user_id
+            WHERE p.territory_id = %s AND h.history_date > (SELECT MAX(pp.published_at)
+              FROM plans_planpublication pp WHERE pp.plan_id = p.id)
+            ORDER BY h.history_date DESC LIMIT 50""",
+            None,
+        )
+        for journal, action in (
+            ("plans_historicalaction", "id"),
+            ("plans_historicalfunding", "action_id"),
+            ("plans_historicalindicator", "action_id"),
+        )
+    ),
+    (
+        """SELECT r.id, r.created_at, r.amount_requested, r.state, s.title, o.name, a.code, a.title,
+        a.confidential FROM offers_servicerequest r JOIN offers_service s ON s.id = r.service_id
+        JOIN offers_operator o ON o.id = r.operator_id LEFT JOIN plans_action a ON a.id = r.action_id
+        WHERE r.territory_id = %s ORDER BY r.created_at DESC, r.id DESC LIMIT 50""",
+        None,
+    ),
 ]
 
-# A territory's public page (public/views.py territory): the territory, its départements and régions,
-# the services open to it (offers), its contact teams and their public members.
+# A territory's public page (public/views.py territory), everything it shows: the territory, its
+# phase, départements and régions, its lineage both ways, its members and communes, the last
+# validated version of its plan by axis (the publication's JSON, financements included), the services
+# it mobilised (accepted requests, with the public actions behind them) and the contact teams of the
+# territory, its départements and régions and the national ones, with their public members. (Until 4
+# December the baseline read the territory, its départements, the services open to it, which the page
+# does not show, and its own teams only.)
+PUBLISHED = """
+    (SELECT pp.actions FROM plans_planpublication pp JOIN plans_actionplan p ON p.id = pp.plan_id
+     WHERE p.territory_id = %s ORDER BY pp.published_at DESC, pp.id DESC LIMIT 1) AS lp
+"""
 TERRITORY_SQL = [
-    ("SELECT id, ti_id, name, population, phase_id FROM territories_territory WHERE id = %s", None),
+    (
+        """SELECT t.id, t.ti_id, t.name, t.population, t.commune_count, t.lineage_status,
+        t.outcome_status, t.principal_departement_id, ph.code, ph.label, ph.number,
+        d.name, r.code, r.name FROM territories_territory t
+        JOIN territories_phase ph ON ph.code = t.phase_id
+        LEFT JOIN geo_departement d ON d.code = t.principal_departement_id
+        LEFT JOIN geo_region r ON r.code = t.principal_region_id WHERE t.id = %s""",
+        None,
+    ),
     (
         "SELECT d.code, d.name FROM geo_departement d JOIN territories_territory_departements td "
         "ON td.departement_id = d.code WHERE td.territory_id = %s ORDER BY d.code",
         None,
     ),
     (
-        """SELECT s.id, s.slug, s.title, o.name FROM offers_service s
-        JOIN offers_operator o ON o.id = s.operator_id
-        WHERE s.status = 'ouvert' AND (s.scope = 'national'
-          OR s.id IN (SELECT service_id FROM offers_service_territories WHERE territory_id = %s))
-        ORDER BY s.title""",
+        "SELECT g.code, g.name FROM geo_region g JOIN territories_territory_regions tr "
+        "ON tr.region_id = g.code WHERE tr.territory_id = %s ORDER BY g.name",
         None,
     ),
     (
-        """SELECT t.id, t.name, m.name, m.email FROM contacts_team t
-        LEFT JOIN contacts_teammember m ON m.team_id = t.id AND m.public
-        WHERE t.territory_id = %s ORDER BY t.name, m.name""",
+        """SELECT l.predecessor_id, l.successor_id, l.shared_communes, o.phase_id, o.ti_id, o.name
+        FROM territories_lineage l JOIN territories_territory o
+          ON o.id = CASE WHEN l.successor_id = %s THEN l.predecessor_id ELSE l.successor_id END
+        WHERE l.successor_id = %s OR l.predecessor_id = %s ORDER BY l.shared_communes DESC""",
+        None,
+    ),
+    (
+        "SELECT siren, name, kind, population FROM territories_territorymember "
+        "WHERE territory_id = %s ORDER BY population DESC, name",
+        None,
+    ),
+    (
+        """SELECT c.code, c.name, c.population, c.epci_id, c.ept_id FROM geo_commune c
+        JOIN territories_territorycommune tc ON tc.commune_id = c.code WHERE tc.territory_id = %s
+        ORDER BY c.name, c.code""",
+        None,
+    ),
+    (
+        f"""SELECT a.value ->> 'axis', COUNT(*),
+        COUNT(*) FILTER (WHERE a.value ->> 'status' = 'realise'),
+        COALESCE(SUM((a.value ->> 'total_cost')::numeric), 0)
+        FROM {PUBLISHED} CROSS JOIN LATERAL jsonb_array_elements(lp.actions) AS a(value)
+        GROUP BY 1""",
+        None,
+    ),
+    (
+        f"""SELECT a.value ->> 'axis',
+        COALESCE(SUM((f.value ->> 'amount')::numeric) FILTER (WHERE f.value ->> 'state' <> 'refuse'), 0),
+        COALESCE(SUM((f.value ->> 'granted_amount')::numeric)
+          FILTER (WHERE f.value ->> 'state' IN ('accorde', 'verse')), 0),
+        COALESCE(SUM((f.value ->> 'paid_amount')::numeric) FILTER (WHERE f.value ->> 'state' = 'verse'), 0)
+        FROM {PUBLISHED} CROSS JOIN LATERAL jsonb_array_elements(lp.actions) AS a(value)
+        CROSS JOIN LATERAL jsonb_array_elements(a.value -> 'fundings') AS f(value) GROUP BY 1""",
+        None,
+    ),
+    (
+        f"""WITH titles AS (SELECT x.value ->> 'code' AS code, x.value ->> 'title' AS title
+          FROM {PUBLISHED} CROSS JOIN LATERAL jsonb_array_elements(lp.actions) AS x(value))
+        SELECT s.slug, s.title, o.name, a.code, m.title FROM offers_servicerequest r
+        JOIN offers_service s ON s.id = r.service_id JOIN offers_operator o ON o.id = s.operator_id
+        LEFT JOIN plans_action a ON a.id = r.action_id LEFT JOIN titles m ON m.code = a.code
+        WHERE r.territory_id = %s AND r.state = 'acceptee'
+          AND (r.action_id IS NULL OR (NOT a.confidential AND NOT a.archived AND m.title IS NOT NULL))
+        ORDER BY s.title, r.id""",
+        None,
+    ),
+    (
+        """SELECT t.id, t.level, t.priority, t.name, t.organisation, m.name, m.role_title, m.email,
+        m.phone FROM contacts_team t LEFT JOIN contacts_teammember m ON m.team_id = t.id AND m.public
+        WHERE t.level = 'national' OR t.territory_id = %s
+          OR t.departement_id IN (SELECT departement_id FROM territories_territory_departements
+            WHERE territory_id = %s)
+          OR t.region_id IN (SELECT region_id FROM territories_territory_regions WHERE territory_id = %s)
+        ORDER BY t.level, t.priority, t.name, m.name""",
         None,
     ),
 ]

@@ -28,7 +28,12 @@ OVERVIEW_FILTERS = {
 
 
 def plan_of(territory) -> ActionPlan | None:
-    return ActionPlan.objects.filter(territory=territory).first()
+    """The territory's plan, None if there is none yet (no query when the territory was read with
+    ``select_related("action_plan")``)."""
+    try:
+        return territory.action_plan
+    except ActionPlan.DoesNotExist:
+        return None
 
 
 def funders_of(actions: QuerySet[Action]) -> list[str]:
