@@ -149,8 +149,9 @@ def _storable(response) -> bool:
     )
 
 
-def cached_response(view):
-    """``view``'s answers to anonymous GET requests, kept per address and data version (see above)."""
+def cached_response(view, *, data: bool = True):
+    """``view``'s answers to anonymous GET requests, kept per address and data version (see above);
+    ``data=False``: an answer that depends on the code only (a schema), kept per address alone."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -158,7 +159,7 @@ def cached_response(view):
         if not _anonymous_get(request):
             return view(request, *args, **kwargs)
         gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
-        key = (request.get_full_path(), gzip, *_page_key_versions())
+        key = (request.get_full_path(), gzip, *(_page_key_versions() if data else ()))
         now = time.monotonic()
         with _lock:
             entry = _responses.get(key)
