@@ -35,11 +35,21 @@ stays READ COMMITTED (Django's default): a REPEATABLE READ writer would get a se
 concurrent commit to the same part.
 
 Cost of a read (shared 2-core machine, PostgreSQL 15 over its unix socket, 2,000 calls through Django's
-cursor, load ~1-2): ``SELECT part, version, current_setting(...) FROM core_dataversion`` 0.11-0.13 ms
-where the former one (15 MAX()/COUNT() subqueries, COUNT(*) O(rows) on PostgreSQL, planning 0.5 ms)
-took 0.55-0.75 ms; ``SELECT 1`` 0.08 ms. SQLite: 0.01 ms (former 0.03-0.14 ms). Cost of a write: one
-statement trigger call per statement and one UPDATE per part at commit (PostgreSQL), one UPDATE per row
-(SQLite).
+cursor, load 1.3-1.7, one process): ``SELECT part, version, current_setting(...)
+FROM core_dataversion`` 0.10-0.21 ms a call, ``SELECT 1`` 0.06-0.21 ms in the same runs: the read is
+now a round trip and nothing more, where the former one (15 MAX()/COUNT() subqueries, each COUNT(*)
+O(rows) on PostgreSQL, ~0.5 ms of planning) took 0.9-1.1 ms in the same runs. A server-side prepared
+statement (psycopg's ``prepare=True`` on a raw cursor) measured 0.06-0.09 ms: not taken, as it would
+bypass Django's cursor (query counts in tests, execute wrappers) and break behind a transaction-mode
+pooler, for ~0.05 ms. Cost of a write: one statement trigger call per statement and one UPDATE per
+changed part at commit (PostgreSQL), one UPDATE per row written (SQLite).
+
+Why not the former design (the largest values of indexed columns, read at each request, "read, never
+written"): besides its cost, a journal's MAX(history_id) and MAX(history_date) can miss a commit — a
+transaction that took id 10 and commits after another one that took id 11 leaves both maxima
+unchanged, and its change was never seen until the next write. The version row changes with every
+commit. The objection to a version table (a hot row locked by every writer until the end of its
+transaction, and bulk writes to remember) is met by the commit-time update and the triggers above.
 
 The registry below is filled once at start-up and never written afterwards: it is configuration, not
 state.
