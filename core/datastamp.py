@@ -135,10 +135,14 @@ def data_stamp(*names: str) -> str:
 
 # --- Installation (after every migrate) ---------------------------------------------------------
 
-_POSTGRESQL_FUNCTIONS = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} (part varchar(64) PRIMARY KEY, version varchar(64) NOT NULL);
+_TABLES = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (part varchar(64) PRIMARY KEY, version varchar(64) NOT NULL)
+"""
+_POSTGRESQL_TABLES = f"""
 CREATE TABLE IF NOT EXISTS {PENDING} (id bigserial PRIMARY KEY);
 CREATE SEQUENCE IF NOT EXISTS core_dataversion_seq;
+"""
+_POSTGRESQL_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION core_new_data_version() RETURNS text LANGUAGE sql VOLATILE AS $$
   SELECT nextval('core_dataversion_seq')::text || '.' || to_hex((random() * 2147483647)::bigint)
          || to_hex((random() * 2147483647)::bigint)
@@ -181,20 +185,26 @@ def _trigger_name(part: str, suffix: str = "") -> str:
     return f"core_data_{part}{suffix}"
 
 
+def create_tables(target) -> None:
+    """The version table (and on PostgreSQL the pending table and the sequence): core's migration
+    0003, so that a freshly migrated database has them (core/backups.py compares with one)."""
+    with target.cursor() as cursor:
+        cursor.execute(_TABLES)
+        if target.vendor == "postgresql":
+            cursor.execute(_POSTGRESQL_TABLES)
+
+
 def install(using: str = "default") -> None:
-    """Create the version table and the triggers of every registered table, and give every part a
-    new version (a migration may have changed what the pages show). Idempotent."""
+    """Create the triggers of every registered table (and the tables if missing), and give every
+    part a new version (a migration may have changed what the pages show). Idempotent."""
     target = connections[using]
     quote = target.ops.quote_name
+    create_tables(target)
     with target.cursor() as cursor:
         if target.vendor == "postgresql":
             cursor.execute(_POSTGRESQL_FUNCTIONS)
             new_version = "core_new_data_version()"
         else:
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {TABLE} "
-                "(part varchar(64) PRIMARY KEY, version varchar(64) NOT NULL)"
-            )
             new_version = "lower(hex(randomblob(16)))"
         existing = set(target.introspection.table_names(cursor))
         for part in parts():
