@@ -58,6 +58,8 @@ state.
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connections
 from django.db.models.signals import post_migrate
@@ -66,6 +68,7 @@ TABLE = "core_dataversion"
 PENDING = "core_datachange"
 
 _SOURCES: dict[str, list[str]] = {}  # part -> tables whose writes move it
+_one_read: ContextVar[dict | None] = ContextVar("core_datastamp_one_read", default=None)
 
 
 def _add(part: str, table: str) -> None:
@@ -93,8 +96,32 @@ def parts() -> list[str]:
     return sorted(_SOURCES)
 
 
+@contextmanager
+def one_read():
+    """Within it, every stamp comes from one read of the versions (the first one asked for).
+
+    For read-only work only, such as an anonymous GET of the open API (core/page_cache.py): a
+    look-up answered from the response cache's miss reads the version once instead of once per cache
+    it consults (the answer, the territories' version of its indexes...). A write within it would
+    not be seen."""
+    token = _one_read.set({})
+    try:
+        yield
+    finally:
+        _one_read.reset(token)
+
+
 def _read(using: str = "default") -> dict[str, str]:
     """Every part's version as this connection sees it (its own uncommitted writes included)."""
+    memo = _one_read.get()
+    if memo is not None and using == "default":
+        if "versions" not in memo:
+            memo["versions"] = _read_now(using)
+        return memo["versions"]
+    return _read_now(using)
+
+
+def _read_now(using: str) -> dict[str, str]:
     target = connections[using]
     if target.vendor == "postgresql":
         sql = (

@@ -30,6 +30,8 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpResponse
 
+from core import datastamp
+
 PAGE_CACHE_SECONDS = 60
 MAX_PAGES = 500
 # API answers have their own bounds (a map's clicks are as many addresses, which must not evict the
@@ -159,13 +161,16 @@ def cached_response(view, *, data: bool = True):
         if not _anonymous_get(request):
             return view(request, *args, **kwargs)
         gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
-        key = (request.get_full_path(), gzip, *(_page_key_versions() if data else ()))
-        now = time.monotonic()
-        with _lock:
-            entry = _responses.get(key)
-        if entry is not None and now - entry[0] <= PAGE_CACHE_SECONDS:
-            return HttpResponse(entry[1], headers=dict(entry[2]))
-        response = view(request, *args, **kwargs)
+        # One read of the data version for the key and for whatever the view consults on a miss
+        # (its indexes' versions): an anonymous GET of the open API writes nothing.
+        with datastamp.one_read():
+            key = (request.get_full_path(), gzip, *(_page_key_versions() if data else ()))
+            now = time.monotonic()
+            with _lock:
+                entry = _responses.get(key)
+            if entry is not None and now - entry[0] <= PAGE_CACHE_SECONDS:
+                return HttpResponse(entry[1], headers=dict(entry[2]))
+            response = view(request, *args, **kwargs)
         if _storable(response):
             content = response.content
             with _lock:
