@@ -42,7 +42,8 @@ O(rows) on PostgreSQL, ~0.5 ms of planning) took 0.9-1.1 ms in the same runs. A 
 statement (psycopg's ``prepare=True`` on a raw cursor) measured 0.06-0.09 ms: not taken, as it would
 bypass Django's cursor (query counts in tests, execute wrappers) and break behind a transaction-mode
 pooler, for ~0.05 ms. Cost of a write: one statement trigger call per statement and one UPDATE per
-changed part at commit (PostgreSQL), one UPDATE per row written (SQLite).
+changed part at commit (PostgreSQL), one UPDATE per row written (SQLite: +7 us a row, 100,000 rows
+inserted in 1.2 s instead of 0.5 s in a bare sqlite3 test at load ~6).
 
 Why not the former design (the largest values of indexed columns, read at each request, "read, never
 written"): besides its cost, a journal's MAX(history_id) and MAX(history_date) can miss a commit — a
