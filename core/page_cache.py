@@ -64,9 +64,11 @@ def versions() -> tuple:
 def _page_key_versions() -> tuple:
     """The versions of the pages' key, read again after ``PAGE_CACHE_VERSION_SECONDS`` (0: every time).
 
-    Reading them is one database query (1-3.5 ms on PostgreSQL, core/datastamp.py), most of what a
-    cached page costs: the catalogue page at 32 connections measured 3.3-4x the bare Django view's time
-    with a read per request, 1.7-2x with the versions kept one second (docs/performance.md)."""
+    Reading them is one database query: 1-3.5 ms on PostgreSQL with the former stamp (the catalogue
+    page at 32 connections measured 3.3-4x the bare Django view's time with a read per request, 1.7-2x
+    with the versions kept one second), 0.10-0.21 ms since the version table moved by triggers
+    (core/datastamp.py), as much as a ``SELECT 1``: pages and kept API answers at ~1-2x the bare view
+    with a read per request (docs/performance.md)."""
     global _kept_versions
     seconds = settings.PAGE_CACHE_VERSION_SECONDS
     if seconds <= 0:
