@@ -64,12 +64,19 @@ def running_servers(env: dict, instances: int = 1, workers: int = 2, threads: in
 
 
 def hammer(
-    bases: str | list[str], path: str, total: int, concurrency: int, method: str = "GET", body=None
+    bases: str | list[str],
+    path: str | list[str],
+    total: int,
+    concurrency: int,
+    method: str = "GET",
+    body=None,
 ) -> dict:
     """``total`` requests of ``path`` over ``concurrency`` keep-alive connections, connection i to
-    instance i mod len(bases); latencies in ms."""
+    instance i mod len(bases); latencies in ms. ``path`` may be a list: request n asks for
+    path[n mod len(path)] (different addresses, e.g. points, that no cache has seen)."""
     if isinstance(bases, str):
         bases = [bases]
+    paths = [path] if isinstance(path, str) else list(path)
     latencies: list[float] = []
     errors = []
     lock = threading.Lock()
@@ -88,11 +95,12 @@ def hammer(
         own = []
         while True:
             with lock:
-                if next(counter, None) is None:
+                number = next(counter, None)
+                if number is None:
                     break
             started = time.perf_counter()
             try:
-                connection.request(method, path, body=body, headers=headers)
+                connection.request(method, paths[number % len(paths)], body=body, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:

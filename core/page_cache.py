@@ -10,6 +10,13 @@ The key's versions come from the apps (core knows none): each registers a functi
 version of what its pages show (``register_version``), e.g. public the imported data, plans the
 publications, offers the catalogue. A page of any app (the public site, the offers' catalogue) is cached
 with ``@cached_page``.
+
+The same store, keys and versions serve ``@cached_response``: answers that are a pure function of the
+address and the data, with no nonce (the open API v1, api/urls.py). A hit skips the view entirely
+(django-ninja's parameter parsing, the answer's validation and serialisation) and returns the bytes and
+headers the view gave, byte for byte. Answers to other clients' conditions are kept apart: the key
+holds whether the client accepts gzip (for answers that vary on it), and a conditional request
+(If-None-Match) always reaches the view, which answers 304 itself.
 """
 
 from __future__ import annotations
@@ -23,11 +30,21 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpResponse
 
+from core import datastamp
+
 PAGE_CACHE_SECONDS = 60
 MAX_PAGES = 500
+# API answers have their own bounds (a map's clicks are as many addresses, which must not evict the
+# pages): entries, and bytes (the territories' GeoJSON alone is ~1 MB).
+MAX_RESPONSES = 2000
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 NONCE_PLACEHOLDER = "__ti_csp_nonce__"
+# Kept answers: those of these types only (not the interactive docs' HTML, which carries a nonce).
+RESPONSE_TYPES = ("application/json", "application/geo+json", "text/csv")
 
 _pages: OrderedDict[tuple, tuple[float, bytes, str]] = OrderedDict()
+_responses: OrderedDict[tuple, tuple[float, bytes, tuple]] = OrderedDict()
+_response_bytes = 0
 _lock = threading.Lock()
 _versions: dict[str, Callable[[], object]] = {}
 _kept_versions: tuple[float, tuple] | None = (
@@ -47,9 +64,11 @@ def versions() -> tuple:
 def _page_key_versions() -> tuple:
     """The versions of the pages' key, read again after ``PAGE_CACHE_VERSION_SECONDS`` (0: every time).
 
-    Reading them is one database query (1-3.5 ms on PostgreSQL, core/datastamp.py), most of what a
-    cached page costs: the catalogue page at 32 connections measured 3.3-4x the bare Django view's time
-    with a read per request, 1.7-2x with the versions kept one second (docs/performance.md)."""
+    Reading them is one database query: 1-3.5 ms on PostgreSQL with the former stamp (the catalogue
+    page at 32 connections measured 3.3-4x the bare Django view's time with a read per request, 1.7-2x
+    with the versions kept one second), 0.10-0.21 ms since the version table moved by triggers
+    (core/datastamp.py), as much as a ``SELECT 1``: pages and kept API answers at ~1-2x the bare view
+    with a read per request (docs/performance.md)."""
     global _kept_versions
     seconds = settings.PAGE_CACHE_VERSION_SECONDS
     if seconds <= 0:
@@ -62,9 +81,11 @@ def _page_key_versions() -> tuple:
 
 
 def clear() -> None:
-    global _kept_versions
+    global _kept_versions, _response_bytes
     with _lock:
         _pages.clear()
+        _responses.clear()
+        _response_bytes = 0
         _kept_versions = None
 
 
@@ -104,5 +125,63 @@ def cached_page(view):
                     _pages.popitem(last=False)
         body = entry[1].replace(NONCE_PLACEHOLDER.encode(), request.csp_nonce.encode())
         return HttpResponse(body, content_type=entry[2])
+
+    return wrapper
+
+
+def _anonymous_get(request) -> bool:
+    return (
+        request.method == "GET"
+        and "HTTP_AUTHORIZATION" not in request.META
+        and "HTTP_IF_NONE_MATCH" not in request.META
+        # Without a session cookie the visitor is anonymous: request.user is not even looked at
+        # (looking at it would read the session and add "Vary: Cookie" to the answer).
+        and (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES or not request.user.is_authenticated
+        )
+    )
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and response.get("Content-Type", "").split(";")[0] in RESPONSE_TYPES
+        and response.get("Vary", "Accept-Encoding") == "Accept-Encoding"
+        and len(response.content) <= MAX_RESPONSE_BYTES // 16
+    )
+
+
+def cached_response(view, *, data: bool = True):
+    """``view``'s answers to anonymous GET requests, kept per address and data version (see above);
+    ``data=False``: an answer that depends on the code only (a schema), kept per address alone."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        global _response_bytes
+        if not _anonymous_get(request):
+            return view(request, *args, **kwargs)
+        gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        # One read of the data version for the key and for whatever the view consults on a miss
+        # (its indexes' versions): an anonymous GET of the open API writes nothing.
+        with datastamp.one_read():
+            key = (request.get_full_path(), gzip, *(_page_key_versions() if data else ()))
+            now = time.monotonic()
+            with _lock:
+                entry = _responses.get(key)
+            if entry is not None and now - entry[0] <= PAGE_CACHE_SECONDS:
+                return HttpResponse(entry[1], headers=dict(entry[2]))
+            response = view(request, *args, **kwargs)
+        if _storable(response):
+            content = response.content
+            with _lock:
+                old = _responses.pop(key, None)
+                _response_bytes -= len(old[1]) if old else 0
+                _responses[key] = (now, content, tuple(response.items()))
+                _response_bytes += len(content)
+                while len(_responses) > MAX_RESPONSES or _response_bytes > MAX_RESPONSE_BYTES:
+                    _response_bytes -= len(_responses.popitem(last=False)[1][1])
+        return response
 
     return wrapper

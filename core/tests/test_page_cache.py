@@ -67,3 +67,37 @@ def test_kept_versions_are_read_again_once_the_seconds_have_passed(
     clock["now"] += 0.5
     assert get() == "page 2 nonce=n0nce"  # one second later: read again, the change shows
     assert counted_version["n"] == 2
+
+
+def test_api_answers_kept_per_address_and_version_only_for_anonymous_unconditional_gets(
+    counted_version, settings
+):
+    settings.PAGE_CACHE_VERSION_SECONDS = 0
+    calls = []
+
+    @page_cache.cached_response
+    def view(request):
+        calls.append(request.get_full_path())
+        status = 404 if "inconnu" in request.path else 200
+        response = HttpResponse(
+            f'{{"n": {len(calls)}}}', content_type="application/json", status=status
+        )
+        response["Content-Disposition"] = 'attachment; filename="x.json"'
+        return response
+
+    def get(path="/api/v1/x?a=1", **headers):
+        request = RequestFactory().get(path, **headers)
+        request.user = type("Anonymous", (), {"is_authenticated": False})()
+        response = view(request)
+        return response.status_code, response.content, response["Content-Disposition"]
+
+    first = get()
+    assert first == (200, b'{"n": 1}', 'attachment; filename="x.json"')
+    assert get() == first  # bytes and headers as the view gave them, without calling it
+    assert get("/api/v1/x?a=2")[1] == b'{"n": 2}'  # another query string, another answer
+    assert get(HTTP_AUTHORIZATION="Bearer t")[1] == b'{"n": 3}'  # a token: always the view
+    assert get(HTTP_IF_NONE_MATCH='"e"')[1] == b'{"n": 4}'  # conditional: the view answers
+    assert get("/api/v1/inconnu")[0] == get("/api/v1/inconnu")[0] == 404
+    assert len(calls) == 6  # errors are never kept
+    counted_version["version"] = "v2"  # a change through another server
+    assert get()[1] == b'{"n": 7}'
