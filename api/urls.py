@@ -1,4 +1,7 @@
+from functools import wraps
+
 from django.urls import path
+from django.utils.cache import patch_cache_control
 
 from core.page_cache import cached_response
 
@@ -21,8 +24,28 @@ def _public_answers_kept(patterns: list) -> list:
     return patterns
 
 
+def _private_when_authenticated(view):
+    """An answer read with a token (or a session) is that person's: no browser or proxy keeps it
+    (the interactive docs call the API from a browser; the walk of 2026-12-04 found no header)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if "HTTP_AUTHORIZATION" in request.META or request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return wrapper
+
+
+def _private_answers(patterns: list) -> list:
+    for pattern in patterns:
+        pattern.callback = _private_when_authenticated(pattern.callback)
+    return patterns
+
+
 _v1_patterns, *_v1_names = api.urls  # (patterns, app name, namespace): no module-level app_name
 urlpatterns = [
-    path("v1/", (_public_answers_kept(_v1_patterns), *_v1_names)),
+    path("v1/", (_private_answers(_public_answers_kept(_v1_patterns)), *_v1_names)),
     *legacy.urlpatterns,
 ]

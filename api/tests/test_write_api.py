@@ -65,6 +65,11 @@ def test_lead_writes_actions_and_submits_the_plan(client, meaux):
     assert action.total_cost == Decimal("750000.50")
     assert [tc.commune.code for tc in action.communes.all()] == ["77284"]
     assert created.json()["version"] == 1 and created.json()["statut"] == action.status
+    # A person's answer: kept by no browser or proxy; an anonymous read stays cacheable.
+    assert created["Cache-Control"] == "private, no-store"
+    read = client.get(f"{PLAN}/actions", headers=lead)
+    assert read.status_code == 200 and "no-store" in read["Cache-Control"]
+    assert "no-store" not in client.get("/api/v1/phases").get("Cache-Control", "")
 
     changed = _send(
         client, "PATCH", f"{PLAN}/actions/API-01", lead, {"titre": "Nouveau titre", "version": 1}
