@@ -61,7 +61,9 @@ DEFINITIONS: dict[str, str] = {
     ),
     "sollicite": (
         "Montant sollicité : somme des montants demandés de tous les financements des actions "
-        "comptées, quel que soit leur état (y compris refusés)."
+        "comptées, quel que soit leur état (y compris refusés). Les résumés par axe des plans "
+        "d'action (page du territoire, page du plan) montrent, eux, le sollicité hors refus : ce qui "
+        "reste en jeu pour le territoire."
     ),
     "accorde": (
         "Montant accordé : somme des montants accordés des financements à l'état « Accordé » ou "
