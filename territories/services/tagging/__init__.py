@@ -24,9 +24,9 @@ from territories.services.tagging.joining import (
     normalize_commune_code,
     normalize_siren,
 )
-from territories.services.tagging.reading import chunked, open_table
+from territories.services.tagging.reading import Lines, chunked, open_table
 from territories.services.tagging.spatial import CHUNK_POINTS, parse_coordinate, valid_mask
-from territories.services.tagging.writing import TableWriter, neutralize_rows, safe
+from territories.services.tagging.writing import TableWriter, neutralize_rows, output_kind, safe
 
 ADDED_COLUMNS = ["id_ti", "lib_ti", "phase", "id_ti_proche", "distance_km", "motif"]
 MOTIF_BAD_POINT = "coordonnée invalide"
@@ -190,7 +190,9 @@ def _cleaned(chunks, width, report, name, progress) -> Iterator[list[list]]:
     for chunk in chunks:
         if not chunk:
             continue
-        if set(map(type, chunk)) == {list} and set(map(len, chunk)) == {width}:
+        if chunk.__class__ is Lines:  # rows of ``width`` cells, none blank (reading.Lines)
+            rows = chunk
+        elif set(map(type, chunk)) == {list} and set(map(len, chunk)) == {width}:
             rows = chunk if all(map(any, chunk)) else list(filter(any, chunk))
             report.empty += len(chunk) - len(rows)
         else:
@@ -254,7 +256,8 @@ def _tag_codes(chunks, position, mode, phase, report, neutralize) -> Iterator[tu
     # Every known key that is its own normal form: a file's usual cells, found at the first look-up.
     added = {key: answer(labels, "") for key, labels in known.items() if normalize(key) == key}
     for rows in chunks:
-        texts = [row[position] for row in rows]
+        lines = rows.__class__ is Lines
+        texts = rows.column(position) if lines else [row[position] for row in rows]
         try:
             extras = list(map(added.__getitem__, texts))
         except KeyError:  # a text seen for the first time (not a known key as it is)
@@ -271,8 +274,8 @@ def _tag_codes(chunks, position, mode, phase, report, neutralize) -> Iterator[tu
                 else:
                     report.motifs[what] += count
         report.tagged += tagged
-        if neutralize:  # after the look-up, which reads the cells as they are
-            neutralize_rows(rows)
+        if neutralize and not lines:  # after the look-up, which reads the cells as they are
+            neutralize_rows(rows)  # (Lines hold no formula)
         yield rows, extras
 
 
@@ -322,7 +325,12 @@ def _tag_points(chunks, positions, phase, report, workers, neutralize) -> Iterat
     local = None
 
     def submit(rows):
-        lon, lat = _coordinates(rows, lon_at), _coordinates(rows, lat_at)
+        if rows.__class__ is Lines:
+            cells = rows.cells()
+            lon = _floats(rows.column(lon_at, cells))
+            lat = _floats(rows.column(lat_at, cells))
+        else:
+            lon, lat = _coordinates(rows, lon_at), _coordinates(rows, lat_at)
         valid = valid_mask(lon, lat)
         args = (lon[valid], lat[valid])
         if pool is not None:
@@ -385,7 +393,7 @@ def _tag_points(chunks, positions, phase, report, workers, neutralize) -> Iterat
             report.motifs[MOTIF_OUTSIDE_FRANCE] += abroad
         if points < len(rows):
             report.motifs[MOTIF_BAD_POINT] += len(rows) - points
-        if neutralize:  # after the coordinates were read (submit)
+        if neutralize and rows.__class__ is not Lines:  # after the coordinates were read (submit)
             neutralize_rows(rows)
         return rows, extras
 
@@ -423,9 +431,13 @@ def _tag_points(chunks, positions, phase, report, workers, neutralize) -> Iterat
 
 
 def _coordinates(rows: list[list], position: int) -> np.ndarray:
-    """The coordinates of a column as floats (NaN when not a number): float() by map() first, which
-    reads the usual cells (« 2.878 »); parse_coordinate for a list holding any other."""
-    cells = [row[position] for row in rows]
+    """The coordinates of a column as floats (NaN when not a number)."""
+    return _floats([row[position] for row in rows])
+
+
+def _floats(cells: list[str]) -> np.ndarray:
+    """Cells as floats (NaN when not a number): float() by map() first, which reads the usual cells
+    (« 2.878 »); parse_coordinate for a list holding any other."""
     try:
         return np.fromiter(map(float, cells), float, len(cells))
     except (ValueError, TypeError):
@@ -467,7 +479,10 @@ def tag_file(
     try:
         header, out = _tagged(
             table.header,
-            table.chunks(CHUNK_POINTS if columns.mode == "point" else CHUNK_CODES),
+            # A CSV written from a CSV: its plain lines are copied as they are (reading.Lines).
+            (table.line_chunks if output_kind(destination) == "csv" else table.chunks)(
+                CHUNK_POINTS if columns.mode == "point" else CHUNK_CODES
+            ),
             columns,
             phase_obj,
             report,

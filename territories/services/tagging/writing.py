@@ -20,6 +20,7 @@ from pathlib import Path
 
 from core.exports import FORMULA_TRIGGERS, neutralize
 from core.imports import refuse
+from territories.services.tagging.reading import Lines
 
 # Excel's last row is 1,048,576: the header and 1,048,575 data rows.
 XLSX_MAX_DATA_ROWS = 1_048_575
@@ -147,19 +148,24 @@ class TableWriter:
 
         self.writer.writerows(counted())
 
-    def write_tagged(self, rows: list[list], extras: list[tuple]) -> None:
-        """Rows (through ``neutralize_rows``) and the added cells of each (safe already).
+    def write_tagged(self, rows: list[list] | Lines, extras: list[tuple]) -> None:
+        """Rows (through ``neutralize_rows``) or ``Lines``, and the added cells of each (safe already).
 
         For a CSV, the input cells are written by the csv module and each row's added cells appended
         as text, encoded once per distinct tuple of added cells (a territory's, a motif's…): writing
         the eight or nine cells of a row with the csv module took ~2 µs, more than the rest of the
         work; the line of its own input cells and a look-up take ~0.5 µs."""
         if self.kind == "xlsx":
+            if rows.__class__ is Lines:
+                rows = [line.split(rows.delimiter) for line in rows.lines]
             for row, extra in zip(rows, extras, strict=True):
                 row.extend(extra)
                 self.write(row)
             return
         self.rows += len(rows)
+        if rows.__class__ is Lines:  # plain lines: written as they were read
+            self._write_lines(rows.lines, self._ends(extras))
+            return
         buffer = self.buffer
         buffer.seek(0)
         buffer.truncate()
@@ -169,6 +175,12 @@ class TableWriter:
             deque(map(list.extend, rows, extras), maxlen=0)
             self.writer.writerows(rows)
             return
+        lines = text.split("\n")
+        lines.pop()
+        self._write_lines(lines, self._ends(extras))
+
+    def _ends(self, extras: list[tuple]) -> list[str]:
+        """The text of each row's added cells (``_suffix``), looked up by the tuple of its cells."""
         suffixes = self.suffixes
         if len(suffixes) > 100_000:  # one per distance and territory at most: bounded anyway
             suffixes.clear()
@@ -181,9 +193,15 @@ class TableWriter:
                     if end is None:
                         end = suffixes[extra] = self._suffix(extra)
                     ends[at] = end
-        lines = text.split("\n")
-        lines.pop()
-        self.stream.write("".join(map(str.__add__, lines, ends)))
+        return ends
+
+    def _write_lines(self, lines: list[str], ends: list[str]) -> None:
+        """Each line followed by its end, in one string: interleaved by two slice assignments (measured
+        ~0.02 s for 1,000,000 lines, ~0.08 s by map(str.__add__))."""
+        parts = [""] * (2 * len(lines))
+        parts[::2] = lines
+        parts[1::2] = ends
+        self.stream.write("".join(parts))
 
     def _suffix(self, extra: tuple) -> str:
         """The text of added cells after a row's own: a delimiter before each cell, then the line
