@@ -504,3 +504,29 @@ def test_plain_lines_are_copied_as_the_csv_module_writes_them(
     assert [row["note"] for row in out[2:4]] == ["+3,5", "'-"]
     assert (out[7]["note"], out[8]["n"], out[9]["x"]) == ("'\tz", "'@9", "'-1e-05")
     assert out[15]["note"] == "ligne\nsur deux" and out[16]["note"] == "a;b"
+
+
+def test_code_index_file_is_read_back_until_the_data_changes(
+    real_data, tmp_path, settings, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from territories.services.tagging import joining
+
+    settings.MEDIA_ROOT = tmp_path
+    phase = Phase.objects.get(code="2023-2027")
+    built = joining.CodeIndex.of(phase)
+    path = joining.index_path(phase)
+    assert path.exists()
+    with django_assert_max_num_queries(3):  # the data version and the communes' counts: no index
+        read = joining.CodeIndex.of(phase)
+    assert (read.communes, read.sirens) == (built.communes, built.sirens)
+    assert read.commune("77284") == (MEAUX, "")
+    assert read.commune(FILAIN)[0][0] == "ti-3214"  # former codes, from the COG, still found
+    assert read.siren(MEAUX_EPCI)[0][0].split("|").count(MEAUX[0]) == 1
+    path.write_bytes(b"\x00garbage")  # a damaged file is built again
+    assert joining.CodeIndex.of(phase).communes == built.communes
+    Phase.objects.filter(pk=phase.pk).update(imported_at=timezone.now())  # a phase import
+    assert joining.index_path(phase) != path
+    joining.CodeIndex.of(phase)
+    assert [p.name for p in path.parent.iterdir()] == [joining.index_path(phase).name]

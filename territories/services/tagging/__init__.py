@@ -228,7 +228,7 @@ def _cleaned(chunks, width, report, name, progress) -> Iterator[list[list]]:
 
 
 def _tag_codes(chunks, position, mode, phase, report, neutralize) -> Iterator[tuple]:
-    index = CodeIndex(phase)
+    index = CodeIndex.of(phase)
     find = index.commune if mode == "commune" else index.siren
     code = safe(phase.code) if neutralize else phase.code
     # The added cells of each distinct cell text, one tuple per distinct answer (a file of a million
