@@ -202,14 +202,16 @@ def _csv_chunks(reader, size: int, replay, done: int = 1) -> Iterator[list]:
 
 class Lines:
     """Data rows read as the text of their lines (no line end): every line holds exactly ``width``
-    cells, and none holds a quote, a NUL, a carriage return, a cell a spreadsheet would run as a formula
-    (``writing.safe``'s rule) or a cell longer than MAX_CELL_CHARS; no line is blank. Such a line is
-    what the csv module would write back for its cells: a CSV writer copies it as it is."""
+    cells, and none holds a quote, a NUL, a carriage return or a cell longer than MAX_CELL_CHARS; no
+    line is blank. Such a line is what the csv module would write back for its cells: a CSV writer
+    copies it as it is, except the lines of ``formulas`` (their positions in ``lines``), which may hold
+    a cell a spreadsheet would run as a formula: their cells go through ``writing.safe_row`` first."""
 
-    __slots__ = ("delimiter", "lines", "width")
+    __slots__ = ("delimiter", "formulas", "lines", "width")
 
-    def __init__(self, lines: list[str], delimiter: str, width: int):
+    def __init__(self, lines: list[str], delimiter: str, width: int, formulas: list[int] = ()):
         self.lines, self.delimiter, self.width = lines, delimiter, width
+        self.formulas = formulas
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -228,6 +230,8 @@ def _formula_finders(delimiter: str) -> list:
     """For each formula trigger, a pattern finding a cell that starts with it after a delimiter or a
     line end (``text``: the lines with their ends), a plain number excepted (« -4.48 »): the literal
     prefix makes each a fast search, and it runs only when its trigger is in the text at all."""
+    # (Measured on 1,000,000 points: one longitude in 100,000 is written « -9.6e-05 », no plain number
+    # for core.exports: it is neutralised, and half the lists of 100,000 rows held one.)
     finders = []
     for trigger in FORMULA_TRIGGERS:
         if trigger in (delimiter, "\r"):  # no cell starts with the delimiter; no CR is left
@@ -237,6 +241,22 @@ def _formula_finders(delimiter: str) -> list:
         pattern = re.compile("(?:" + re.escape(delimiter) + "|\n)" + after)
         finders.append((trigger, pattern))
     return finders
+
+
+def _formula_lines(text: str, finders: list) -> list[int]:
+    """The positions of the lines of ``text`` that may hold a formula (a few more is no harm:
+    ``safe_row`` decides): found by the patterns, counted by the line ends before each match."""
+    starts = []
+    for trigger, pattern in finders:
+        if trigger in text:
+            starts += [match.start() + 1 for match in pattern.finditer(text)]
+    found = [0] if text[:1] in FORMULA_TRIGGERS else []
+    line = previous = 0
+    for start in sorted(starts):  # the line ends up to the match's first cell character
+        line += text.count("\n", previous, start)
+        previous = start
+        found.append(line)
+    return sorted(set(found))
 
 
 def _split_lines(text: str, count: int) -> list[str] | None:
@@ -286,13 +306,8 @@ def _line_chunks(stream, delimiter: str, width: int, size: int, replay) -> Itera
         if not regular and max(counts) >= MAX_COLUMNS:
             yield from replay(done - len(lines))
             return
-        if (
-            regular
-            and blank not in lines
-            and text[:1] not in FORMULA_TRIGGERS
-            and not any(trigger in text and pattern.search(text) for trigger, pattern in finders)
-        ):
-            yield Lines(lines, delimiter, width)
+        if regular and blank not in lines:
+            yield Lines(lines, delimiter, width, _formula_lines(text, finders))
         else:
             yield [line.split(delimiter) if line else [] for line in lines]
 

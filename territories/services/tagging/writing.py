@@ -156,7 +156,7 @@ class TableWriter:
         the eight or nine cells of a row with the csv module took ~2 µs, more than the rest of the
         work; the line of its own input cells and a look-up take ~0.5 µs."""
         if self.kind == "xlsx":
-            if rows.__class__ is Lines:
+            if rows.__class__ is Lines:  # (write() neutralises each cell)
                 rows = [line.split(rows.delimiter) for line in rows.lines]
             for row, extra in zip(rows, extras, strict=True):
                 row.extend(extra)
@@ -164,7 +164,13 @@ class TableWriter:
             return
         self.rows += len(rows)
         if rows.__class__ is Lines:  # plain lines: written as they were read
-            self._write_lines(rows.lines, self._ends(extras))
+            lines = rows.lines
+            if rows.formulas:
+                lines = list(lines)
+                delimiter = rows.delimiter
+                for at in rows.formulas:
+                    lines[at] = delimiter.join(safe_row(lines[at].split(delimiter)))
+            self._write_lines(lines, self._ends(extras))
             return
         buffer = self.buffer
         buffer.seek(0)
