@@ -26,7 +26,14 @@ from territories.services.tagging.joining import (
 )
 from territories.services.tagging.reading import Lines, chunked, open_table
 from territories.services.tagging.spatial import CHUNK_POINTS, parse_coordinate, valid_mask
-from territories.services.tagging.writing import TableWriter, neutralize_rows, output_kind, safe
+from territories.services.tagging.writing import (
+    TAIL,
+    AddedCells,
+    TableWriter,
+    neutralize_rows,
+    output_kind,
+    safe,
+)
 
 ADDED_COLUMNS = ["id_ti", "lib_ti", "phase", "id_ti_proche", "distance_km", "motif"]
 MOTIF_BAD_POINT = "coordonnée invalide"
@@ -348,6 +355,8 @@ def _tag_points(chunks, positions, phase, report, workers, neutralize) -> Iterat
         ("", "", code, "", "", MOTIF_OUTSIDE_FRANCE),
         ("", "", code, "", "", ""),
     ]
+    # A point outside every territory: the cells before its distance, by nearest territory, and after.
+    heads = [("", "", code, ti_id) for ti_id in ids]
 
     def emit(rows, valid, result) -> tuple[list[list], list[tuple]]:
         pairs, nearest = result["pairs"], result["nearest"]
@@ -360,7 +369,9 @@ def _tag_points(chunks, positions, phase, report, workers, neutralize) -> Iterat
         kinds = np.full(len(rows), BAD, dtype=np.int64)
         at = np.flatnonzero(valid)  # row of each valid point
         kinds[at] = kind
-        extras = list(map(choices.__getitem__, kinds.tolist()))
+        lines = rows.__class__ is Lines  # written by a CSV writer: no tuple per row (AddedCells)
+        extras = [] if lines else list(map(choices.__getitem__, kinds.tolist()))
+        others = []
         several = np.flatnonzero(held > 1)
         # The pairs are sorted by point then territory: a point's pairs are one run, in ti_id order.
         starts = np.searchsorted(pairs[0], several).tolist()
@@ -368,7 +379,7 @@ def _tag_points(chunks, positions, phase, report, workers, neutralize) -> Iterat
             several.tolist(), starts, held[several].tolist(), strict=True
         ):
             territories = pairs[1][start : start + length].tolist()
-            extras[at[point]] = (
+            extra = (
                 SEPARATOR.join(ids[t] for t in territories),
                 SEPARATOR.join(names[t] for t in territories),
                 code,
@@ -376,15 +387,20 @@ def _tag_points(chunks, positions, phase, report, workers, neutralize) -> Iterat
                 "",
                 "",
             )
+            others.append((int(at[point]), extra))
         near = np.flatnonzero((held == 0) & ~outside_france & (nearest >= 0))
         near = near[~np.isnan(distance[near])]
-        for row, territory, km in zip(
-            at[near].tolist(),
-            nearest[near].tolist(),
-            map(round, distance[near].tolist(), repeat(1)),
-            strict=True,
-        ):
-            extras[row] = ("", "", code, ids[territory], km, "")
+        near_rows, near_territories = at[near].tolist(), nearest[near].tolist()
+        kms = list(map(round, distance[near].tolist(), repeat(1)))
+        if lines:
+            extras = AddedCells(
+                choices, kinds.tolist(), others, near_rows, near_territories, kms, heads, TAIL
+            )
+        else:
+            for row, extra in others:
+                extras[row] = extra
+            for row, territory, km in zip(near_rows, near_territories, kms, strict=True):
+                extras[row] = (*heads[territory], km, *TAIL)
         tagged = int((held > 0).sum())
         abroad = int(outside_france.sum())
         report.tagged += tagged
