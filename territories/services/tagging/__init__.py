@@ -287,28 +287,31 @@ def _tag_codes(chunks, position, mode, phase, report, neutralize) -> Iterator[tu
 
 
 def _polygons(phase):
-    """(labels, territory WKB, région WKB) of a phase: the full-precision contours."""
+    """(labels, territory WKB, région WKB) of a phase: the full-precision contours.
+
+    The GeoJSON is read as text and parsed by GEOS (``shapely.from_geojson``), not decoded by the
+    JSON field then built by ``shapely.geometry.shape``: the same WKB (checked on 2023-2027's 183
+    territories and the 26 régions), 0.06 s of processor instead of 0.16."""
     import shapely
-    from shapely.geometry import shape
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
 
     from geo.models import Region
     from territories.models import Territory
 
-    labels, territories = [], []
-    for ti_id, name, geometry in (
+    as_text = Cast("geometry", TextField())
+    rows = list(
         Territory.objects.filter(phase=phase)
         .exclude(geometry=None)
         .order_by("ti_id")
-        .values_list("ti_id", "name", "geometry")
-        .iterator(chunk_size=20)
-    ):
-        labels.append((ti_id, name))
-        territories.append(shapely.to_wkb(shape(geometry)))
-    regions = [
-        shapely.to_wkb(shape(geometry))
-        for geometry in Region.objects.exclude(geometry=None).values_list("geometry", flat=True)
-    ]
-    return labels, territories, regions
+        .annotate(text=as_text)
+        .values_list("ti_id", "name", "text")
+    )
+    labels = [(ti_id, name) for ti_id, name, _ in rows]
+    territories = shapely.to_wkb(shapely.from_geojson([text for _, _, text in rows])).tolist()
+    regions = Region.objects.exclude(geometry=None).annotate(text=as_text)
+    regions = shapely.to_wkb(shapely.from_geojson(list(regions.values_list("text", flat=True))))
+    return labels, territories, regions.tolist()
 
 
 def default_workers() -> int:
