@@ -524,7 +524,7 @@ def test_code_index_file_is_read_back_until_the_data_changes(
     built = joining.CodeIndex.of(phase)
     path = joining.index_path(phase)
     assert path.exists()
-    with django_assert_max_num_queries(3):  # the data version and the communes' counts: no index
+    with django_assert_max_num_queries(3):  # the data version and the geography's stamp: no index
         read = joining.CodeIndex.of(phase)
     assert (read.communes, read.sirens) == (built.communes, built.sirens)
     assert read.commune("77284") == (MEAUX, "")

@@ -282,7 +282,7 @@ def _tag_codes(chunks, position, mode, phase, report, neutralize) -> Iterator[tu
                     report.motifs[what] += count
         report.tagged += tagged
         if neutralize and not lines:  # after the look-up, which reads the cells as they are
-            neutralize_rows(rows)  # (Lines hold no formula)
+            neutralize_rows(rows)  # (the writer neutralises the formula lines of Lines)
         yield rows, extras
 
 
