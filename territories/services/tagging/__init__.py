@@ -239,21 +239,24 @@ def _tag_codes(chunks, position, mode, phase, report, neutralize) -> Iterator[tu
     find = index.commune if mode == "commune" else index.siren
     code = safe(phase.code) if neutralize else phase.code
     # The added cells of each distinct cell text, one tuple per distinct answer (a file of a million
-    # rows names a few tens of thousands of communes): each row is then one dictionary look-up, done by
-    # map(). The rows are counted by list.count() of the answers that are not a territory's (the
-    # tuple outside every territory, each motif's), by identity first: ~25 ns a row, where a Counter
-    # of the tuples took ~250.
-    answers: dict[tuple, tuple] = {}
-    untagged: dict[str, tuple] = {}  # "outside" or a motif -> its tuple
+    # rows names a few tens of thousands of communes), numbered in ``choices``: each row is then one
+    # dictionary look-up, done by map(), giving its answer's number; a CSV writer looks the text of
+    # the number up in a list (AddedCells), without hashing a tuple per row (~0.05 s a million). The
+    # rows are counted by list.count() of the numbers of the answers that are not a territory's (the
+    # one outside every territory, each motif's): ~25 ns a row, where a Counter of the tuples took ~250.
+    choices: list[tuple] = []
+    answers: dict[tuple, int] = {}
+    untagged: dict[str, int] = {}  # "outside" or a motif -> its number
 
-    def answer(labels: tuple[str, str], motif: str) -> tuple:
-        extra = answers.get((labels, motif))
-        if extra is None:
+    def answer(labels: tuple[str, str], motif: str) -> int:
+        number = answers.get((labels, motif))
+        if number is None:
             id_ti, lib_ti = (safe(labels[0]), safe(labels[1])) if neutralize else labels
-            extra = answers[(labels, motif)] = (id_ti, lib_ti, code, "", "", motif)
+            number = answers[(labels, motif)] = len(choices)
+            choices.append((id_ti, lib_ti, code, "", "", motif))
             if motif or not id_ti:
-                untagged[motif or "outside"] = extra
-        return extra
+                untagged[motif or "outside"] = number
+        return number
 
     normalize, known = (
         (normalize_commune_code, index.communes)
@@ -272,8 +275,8 @@ def _tag_codes(chunks, position, mode, phase, report, neutralize) -> Iterator[tu
                 added[text] = answer(*find(text))
             extras = list(map(added.__getitem__, texts))
         tagged = len(extras)
-        for what, extra in untagged.items():
-            count = extras.count(extra)
+        for what, number in untagged.items():
+            count = extras.count(number)
             if count:
                 tagged -= count
                 if what == "outside":
@@ -281,9 +284,12 @@ def _tag_codes(chunks, position, mode, phase, report, neutralize) -> Iterator[tu
                 else:
                     report.motifs[what] += count
         report.tagged += tagged
-        if neutralize and not lines:  # after the look-up, which reads the cells as they are
-            neutralize_rows(rows)  # (the writer neutralises the formula lines of Lines)
-        yield rows, extras
+        if lines:  # (the writer neutralises the formula lines of Lines)
+            yield rows, AddedCells(choices, extras)
+            continue
+        if neutralize:  # after the look-up, which reads the cells as they are
+            neutralize_rows(rows)
+        yield rows, list(map(choices.__getitem__, extras))
 
 
 def _polygons(phase):

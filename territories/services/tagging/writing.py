@@ -15,7 +15,7 @@ import re
 import tempfile
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
@@ -86,7 +86,7 @@ TAIL = ("",)
 
 @dataclass
 class AddedCells:
-    """The added cells of a list of points' rows, with no tuple per row: row r gets
+    """The added cells of a list of rows, with no tuple per row: row r gets
     ``choices[kinds[r]]``, except the rows of ``others`` ((row, cells)) and the rows ``near_rows``,
     outside every territory, which get ``heads[territory] + (km,) + tail``. Building a tuple for each
     of the ~48 % of points with a nearest territory, then looking each up by its hash (tuples keep
@@ -94,12 +94,12 @@ class AddedCells:
 
     choices: list[tuple]
     kinds: list[int]
-    others: list[tuple[int, tuple]]
-    near_rows: list[int]
-    near_territories: list[int]
-    kms: list[float]
-    heads: list[tuple]
-    tail: tuple
+    others: list[tuple[int, tuple]] = field(default_factory=list)
+    near_rows: list[int] = field(default_factory=list)
+    near_territories: list[int] = field(default_factory=list)
+    kms: list[float] = field(default_factory=list)
+    heads: list[tuple] = field(default_factory=list)
+    tail: tuple = TAIL
 
     def tuples(self) -> list[tuple]:
         extras = list(map(self.choices.__getitem__, self.kinds))
