@@ -180,8 +180,9 @@ class TableWriter:
 
         self.writer.writerows(counted())
 
-    def write_tagged(self, rows: list[list] | Lines, extras: list[tuple]) -> None:
-        """Rows (through ``neutralize_rows``) or ``Lines``, and the added cells of each (safe already).
+    def write_tagged(self, rows: list[list] | Lines, extras: list[tuple] | AddedCells) -> None:
+        """Rows (through ``neutralize_rows``) or ``Lines``, and the added cells of each (safe already,
+        a tuple per row or ``AddedCells``).
 
         For a CSV, the input cells are written by the csv module and each row's added cells appended
         as text, encoded once per distinct tuple of added cells (a territory's, a motif's…): writing
