@@ -468,7 +468,7 @@ PLAIN_THEN_TRICKY = [
     ["@9", "ok", "77284", "2.6", "48.9"],  # a formula starting a list
     ["10", "ok", "abc", "-1e-05", "y"],  # not a plain number: neutralised
     ["11", "\tz", "77284", "2.6", "48.9"],  # a tab starting a cell
-    ["12", "ok", "77284", "2.6", "48.9"],
+    ["12", "--4", "77284", "2.6", "48.9"],  # a sign before a number's sign: neutralised
     ["13", "=1+2", "77284", "2.6", "48.9"],
     ["14", "ok", "77284", "2.6", "48.9"],
     ["15", 'dit "oui"', "77284", "2.8", "48.9"],  # a quote: the csv module from here on
@@ -499,14 +499,15 @@ def test_plain_lines_are_copied_as_the_csv_module_writes_them(
         assert "Lines" not in kinds and report.rows == 19
         return
     assert kinds == ["Lines", "list", "list", "Lines", "Lines", "list", "list"]
-    assert (chunks[0].formulas, chunks[3].formulas, chunks[4].formulas) == ([], [0, 1, 2], [1])
+    assert (chunks[0].formulas, chunks[3].formulas, chunks[4].formulas) == ([], [0, 1, 2], [0, 1])
     assert (report.rows, report.empty) == (18, 1)
     out = read_csv(expected)
     assert [row["note"] for row in out[2:4]] == ["+3,5", "'-"]
-    assert (out[8]["n"], out[9]["x"], out[10]["note"], out[12]["note"]) == (
+    assert (out[8]["n"], out[9]["x"], out[10]["note"], out[11]["note"], out[12]["note"]) == (
         "'@9",
         "'-1e-05",
         "'\tz",
+        "'--4",
         "'=1+2",
     )
     assert out[15]["note"] == "ligne\nsur deux" and out[16]["note"] == "a;b"

@@ -236,7 +236,8 @@ def _formula_finders(delimiter: str) -> list:
     for trigger in FORMULA_TRIGGERS:
         if trigger in (delimiter, "\r"):  # no cell starts with the delimiter; no CR is left
             continue
-        number = r"(?![+-]?\d+(?:[.,]\d+)?(?:" + re.escape(delimiter) + r"|\r|\n|\Z))"
+        # (The trigger is the number's sign: « --4 » is no plain number for ``writing.safe``.)
+        number = r"(?!\d+(?:[.,]\d+)?(?:" + re.escape(delimiter) + r"|\r|\n|\Z))"
         after = re.escape(trigger) + (number if trigger in "+-" else "")
         # One pattern per separator: a literal prefix is searched 3.6x faster than "(?:;|\n)".
         for separator in (delimiter, "\n"):
