@@ -293,6 +293,11 @@ def test_command_success_and_report(real_data, tmp_path, shell):
         (b"\x00\x01\x02binaire", ["--commune-col", "insee"], "fichier binaire"),
         (b"id_ti;insee\nx;77284\n", ["--commune-col", "insee"], "déjà une colonne « id_ti »"),
         (b"insee\n77284;extra\n", ["--commune-col", "insee"], "2 cellules pour 1 colonnes"),
+        (
+            b"insee\n77284\n77284" + b";" * 300 + b"\n",
+            ["--commune-col", "insee"],
+            "ligne 3 : trop de colonnes (301)",
+        ),
         (b"x;y\n1;2\n", ["--lon-col", "x"], "--lon-col et --lat-col vont ensemble"),
         (b"insee\n77284\n\x81\x8d\n", ["--commune-col", "insee"], "encodage non reconnu"),
         (b"\xff\xfei\x00n\x00\n\x00\x00", ["--commune-col", "insee"], "pas du texte en UTF-16"),
@@ -376,6 +381,18 @@ TRICKY_ROWS = [
 ]
 
 
+def tag_row_by_row(source: Path, expected: Path, columns: Columns) -> Path:
+    """What the row-by-row path writes (tag_rows, then TableWriter.write for each row)."""
+    table = tagging.open_table(source)
+    header, rows = tagging.tag_rows(table.header, table.rows, columns, workers=1)
+    writer = writing.TableWriter(expected, header, table.delimiter)
+    for row in rows:
+        writer.write(row)
+    writer.finish()
+    table.close()
+    return expected
+
+
 @pytest.mark.parametrize("columns", [Columns(commune="insee"), Columns(lon="x", lat="y")])
 @pytest.mark.parametrize("output", ["out.csv", "out.xlsx"])
 def test_lists_of_rows_write_what_row_by_row_writes(
@@ -387,14 +404,7 @@ def test_lists_of_rows_write_what_row_by_row_writes(
     monkeypatch.setattr(tagging, "CHUNK_POINTS", 3)
     source = write_csv(tmp_path / "in.csv", TRICKY_ROWS)
     report = tag_file(source, tmp_path / output, columns, workers=1)
-    expected = tmp_path / ("expected" + Path(output).suffix)
-    table = tagging.open_table(source)
-    header, rows = tagging.tag_rows(table.header, table.rows, columns, workers=1)
-    writer = writing.TableWriter(expected, header, ";")
-    for row in rows:
-        writer.write(row)
-    writer.finish()
-    table.close()
+    expected = tag_row_by_row(source, tmp_path / ("expected" + Path(output).suffix), columns)
     if output.endswith(".csv"):
         assert (tmp_path / output).read_bytes() == expected.read_bytes()
     else:
@@ -440,3 +450,90 @@ def test_an_overlong_shared_string_is_refused_before_calamine_opens_the_file(tmp
     with pytest.raises(ImportRefused) as refused:
         reading.open_table(path)
     assert "dépasse 131 072 caractères" in str(refused.value)
+
+
+# Lists of plain lines (no quote, no formula, every row full) are copied as they were read
+# (reading.Lines); the others, and every list from the first quote on, go through the csv module.
+PLAIN_THEN_TRICKY = [
+    ["n", "note", "insee", "x", "y"],
+    ["1", "a", "77284", "2.878", "48.960"],
+    ["2", "  b ", FILAIN, "-4.95", "48.15"],  # negative numbers: no formula
+    ["3", "+3,5", "1053", "-0.5", "+45"],
+    ["4", "-", "99999", "13.40", "52.52"],  # a formula trigger alone
+    ["5", "x", "77284"],  # short
+    ["6", "x", "2A004", "2,878", "48,960", "", ""],  # long, extra cells empty
+    ["7", "ok", "77284", "2.6", "48.9"],
+    [],
+    ["8", "ok", "", "", ""],
+    ["@9", "ok", "77284", "2.6", "48.9"],  # a formula starting a list
+    ["10", "ok", "abc", "-1e-05", "y"],  # not a plain number: neutralised
+    ["11", "\tz", "77284", "2.6", "48.9"],  # a tab starting a cell
+    ["12", "--4", "77284", "2.6", "48.9"],  # a sign before a number's sign: neutralised
+    ["13", "=1+2", "77284", "2.6", "48.9"],
+    ["14", "ok", "77284", "2.6", "48.9"],
+    ["15", 'dit "oui"', "77284", "2.8", "48.9"],  # a quote: the csv module from here on
+    ["16", "ligne\nsur deux", "77284", "2.8", "48.9"],
+    ["17", "a;b", "77284", "2.8", "48.9"],
+    ["18", "ok", "77284", "2.8", "48.9"],
+]
+
+
+@pytest.mark.parametrize("columns", [Columns(commune="insee"), Columns(lon="x", lat="y")])
+@pytest.mark.parametrize("line_end", ["\r\n", "\n", "\r"])
+def test_plain_lines_are_copied_as_the_csv_module_writes_them(
+    real_data, tmp_path, monkeypatch, columns, line_end
+):
+    monkeypatch.setattr(tagging, "CHUNK_CODES", 3)
+    monkeypatch.setattr(tagging, "CHUNK_POINTS", 3)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator=line_end).writerows(PLAIN_THEN_TRICKY)
+    source = tmp_path / "in.csv"
+    source.write_bytes(buffer.getvalue().encode())
+    chunks = list(tagging.open_table(source).line_chunks(3))
+    kinds = [type(chunk).__name__ for chunk in chunks]
+    report = tag_file(source, tmp_path / "out.csv", columns, workers=1)
+    expected = tag_row_by_row(source, tmp_path / "expected.csv", columns)
+    assert (tmp_path / "out.csv").read_bytes() == expected.read_bytes()
+    if line_end == "\r":  # a lone CR ends a line: the csv module reads the whole file
+        # (the csv module of Python 3.11 writes "ligne\nsur deux" unquoted there: two rows)
+        assert "Lines" not in kinds and report.rows == 19
+        return
+    assert kinds == ["Lines", "list", "list", "Lines", "Lines", "list", "list"]
+    assert (chunks[0].formulas, chunks[3].formulas, chunks[4].formulas) == ([], [0, 1, 2], [0, 1])
+    assert (report.rows, report.empty) == (18, 1)
+    out = read_csv(expected)
+    assert [row["note"] for row in out[2:4]] == ["+3,5", "'-"]
+    assert (out[8]["n"], out[9]["x"], out[10]["note"], out[11]["note"], out[12]["note"]) == (
+        "'@9",
+        "'-1e-05",
+        "'\tz",
+        "'--4",
+        "'=1+2",
+    )
+    assert out[15]["note"] == "ligne\nsur deux" and out[16]["note"] == "a;b"
+
+
+def test_code_index_file_is_read_back_until_the_data_changes(
+    real_data, tmp_path, settings, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from territories.services.tagging import joining
+
+    settings.MEDIA_ROOT = tmp_path
+    phase = Phase.objects.get(code="2023-2027")
+    built = joining.CodeIndex.of(phase)
+    path = joining.index_path(phase)
+    assert path.exists()
+    with django_assert_max_num_queries(3):  # the data version and the geography's stamp: no index
+        read = joining.CodeIndex.of(phase)
+    assert (read.communes, read.sirens) == (built.communes, built.sirens)
+    assert read.commune("77284") == (MEAUX, "")
+    assert read.commune(FILAIN)[0][0] == "ti-3214"  # former codes, from the COG, still found
+    assert read.siren(MEAUX_EPCI)[0][0].split("|").count(MEAUX[0]) == 1
+    path.write_bytes(b"\x00garbage")  # a damaged file is built again
+    assert joining.CodeIndex.of(phase).communes == built.communes
+    Phase.objects.filter(pk=phase.pk).update(imported_at=timezone.now())  # a phase import
+    assert joining.index_path(phase) != path
+    joining.CodeIndex.of(phase)
+    assert [p.name for p in path.parent.iterdir()] == [joining.index_path(phase).name]
