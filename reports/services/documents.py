@@ -62,8 +62,10 @@ def cached_file(document: Document, version: str | None = None) -> Path | None:
     return path if path.is_file() else None
 
 
-# kind -> function(*args) returning (template, context) of the PDF. Filled by the modules of
-# reports.services (sheet, press, national) through ``register``.
+# kind -> function(*args) returning (template, context) of the PDF. Filled by
+# reports/services/builders.py through ``register``, imported at the first rendering rather than at
+# start-up: every ``territoires`` command would pay 0.09-0.16 s for it (measured by the tagging
+# benchmark, where start-up is most of the time of a file of commune codes).
 BUILDERS: dict[str, Callable[..., tuple[str, dict]]] = {}
 
 
@@ -76,6 +78,8 @@ def register(kind: str):
 
 
 def render_html(document: Document, version: str) -> str:
+    from reports.services import builders  # noqa: F401  (fills BUILDERS on first use)
+
     template, context = BUILDERS[document.kind](*document.args)
     return render_to_string(
         template,
