@@ -187,10 +187,34 @@ def _first_minimum(group: np.ndarray, value: np.ndarray) -> np.ndarray:
     return at[keep]
 
 
+# Up to this many points, each point looks for the boxes holding it instead of each polygon for its
+# points: a look-up at one new point (the map, the API) otherwise ran two binary searches for each of
+# the phase's ~200 polygons, 41 % of its ~2.5 ms (docs/performance.md, web_bench, "points variés").
+FEW_POINTS = 16
+
+
+def _within_boxes_by_point(polygons, bounds, lon, lat, ids) -> tuple[np.ndarray, np.ndarray]:
+    west, south, east, north = bounds.T
+    found_points, found_polygons = [], []
+    for x, y, point_id in zip(lon, lat, ids, strict=True):
+        boxes = np.flatnonzero((west <= x) & (east >= x) & (south <= y) & (north >= y))
+        if not len(boxes):
+            continue
+        held = boxes[shapely.intersects_xy(polygons[boxes], x, y)]
+        found_points.append(np.full(len(held), point_id, dtype=np.int64))
+        found_polygons.append(held.astype(np.int64))
+    if not found_points:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(found_points), np.concatenate(found_polygons)
+
+
 def within_boxes(polygons, bounds, lon, lat, ids) -> tuple[np.ndarray, np.ndarray]:
     """(ids of the points, indices of the polygons) of every prepared polygon that intersects a point
     (a point on a border is in both polygons), unsorted. Each polygon looks only at the points of its
-    bounding box: found by a binary search in the longitudes sorted once, then a latitude mask."""
+    bounding box: found by a binary search in the longitudes sorted once, then a latitude mask (for a
+    few points, each point tests the boxes instead: the same pairs)."""
+    if len(lon) <= FEW_POINTS:
+        return _within_boxes_by_point(np.asarray(polygons, dtype=object), bounds, lon, lat, ids)
     order = np.argsort(lon, kind="stable")
     sorted_lon = lon[order]
     found_points, found_polygons = [], []
