@@ -537,3 +537,12 @@ def test_code_index_file_is_read_back_until_the_data_changes(
     assert joining.index_path(phase) != path
     joining.CodeIndex.of(phase)
     assert [p.name for p in path.parent.iterdir()] == [joining.index_path(phase).name]
+
+
+def test_points_with_no_contour_loaded_are_outside_france_not_an_error():
+    """A phase or a geography not loaded yet (no polygon at all) answers, it does not fail."""
+    import numpy as np
+
+    result = PointTagger([], []).tag(np.array([2.878]), np.array([48.96]))
+    assert result["pairs"].shape == (2, 0)
+    assert result["outside_france"].tolist() == [True] and result["nearest"].tolist() == [-1]

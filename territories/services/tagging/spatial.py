@@ -112,6 +112,10 @@ class Segments:
 
     def nearest_km(self, lon: np.ndarray, lat: np.ndarray):
         """(index of the polygon with the nearest contour, distance in km) for each point."""
+        if not len(
+            self.table
+        ):  # no contour at all (a phase or geography not loaded yet): none near
+            return np.full(len(lon), -1, dtype=np.int64), np.full(len(lon), np.inf)
         owners = np.empty(len(lon), dtype=np.int64)
         distances = np.empty(len(lon))
         first = self._cell_candidates(lon, lat)
