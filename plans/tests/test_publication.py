@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -204,3 +206,12 @@ def test_an_action_made_confidential_after_validation_leaves_the_public_site_at_
     assert "Projet public numéro 2" in html  # the others stay as validated
     snapshot = publication.published_plan(plan.territory)
     assert {by_form.code, by_import.code}.isdisjoint(a.code for a in snapshot.actions)
+
+
+def test_the_axis_summary_keeps_each_percentage_on_one_line(client, plan):
+    # « 50 » and « % (3/6) » were drawn on two lines in the public plan's table (walk of 2026-12-04)
+    validate(plan)
+    html = client.get(plan_url("public", plan.territory)).content.decode()
+    cells = re.findall(r"</progress>\s*([^<]*)</td>", html)
+    assert cells and all(re.fullmatch(r"\d+&nbsp;% \(\d+/\d+\)\s*", cell) for cell in cells), cells
+    assert re.search(r'<th scope="row">Total</th><td>\d+</td><td>\d+&nbsp;%</td>', html)
