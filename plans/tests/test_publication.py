@@ -215,3 +215,25 @@ def test_the_axis_summary_keeps_each_percentage_on_one_line(client, plan):
     cells = re.findall(r"</progress>\s*([^<]*)</td>", html)
     assert cells and all(re.fullmatch(r"\d+&nbsp;% \(\d+/\d+\)\s*", cell) for cell in cells), cells
     assert re.search(r'<th scope="row">Total</th><td>\d+</td><td>\d+&nbsp;%</td>', html)
+
+
+def test_the_migration_withdraws_actions_made_confidential_before_the_rule(plan, person):
+    """plans/migrations/0005: snapshots written before the rule lose their confidential actions."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "plans.migrations.0005_withdraw_confidential_from_publications"
+    )
+    validate(plan, person(Role.EQUIPE_NATIONALE))
+    hidden, shown = plan.actions.filter(confidential=False, archived=False).order_by("code")[:2]
+    Action.objects.filter(pk=hidden.pk).update(
+        confidential=True
+    )  # as before the rule: no withdrawal
+    assert hidden.code in {a.code for a in publication.published_plan(plan.territory).actions}
+
+    migration.withdraw(apps, None)
+
+    codes = {a.code for a in publication.published_plan(plan.territory).actions}
+    assert hidden.code not in codes and shown.code in codes
