@@ -22,25 +22,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
+# benchmarks.common first: it sets Django up with the benchmark settings (DEBUG off, the bare view).
+from benchmarks.common import FLOOR_URL, national_client, page_exists, timed  # noqa: E402, I001
 from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.urls import Resolver404, resolve  # noqa: E402
 
 from benchmarks.generate import generate  # noqa: E402
 from offers.models import ServiceRequest  # noqa: E402
@@ -74,44 +63,12 @@ BASELINES = {
 TOTALS = f"SELECT {NUMBERS} {FROM}"
 
 
-def timed(function, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
-
-
 def raw_sql(query: str):
     with connection.cursor() as cursor:
         cursor.execute(query)
         rows = cursor.fetchall()
         cursor.execute(TOTALS)
         return rows, cursor.fetchone()
-
-
-def national_client() -> Client:
-    from django.contrib.auth import get_user_model
-
-    from accounts.models import Role
-    from accounts.services.roles import grant_role
-
-    user = get_user_model().objects.create(
-        username="bench-national@example.org", email="bench-national@example.org"
-    )
-    grant_role(user, Role.EQUIPE_NATIONALE)
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def page_exists(url: str) -> bool:
-    try:
-        resolve(url.split("?")[0])
-    except Resolver404:
-        return False
-    return True
 
 
 def page_size(base: str, path: str) -> int:
@@ -175,8 +132,7 @@ def measure_ledger(scale: float, repeat: int) -> bool:
         )
         print(sizes.summary(), flush=True)
         client = national_client()
-        floor_url = "/bench/plancher/"
-        client.get(floor_url)  # warm up sessions, templates, caches
+        floor_url = FLOOR_URL
         print(f"\n{'':42} {'page':>9} {'SQL + vue nue':>14} {'ratio':>7}")
         for grouping, query in BASELINES.items():
             url = f"/registre/?regroupement={grouping}"
@@ -223,9 +179,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         print("Attention : base", connection.vendor, "— l'objectif se mesure sur PostgreSQL.")
-    # The test client's host, without setup_test_environment(): its template instrumentation (a
-    # signal and a context copy per template) would slow the page, not what is measured here.
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     ok = True if args.sans_registre else measure_ledger(args.scale, args.repeat)
     if page_exists(args.catalogue_url):
         ok = measure_catalogue(args.catalogue_url, args.requests, args.concurrency) and ok
