@@ -129,16 +129,20 @@ def cached_page(view):
     return wrapper
 
 
+def identified(request) -> bool:
+    """Whether the request speaks for someone: a token, or a signed-in session. Without a session
+    cookie the visitor is anonymous: request.user is not even looked at (looking at it would read the
+    session and add "Vary: Cookie" to the answer)."""
+    return "HTTP_AUTHORIZATION" in request.META or (
+        settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+    )
+
+
 def _anonymous_get(request) -> bool:
     return (
         request.method == "GET"
-        and "HTTP_AUTHORIZATION" not in request.META
         and "HTTP_IF_NONE_MATCH" not in request.META
-        # Without a session cookie the visitor is anonymous: request.user is not even looked at
-        # (looking at it would read the session and add "Vary: Cookie" to the answer).
-        and (
-            settings.SESSION_COOKIE_NAME not in request.COOKIES or not request.user.is_authenticated
-        )
+        and not identified(request)
     )
 
 

@@ -69,7 +69,9 @@ def test_lead_writes_actions_and_submits_the_plan(client, meaux):
     assert created["Cache-Control"] == "private, no-store"
     read = client.get(f"{PLAN}/actions", headers=lead)
     assert read.status_code == 200 and "no-store" in read["Cache-Control"]
-    assert "no-store" not in client.get("/api/v1/phases").get("Cache-Control", "")
+    public = client.get("/api/v1/phases")
+    assert "no-store" not in public.get("Cache-Control", "")
+    assert "Cookie" not in public.get("Vary", "")  # the session is not even read for a visitor
 
     changed = _send(
         client, "PATCH", f"{PLAN}/actions/API-01", lead, {"titre": "Nouveau titre", "version": 1}
