@@ -115,7 +115,7 @@ def save_action(form, fundings, indicators) -> Action:
                 for when, value in indicator_form.cleaned_data.get("measures", ())
             ]
         )
-    if "confidential" in form.changed_data:
+    if action.confidential and "confidential" in form.changed_data:  # ticked, not unticked
         # Under its former code too, when the same save renamed it (snapshots know only the code).
         former = SimpleNamespace(
             confidential=True, plan_id=action.plan_id, code=form.initial.get("code", action.code)
