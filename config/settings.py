@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django_tasks",  # Django 6's tasks API, backported (emails, large imports and exports)
     "django_tasks_db",  # its database backend: no extra server (docs/tasks.md)
     "stats",  # one implementation of every figure (CLI stats, API, dashboards)
-    "ninja",  # the API's interactive docs from ninja's own static files, not a CDN (docs/api.md)
     "reports",  # territory sheets, press summaries, national report (PDF with WeasyPrint)
     "opendata",  # /donnees/: bulk downloads rebuilt in the background (docs/opendata.md)
 ]
@@ -80,10 +79,16 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# django-ninja's own files (templates and Swagger UI), found without importing it: "ninja" is no
+# installed app, as importing it (pydantic included) at every start-up cost ~0.06 s of each command and
+# task worker (measured 04/12: 0.36 s of imports in all); the API imports it when its URLs are loaded.
+NINJA_FILES = Path(importlib.util.find_spec("ninja").origin).parent
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # NINJA_FILES/templates: the API's interactive docs (api.v1.base.LocalSwagger).
+        "DIRS": [BASE_DIR / "templates", NINJA_FILES / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -143,6 +148,17 @@ STATICFILES_FINDERS = [
     "core.staticfinders.PickedFilesFinder",
 ]
 STATIC_PICKED = {
+    # The API's interactive docs (ninja/swagger.html and ninja/favicons.html name these).
+    "ninja": (
+        NINJA_FILES / "static" / "ninja",
+        [
+            "swagger-ui.css",
+            "swagger-ui-bundle.js",
+            "swagger-ui-init.js",
+            "favicon.svg",
+            "favicon.png",
+        ],
+    ),
     "npm": (
         TERRITOIRES_NODE_MODULES,
         [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+from pathlib import Path
 from urllib.parse import urlencode
 
 import orjson
@@ -81,16 +82,24 @@ class CachedSchemaAPI(NinjaAPI):
         return schemas[path_prefix]
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from ninja's own files served here (settings.NINJA_FILES: its template among the
+    templates' DIRS, its scripts in STATIC_PICKED): same origin, no inline script, so the site's
+    Content-Security-Policy allows it unchanged. ninja renders this template itself only when "ninja"
+    is an installed app, and otherwise the one loading Swagger UI from a CDN (``template_cdn``): it
+    is not one (config/settings.py says why), so the local template takes that place."""
+
+    template_cdn = str(Path(Swagger.template_cdn).with_name("swagger.html"))
+
+
 api = CachedSchemaAPI(
     title="API publique Territoires d'industrie",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     renderer=ORJSONRenderer(),
-    # With "ninja" in INSTALLED_APPS the page loads Swagger UI from ninja's static files (same
-    # origin, no inline script): the site's Content-Security-Policy allows it unchanged.
     # No validator badge: Swagger UI would fetch it from validator.swagger.io.
-    docs=Swagger(settings={"defaultModelsExpandDepth": 0, "validatorUrl": None}),
+    docs=LocalSwagger(settings={"defaultModelsExpandDepth": 0, "validatorUrl": None}),
     docs_url="/docs",
 )
 

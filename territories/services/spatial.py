@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from territories.models import Phase
-from territories.services.tagging import _polygons
+from territories.services.tagging.points import polygons
 from territories.services.tagging.spatial import PointTagger, valid_mask
 
 MAX_POINTS = 10_000
@@ -40,7 +40,7 @@ def tagger_for(phase: Phase) -> PhaseTagger:
     with _lock:
         entry = _taggers.get(phase.code)
         if entry is None or entry.version != phase.imported_at:
-            labels, territory_wkb, region_wkb = _polygons(phase)
+            labels, territory_wkb, region_wkb = polygons(phase)
             entry = _taggers[phase.code] = PhaseTagger(
                 phase.imported_at,
                 PointTagger(territory_wkb, region_wkb),

@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 import territories.services.tagging as tagging
 from territories.models import Phase
 from territories.services.spatial import point_lookup
-from territories.services.tagging import Columns, tag_file, writing
+from territories.services.tagging import Columns, points, tag_file, writing
 from territories.services.tagging.spatial import PointTagger
 
 MEAUX = ("ti-1108", "Nord Est 77 – Meaux")
@@ -165,7 +165,7 @@ _TAGGERS = {}
 def _tagger():
     """The phase's polygons as the command loads them, once for every example."""
     if "2023-2027" not in _TAGGERS:
-        labels, territories, regions = tagging._polygons(Phase.objects.get(code="2023-2027"))
+        labels, territories, regions = points.polygons(Phase.objects.get(code="2023-2027"))
         _TAGGERS["2023-2027"] = (labels, PointTagger(territories, regions))
     return _TAGGERS["2023-2027"]
 

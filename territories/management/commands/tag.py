@@ -47,7 +47,8 @@ class Command(BaseCommand):
             type=int,
             default=None,
             metavar="N",
-            help="processus pour les points (par défaut : un par cœur au-delà de 100 000 points)",
+            help="processus (par défaut : pour les points, un par cœur au-delà de 100 000 points ; "
+            "pour les codes et SIREN, de CSV à CSV, deux au-delà de 4 Mo ; 1 : un seul)",
         )
 
     def handle(self, *args, **options):

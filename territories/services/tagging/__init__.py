@@ -12,22 +12,18 @@ import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import chain
 from pathlib import Path
 
-import numpy as np
-
 from core.imports import ImportRefused, refuse
+from territories.services.tagging import halves
 from territories.services.tagging.joining import (
-    SEPARATOR,
     CodeIndex,
     normalize_commune_code,
     normalize_siren,
 )
 from territories.services.tagging.reading import Lines, chunked, open_table
-from territories.services.tagging.spatial import CHUNK_POINTS, parse_coordinate, valid_mask
 from territories.services.tagging.writing import (
-    TAIL,
     AddedCells,
     TableWriter,
     neutralize_rows,
@@ -36,8 +32,8 @@ from territories.services.tagging.writing import (
 )
 
 ADDED_COLUMNS = ["id_ti", "lib_ti", "phase", "id_ti_proche", "distance_km", "motif"]
-MOTIF_BAD_POINT = "coordonnée invalide"
-MOTIF_OUTSIDE_FRANCE = "hors de France"
+# Points are read by lists of this many rows: what the spatial index of ``points`` takes at a time.
+CHUNK_POINTS = 100_000
 # Codes are read by lists of this many rows (points by CHUNK_POINTS, for the spatial index): small lists
 # stay in the processor's cache (measured: reading 1,000,000 rows by 20,000 took 0.68 s, by 100,000 1.0
 # to 1.3 s).
@@ -170,22 +166,27 @@ def _extended(rows: list[list], extras: list[tuple]) -> list[list]:
 
 
 def _tagged(
-    header, chunks, columns, phase, report, name, workers, progress, neutralize=False
+    header, chunks, columns, phase, report, name, workers, progress, neutralize=False, index=None
 ) -> tuple[list[str], Iterator[tuple[list[list], list[tuple]]]]:
     """(output header, iterator of (rows, their added cells)): the whole work is done a list of rows
     at a time, with no Python call per row where a builtin's loop can do it (measured: the generators
     chained per row cost ~3 µs a row, more than the look-up itself).
 
     ``neutralize``: the input cells go through ``writing.neutralize_rows`` (CSV injection) once read,
-    and the added cells are neutralised once per territory: what ``tag_file`` writes."""
+    and the added cells are neutralised once per territory: what ``tag_file`` writes. ``index``: the
+    phase's CodeIndex when the caller holds it (a forked process reads no database)."""
     phase = phase or resolve_phase(None)
     report = report if report is not None else TagReport(phase.code)
     positions = column_positions(header, columns, name)
     body = _cleaned(chunks, len(header), report, name, progress)
     if columns.mode == "point":
-        out = _tag_points(body, positions, phase, report, workers, neutralize)
+        from territories.services.tagging.points import (
+            tag_points,  # (numpy and shapely: points only)
+        )
+
+        out = tag_points(body, positions, phase, report, workers, neutralize)
     else:
-        out = _tag_codes(body, positions[0], columns.mode, phase, report, neutralize)
+        out = _tag_codes(body, positions[0], columns.mode, phase, report, neutralize, index)
     return header + ADDED_COLUMNS, out
 
 
@@ -234,8 +235,8 @@ def _cleaned(chunks, width, report, name, progress) -> Iterator[list[list]]:
             yield rows
 
 
-def _tag_codes(chunks, position, mode, phase, report, neutralize) -> Iterator[tuple]:
-    index = CodeIndex.of(phase)
+def _tag_codes(chunks, position, mode, phase, report, neutralize, index=None) -> Iterator[tuple]:
+    index = CodeIndex.of(phase) if index is None else index
     find = index.commune if mode == "commune" else index.siren
     code = safe(phase.code) if neutralize else phase.code
     # The added cells of each distinct cell text, one tuple per distinct answer (a file of a million
@@ -292,186 +293,11 @@ def _tag_codes(chunks, position, mode, phase, report, neutralize) -> Iterator[tu
         yield rows, list(map(choices.__getitem__, extras))
 
 
-def _polygons(phase):
-    """(labels, territory WKB, région WKB) of a phase: the full-precision contours.
-
-    The GeoJSON is read as text and parsed by GEOS (``shapely.from_geojson``), not decoded by the
-    JSON field then built by ``shapely.geometry.shape``: the same WKB (checked on 2023-2027's 183
-    territories and the 26 régions), 0.06 s of processor instead of 0.16."""
-    import shapely
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from geo.models import Region
-    from territories.models import Territory
-
-    as_text = Cast("geometry", TextField())
-    rows = list(
-        Territory.objects.filter(phase=phase)
-        .exclude(geometry=None)
-        .order_by("ti_id")
-        .annotate(text=as_text)
-        .values_list("ti_id", "name", "text")
-    )
-    labels = [(ti_id, name) for ti_id, name, _ in rows]
-    territories = shapely.to_wkb(shapely.from_geojson([text for _, _, text in rows])).tolist()
-    regions = Region.objects.exclude(geometry=None).annotate(text=as_text)
-    regions = shapely.to_wkb(shapely.from_geojson(list(regions.values_list("text", flat=True))))
-    return labels, territories, regions.tolist()
-
-
 def default_workers() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
-
-
-def _tag_points(chunks, positions, phase, report, workers, neutralize) -> Iterator[tuple]:
-    from territories.services.tagging import spatial
-
-    labels, territory_wkb, region_wkb = _polygons(phase)
-    lon_at, lat_at = positions
-    clean = safe if neutralize else str
-    code = clean(phase.code)
-    ids = [clean(ti_id) for ti_id, _ in labels]
-    names = [clean(name) for _, name in labels]
-    workers = default_workers() if workers is None else max(1, workers)
-    pool = None
-    local = None
-
-    def submit(rows):
-        if rows.__class__ is Lines:
-            cells = rows.cells()
-            lon = _floats(rows.column(lon_at, cells))
-            lat = _floats(rows.column(lat_at, cells))
-        else:
-            lon, lat = _coordinates(rows, lon_at), _coordinates(rows, lat_at)
-        valid = valid_mask(lon, lat)
-        args = (lon[valid], lat[valid])
-        if pool is not None:
-            return rows, valid, pool.apply_async(spatial.tag_in_worker, args)
-        return rows, valid, local.tag(*args)
-
-    # The added cells of a row, by kind: inside territory i (0 <= i < T), then a bad coordinate, outside
-    # France, outside every territory with no contour to measure; the rows in several territories and
-    # those with a nearest territory get their own tuple.
-    count = len(labels)
-    BAD, ABROAD, NOWHERE = count, count + 1, count + 2
-    choices = [(ti_id, name, code, "", "", "") for ti_id, name in zip(ids, names, strict=True)]
-    choices += [
-        ("", "", code, "", "", MOTIF_BAD_POINT),
-        ("", "", code, "", "", MOTIF_OUTSIDE_FRANCE),
-        ("", "", code, "", "", ""),
-    ]
-    # A point outside every territory: the cells before its distance, by nearest territory, and after.
-    heads = [("", "", code, ti_id) for ti_id in ids]
-
-    def emit(rows, valid, result) -> tuple[list[list], list[tuple]]:
-        pairs, nearest = result["pairs"], result["nearest"]
-        distance, outside_france = result["distance_km"], result["outside_france"]
-        points = len(nearest)
-        held = np.bincount(pairs[0], minlength=points)  # territories holding each valid point
-        kind = np.full(points, NOWHERE, dtype=np.int64)
-        kind[pairs[0]] = pairs[1]  # (a point in several gets any one of its: replaced below)
-        kind[outside_france] = ABROAD
-        kinds = np.full(len(rows), BAD, dtype=np.int64)
-        at = np.flatnonzero(valid)  # row of each valid point
-        kinds[at] = kind
-        lines = rows.__class__ is Lines  # written by a CSV writer: no tuple per row (AddedCells)
-        extras = [] if lines else list(map(choices.__getitem__, kinds.tolist()))
-        others = []
-        several = np.flatnonzero(held > 1)
-        # The pairs are sorted by point then territory: a point's pairs are one run, in ti_id order.
-        starts = np.searchsorted(pairs[0], several).tolist()
-        for point, start, length in zip(
-            several.tolist(), starts, held[several].tolist(), strict=True
-        ):
-            territories = pairs[1][start : start + length].tolist()
-            extra = (
-                SEPARATOR.join(ids[t] for t in territories),
-                SEPARATOR.join(names[t] for t in territories),
-                code,
-                "",
-                "",
-                "",
-            )
-            others.append((int(at[point]), extra))
-        near = np.flatnonzero((held == 0) & ~outside_france & (nearest >= 0))
-        near = near[~np.isnan(distance[near])]
-        near_rows, near_territories = at[near].tolist(), nearest[near].tolist()
-        kms = list(map(round, distance[near].tolist(), repeat(1)))
-        if lines:
-            extras = AddedCells(
-                choices, kinds.tolist(), others, near_rows, near_territories, kms, heads, TAIL
-            )
-        else:
-            for row, extra in others:
-                extras[row] = extra
-            for row, territory, km in zip(near_rows, near_territories, kms, strict=True):
-                extras[row] = (*heads[territory], km, *TAIL)
-        tagged = int((held > 0).sum())
-        abroad = int(outside_france.sum())
-        report.tagged += tagged
-        report.outside += points - tagged - abroad
-        if abroad:
-            report.motifs[MOTIF_OUTSIDE_FRANCE] += abroad
-        if points < len(rows):
-            report.motifs[MOTIF_BAD_POINT] += len(rows) - points
-        if neutralize and rows.__class__ is not Lines:  # after the coordinates were read (submit)
-            neutralize_rows(rows)
-        return rows, extras
-
-    chunks = iter(chunks)
-    first = next(chunks, None)
-    if first is None:
-        return
-    second = next(chunks, None)
-    # One chunk (100,000 points or fewer): one process, as starting a pool and sending it the polygons
-    # (~0.5 s) would cost more than it saves.
-    if second is not None and workers > 1:
-        import multiprocessing
-
-        # fork: the workers inherit the loaded modules; they touch no database connection.
-        context = multiprocessing.get_context("fork")
-        pool = context.Pool(workers, spatial.init_worker, (territory_wkb, region_wkb))
-    else:
-        local = spatial.PointTagger(territory_wkb, region_wkb)
-    try:
-        pending: deque = deque()
-        # At most workers + 1 chunks in flight: the memory stays bounded whatever the file's size.
-        limit = workers + 1 if pool is not None else 1
-        for chunk in _prepend([first] + ([second] if second is not None else []), chunks):
-            pending.append(submit(chunk))
-            while len(pending) > limit or (pool is None and pending):
-                rows, valid, result = pending.popleft()
-                yield emit(rows, valid, result.get() if pool else result)
-        while pending:
-            rows, valid, result = pending.popleft()
-            yield emit(rows, valid, result.get() if pool else result)
-    finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
-
-
-def _coordinates(rows: list[list], position: int) -> np.ndarray:
-    """The coordinates of a column as floats (NaN when not a number)."""
-    return _floats([row[position] for row in rows])
-
-
-def _floats(cells: list[str]) -> np.ndarray:
-    """Cells as floats (NaN when not a number): float() by map() first, which reads the usual cells
-    (« 2.878 »); parse_coordinate for a list holding any other."""
-    try:
-        return np.fromiter(map(float, cells), float, len(cells))
-    except (ValueError, TypeError):
-        return np.fromiter(map(parse_coordinate, cells), float, len(cells))
-
-
-def _prepend(firsts: list, rest: Iterator) -> Iterator:
-    yield from firsts
-    yield from rest
 
 
 def tag_file(
@@ -502,6 +328,8 @@ def tag_file(
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if _in_two(source, destination, table, columns, phase_obj, report, workers, progress):
+            return report
         header, out = _tagged(
             table.header,
             # A CSV written from a CSV: its plain lines are copied as they are (reading.Lines).
@@ -532,6 +360,32 @@ def tag_file(
             gc.enable()
         table.close()
     return report
+
+
+def _in_two(source, destination, table, columns, phase, report, workers, progress) -> bool:
+    """``halves.tag_in_two`` for a CSV of commune codes or SIRENs tagged into a CSV, when the file
+    is large enough and the caller reports no progress (a background job's progress counts rows in
+    order); False when not done, with nothing written."""
+    if (
+        columns.mode == "point"
+        or table.kind != "csv"
+        or output_kind(destination) != "csv"
+        or table.encoding not in halves.ENCODINGS
+        or progress is not None
+        or (default_workers() if workers is None else workers) < 2
+        or not hasattr(os, "fork")
+        or source.stat().st_size < halves.MIN_BYTES
+    ):
+        return False
+    index = CodeIndex.of(phase)  # here, before the fork: the other process reads no database
+
+    def tag_half(chunks, counts):
+        return _tagged(
+            table.header, chunks, columns, phase, counts, table.name, 1, None, True, index
+        )[1]
+
+    header = table.header + ADDED_COLUMNS
+    return halves.tag_in_two(source, destination, table, header, tag_half, CHUNK_CODES, report)
 
 
 __all__ = [

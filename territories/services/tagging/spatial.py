@@ -1,6 +1,6 @@
 """Points to territories, in bulk: the full-precision polygons of one phase against chunks of points.
 
-For each chunk (CHUNK_POINTS points), each prepared territory polygon is asked which of the points in its
+For each chunk (``tagging.CHUNK_POINTS`` points), each prepared territory polygon is asked which of the points in its
 bounding box it holds (``within_boxes``: the points sorted by longitude once, a binary search and a
 latitude mask per polygon, then shapely's vectorised ``intersects_xy``). An STRtree built on the points
 and queried with the prepared polygons (measured 5-10x faster than querying a tree of polygons with each
@@ -23,7 +23,6 @@ import math
 import numpy as np
 import shapely
 
-CHUNK_POINTS = 100_000
 # Territorial waters: 12 nautical miles. A point within this distance of a région (at sea off Brittany,
 # or just across a land border: the régions are the only contours the platform holds) is tagged with its
 # nearest territory; beyond it, « hors de France ».

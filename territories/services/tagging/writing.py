@@ -12,6 +12,7 @@ import csv
 import io
 import os
 import re
+import shutil
 import tempfile
 from collections import deque
 from collections.abc import Iterable
@@ -114,7 +115,8 @@ class AddedCells:
 class TableWriter:
     """Rows in, a file out: ``write(row)`` for each row, then ``finish()``, or ``abort()``."""
 
-    def __init__(self, path: str | Path, header: list[str], delimiter: str = ";"):
+    def __init__(self, path: str | Path, header: list[str] | None, delimiter: str = ";"):
+        """``header`` None: a CSV of rows alone, appended to another writer's (``append_file``)."""
         self.path = Path(path)
         self.kind = output_kind(path)
         self.rows = 0
@@ -146,7 +148,8 @@ class TableWriter:
             self.delimiter = delimiter
             self.suffixes: dict[tuple, str] = {}  # added cells -> their text
             self.cells: dict = {}  # a text cell, or a tuple of them -> its text in the file
-            self.writer.writerow([safe(cell) for cell in header])
+            if header is not None:
+                self.writer.writerow([safe(cell) for cell in header])
 
     def write(self, row: list) -> None:
         self.rows += 1
@@ -305,6 +308,12 @@ class TableWriter:
                 encoded = self.cells[cell] = buffer.getvalue()[1:-1]
             parts.append(encoded)
         return self.delimiter.join(parts)
+
+    def append_file(self, path: Path) -> None:
+        """The rows of a CSV another writer wrote with no header (``header`` None), as they are."""
+        self.stream.flush()
+        with path.open("rb") as rows:
+            shutil.copyfileobj(rows, self.stream.buffer, 1024 * 1024)
 
     def finish(self) -> None:
         self._close()
