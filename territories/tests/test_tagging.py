@@ -197,6 +197,25 @@ def test_point_tagging_equals_brute_force(real_data, points):
         assert (result["nearest"][i] >= 0) == (not brute and not result["outside_france"][i])
 
 
+def test_one_point_gets_the_nearest_territory_a_batch_gives_it(real_data):
+    """A look-up at one point (the API, the map) finds its cell's segment on its own path
+    (``Segments._cell_candidate``): the same territory and distance, to the last bit, as the same
+    point in a batch, for the territories and the régions, each with its cells found afresh."""
+    import numpy as np
+
+    from territories.services.tagging.spatial import Segments
+
+    _, tagger = _tagger()
+    rng = np.random.default_rng(14)
+    lon, lat = rng.uniform(-5.2, 9.6, 300), rng.uniform(41.3, 51.1, 300)
+    for polygons in (tagger.territories, tagger.regions):
+        owners, km = Segments(polygons).nearest_km(lon, lat)
+        alone = Segments(polygons)
+        found = [alone.nearest_km(lon[i : i + 1], lat[i : i + 1]) for i in range(len(lon))]
+        assert [int(owner[0]) for owner, _ in found] == owners.tolist()
+        assert [float(distance[0]) for _, distance in found] == km.tolist()
+
+
 # --- formats --------------------------------------------------------------------------------------------
 
 

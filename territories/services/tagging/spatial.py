@@ -117,7 +117,10 @@ class Segments:
             return np.full(len(lon), -1, dtype=np.int64), np.full(len(lon), np.inf)
         owners = np.empty(len(lon), dtype=np.int64)
         distances = np.empty(len(lon))
-        first = self._cell_candidates(lon, lat)
+        if len(lon) == 1:  # a look-up at one point (the map, the API): its cell alone, no np.unique
+            first = np.array([self._cell_candidate(float(lon[0]), float(lat[0]))], dtype=np.int64)
+        else:
+            first = self._cell_candidates(lon, lat)
         for start in range(0, len(lon), NEAREST_BATCH):
             batch = slice(start, start + NEAREST_BATCH)
             owners[batch], distances[batch] = self._nearest(lon[batch], lat[batch], first[batch])
@@ -148,21 +151,38 @@ class Segments:
             known.update(zip(cells[missing].tolist(), nearest.tolist(), strict=True))
         return found[inverse.reshape(-1)]
 
+    def _cell_candidate(self, lon: float, lat: float) -> int:
+        """``_cell_candidates`` of one point, with the same arithmetic (the same cell, the same
+        centre, so the same segment): ~60 % of a one-point ``nearest_km`` went to np.unique and the
+        arrays around it (profiled on the API's look-ups at new points)."""
+        column = math.floor(lon / CELL_DEGREES)
+        row = math.floor(lat / CELL_DEGREES)
+        cell = (column + 50_000) * 100_000 + row + 50_000
+        found = self._cells.get(cell)
+        if found is None:
+            centre = shapely.points([(column + 0.5) * CELL_DEGREES], [(row + 0.5) * CELL_DEGREES])
+            _, nearest = self.tree.query_nearest(centre, all_matches=False)
+            found = self._cells[cell] = int(nearest[0])
+        return found
+
     def _nearest(self, lon: np.ndarray, lat: np.ndarray, first: np.ndarray):
         # ``first``: a segment near each point (at k km); every segment at k km or less lies in the box
         # of k km around the point, and is measured in km. (The tree measures in degrees, where a
         # degree of longitude is cos(latitude) shorter, 0.69 at 46°N: its nearest is only a candidate.)
-        reach = self.km(lon, lat, first) / KM_PER_DEGREE * 1.000001 + 1e-9
+        first_km, x, y = self._closest(lon, lat, first)
+        reach = first_km / KM_PER_DEGREE * 1.000001 + 1e-9
         half_width = reach / np.cos(np.radians(np.minimum(np.abs(lat), 89.0)))
         boxes = shapely.box(lon - half_width, lat - reach, lon + half_width, lat + reach)
         point, segment = self.tree.query(boxes)
-        km = self.km(lon[point], lat[point], segment)
+        km, pair_x, pair_y = self._closest(lon[point], lat[point], segment)
         best = _first_minimum(point, km)
         chosen = first.copy()
         chosen[point[best]] = segment[best]
-        # The distance to the closest point of the chosen segment, by the haversine formula: the flat
-        # approximation overestimates by ~1 % at 100 km (3 % at 250 km) across the meridians.
-        _, x, y = self._closest(lon, lat, chosen)
+        # The closest point of the chosen segment, as measured already (the first segment's, or the
+        # best pair's: not measured a third time, ~25 % of a one-point look-up); its distance by the
+        # haversine formula: the flat approximation overestimates by ~1 % at 100 km (3 % at 250 km)
+        # across the meridians.
+        x[point[best]], y[point[best]] = pair_x[best], pair_y[best]
         return self.owner[chosen].astype(np.int64), haversine_km(lon, lat, x, y)
 
 
