@@ -137,11 +137,11 @@ def groupements_rows(phase: Phase) -> list[list[str]]:
 
 
 def write_communes(phase: Phase, path: Path) -> int:
-    return _write_table(path, list(CSV_COMMUNES.required), communes_rows(phase))
+    return _write_table(path, list(CSV_COMMUNES.required), communes_rows(phase), bom=False)
 
 
 def write_groupements(phase: Phase, path: Path) -> int:
-    return _write_table(path, list(CSV_GROUPEMENTS.required), groupements_rows(phase))
+    return _write_table(path, list(CSV_GROUPEMENTS.required), groupements_rows(phase), bom=False)
 
 
 # --- lineage -----------------------------------------------------------------------------------------
@@ -275,9 +275,13 @@ def write_actions(path: Path) -> int:
 # --- writing -----------------------------------------------------------------------------------------
 
 
-def _write_table(path: Path, header: list[str], rows, sheet: str = "Données") -> int:
-    """CSV (UTF-8, « ; », CRLF) or XLSX by the path's extension, through tagging's TableWriter."""
-    writer = TableWriter(path, header, ";")
+def _write_table(
+    path: Path, header: list[str], rows, sheet: str = "Données", bom: bool = True
+) -> int:
+    """CSV (UTF-8, « ; », CRLF) or XLSX by the path's extension, through tagging's TableWriter.
+    ``bom``: the CSV starts with a BOM, so that a spreadsheet shows its accents (the files people
+    open); the data.gouv.fr tables keep the ANCT's layout, without one."""
+    writer = TableWriter(path, header, ";", bom=bom)
     if writer.kind == "xlsx":
         # TableWriter names its one sheet for the tagging; a downloaded file names what it holds.
         writer.workbook.sheetnames[sheet] = writer.workbook.sheetnames.pop(writer.sheet.name)
@@ -380,7 +384,7 @@ def datasets() -> list[Dataset]:
             TERRITORY_PARTS,
             write_lineage,
             "filiation",
-            "Une ligne par lien entre un territoire et son prédécesseur de la phase précédente.",
+            "Une ligne par lien entre un territoire et son prédécesseur de la phase précédente ; séparateur « ; », UTF-8 avec BOM (Excel).",
         )
     )
     for fmt, content_type in (("CSV", CSV), ("XLSX", XLSX)):

@@ -130,7 +130,8 @@ def test_territories_files_agree_and_xlsx_names_its_sheet(files):
 
 
 def test_lineage_table_links_each_territory_of_2023_2027(files):
-    body = files["filiation-territoires.csv"].decode("utf-8")
+    assert files["filiation-territoires.csv"].startswith(b"\xef\xbb\xbf")  # a BOM, for Excel
+    body = files["filiation-territoires.csv"].decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
     successors = {r["id_ti"] for r in rows if r["phase"] == "2023-2027"}
     assert len(successors) == 183
@@ -205,7 +206,9 @@ def test_public_actions_file_leaves_out_confidential_actions(client, real_data, 
         {"code": "A2", "title": "Action secrète Bravo", "confidential": True},
     )
     assert plan.publications.exists()
-    csv_text = _built(client, "actions-publiques.csv").decode("utf-8")
+    csv_bytes = _built(client, "actions-publiques.csv")
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")  # a BOM: Excel shows the accents
+    csv_text = csv_bytes.decode("utf-8-sig")
     assert "Action publique Alpha" in csv_text and "Action secrète Bravo" not in csv_text
     workbook = openpyxl.load_workbook(io.BytesIO(_built(client, "actions-publiques.xlsx")))
     cells = {cell for row in workbook.worksheets[0].iter_rows(values_only=True) for cell in row}
@@ -234,7 +237,7 @@ def test_every_file_neutralises_spreadsheet_formulas(client, real_data, media):
         return [c for c in cells if isinstance(c, str) and c.startswith(FORMULA_TRIGGERS)]
 
     for name in ("actions-publiques.csv", "liste-ti-grpt-2023-2027.csv"):
-        text = _built(client, name).decode("utf-8")
+        text = _built(client, name).decode("utf-8-sig")
         cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
         assert live(cells) == [] and ("'" + hostile in cells or "'@SUM(A1)" in cells), name
     book = openpyxl.load_workbook(io.BytesIO(_built(client, "actions-publiques.xlsx")))

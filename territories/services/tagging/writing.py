@@ -115,8 +115,11 @@ class AddedCells:
 class TableWriter:
     """Rows in, a file out: ``write(row)`` for each row, then ``finish()``, or ``abort()``."""
 
-    def __init__(self, path: str | Path, header: list[str] | None, delimiter: str = ";"):
-        """``header`` None: a CSV of rows alone, appended to another writer's (``append_file``)."""
+    def __init__(
+        self, path: str | Path, header: list[str] | None, delimiter: str = ";", bom: bool = False
+    ):
+        """``header`` None: a CSV of rows alone, appended to another writer's (``append_file``).
+        ``bom``: a CSV opened in a spreadsheet by people (Excel reads UTF-8 without it as ANSI)."""
         self.path = Path(path)
         self.kind = output_kind(path)
         self.rows = 0
@@ -140,7 +143,9 @@ class TableWriter:
             self.sheet = self.workbook.add_worksheet("Étiquetage")
             self.sheet.write_row(0, 0, [safe(cell) for cell in header])
         else:
-            self.stream = self.temporary.open("w", encoding="utf-8", newline="")
+            self.stream = self.temporary.open(
+                "w", encoding="utf-8-sig" if bom else "utf-8", newline=""
+            )
             self.writer = csv.writer(self.stream, delimiter=delimiter, lineterminator="\r\n")
             # write_tagged's: the input cells of a list of rows, one per line, then split.
             self.buffer = io.StringIO()
