@@ -10,16 +10,16 @@ in-process caches below (rebuilt lazily the first time they are asked for after 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 from core.datastamp import data_stamp
+from core.versioned import VersionedStore
 
 T = TypeVar("T")
 
-_cache: dict[object, tuple[str, object]] = {}
-_lock = threading.Lock()
+# A fixed few keys (the search index, the map's features, the look-up's phases...): no bound.
+_cache = VersionedStore()
 
 
 def data_version() -> str:
@@ -37,17 +37,9 @@ def territories_version() -> str:
 
 def cached(key: object, build: Callable[[], T], version: str | None = None) -> T:
     """``build()``, computed once per process and data version."""
-    version = version or data_version()
-    entry = _cache.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]  # type: ignore[return-value]
-    value = build()
-    with _lock:
-        _cache[key] = (version, value)
-    return value
+    return _cache.get(key, version or data_version(), build)
 
 
 def clear() -> None:
     """Forget every cached value (tests that change the data without re-importing)."""
-    with _lock:
-        _cache.clear()
+    _cache.clear()

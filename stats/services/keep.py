@@ -8,23 +8,20 @@ afresh.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
 from core.datastamp import data_stamp
+from core.versioned import VersionedStore
 
 T = TypeVar("T")
 MAX_KEPT = 512  # entries per process, each a few thousand rows at most
 
-_kept: OrderedDict[tuple, tuple[str, object]] = OrderedDict()
-_lock = threading.Lock()
+_kept = VersionedStore(MAX_KEPT)
 
 
 def clear() -> None:
-    with _lock:
-        _kept.clear()
+    _kept.clear()
 
 
 def kept(key: tuple, parts: tuple[str, ...], build: Callable[[], T]) -> T:
@@ -33,14 +30,4 @@ def kept(key: tuple, parts: tuple[str, ...], build: Callable[[], T]) -> T:
         stamp = data_stamp(*parts)
     except KeyError:  # parts registered by the public app: without it, nothing is kept
         return build()
-    with _lock:
-        entry = _kept.get(key)
-    if entry is not None and entry[0] == stamp:
-        return entry[1]  # type: ignore[return-value]
-    value = build()
-    with _lock:
-        _kept[key] = (stamp, value)
-        _kept.move_to_end(key)
-        while len(_kept) > MAX_KEPT:
-            _kept.popitem(last=False)
-    return value
+    return _kept.get(key, stamp, build)
