@@ -133,6 +133,35 @@ def test_lookup_point_is_the_cli_json_with_urls(client, call):
         assert client.get("/api/v1/lookup", {"lon": lon, "lat": lat}).json() == expected
 
 
+def test_point_answers_written_without_ninja_are_their_schema_exactly(client):
+    """``lookup`` and ``point`` at a point are written by orjson, not validated by ninja
+    (api/v1/lookup.py ``_written``): each answer is its declared schema's, key for key and in its
+    order, inside a territory, on a border, outside every territory, at sea and abroad."""
+    from api.v1.schemas import PointAnswer, PointOnePhase
+
+    places = [
+        ("2.878", "48.96"),
+        ("2.6158", "48.9248"),
+        ("-3", "45"),
+        ("-4.95", "48.15"),
+        ("13.4", "52.52"),
+    ]
+    for lon, lat in places:
+        for path, schema, extra in [
+            ("/api/v1/lookup", PointAnswer, {}),
+            ("/api/v1/point", PointOnePhase, {}),
+            ("/api/v1/point", PointOnePhase, {"phase": "2019-2022"}),
+        ]:
+            response = client.get(path, {"lon": lon, "lat": lat, **extra})
+            assert response.status_code == 200
+            assert response["Content-Type"] == "application/json; charset=utf-8"
+            answer = json.loads(response.content)
+            assert schema.model_validate(answer).model_dump(mode="json") == answer
+            assert json.dumps(schema.model_validate(answer).model_dump(mode="json")) == json.dumps(
+                answer
+            )  # the same keys in the same order
+
+
 @pytest.mark.parametrize(
     "params, status, message",
     [

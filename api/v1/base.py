@@ -224,5 +224,11 @@ class TerritoryUrls:
         key = (ref["phase"], ref["id"], ref.get("distance_km"))
         found = self.refs.get(key)
         if found is None:
-            found = self.refs[key] = {**ref, "url": self.url(ref["phase"], ref["id"])}
+            # The schema's order (TerritoryRef, then NearTerritory's distance): an answer written
+            # by orjson without ninja's validation (``json_answer``) has the same bytes.
+            found = {k: v for k, v in ref.items() if k != "distance_km"}
+            found["url"] = self.url(ref["phase"], ref["id"])
+            if "distance_km" in ref:
+                found["distance_km"] = ref["distance_km"]
+            self.refs[key] = found
         return found

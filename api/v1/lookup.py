@@ -61,6 +61,14 @@ def _point_answer(lon: float, lat: float, phases: list[Phase], urls: TerritoryUr
     return _with_urls(spatial.point_lookup_phases(lon, lat, phases), urls)
 
 
+def _written(answer: dict) -> HttpResponse:
+    """A point's answer written by orjson, not validated by ninja against the declared schema: the
+    same bytes (its dicts are built in the schema's order, ``TerritoryUrls.ref``; the tests validate
+    such answers against the schema), ~0.1 ms less of a look-up at a new point, where ninja tries the
+    union ``CommuneAnswer | PointAnswer`` member by member (profiled, docs/performance.md)."""
+    return HttpResponse(orjson.dumps(answer), content_type="application/json; charset=utf-8")
+
+
 @router.get(
     "/lookup",
     response={200: CommuneAnswer | PointAnswer, 400: Error, 404: LookupErrorOut},
@@ -91,7 +99,7 @@ def lookup_one(
             )
         x, y = parse_coordinate("lon", lon), parse_coordinate("lat", lat)
         try:
-            return _point_answer(x, y, _phases(selected), TerritoryUrls())
+            return _written(_point_answer(x, y, _phases(selected), TerritoryUrls()))
         except ValueError as error:
             raise HttpError(400, str(error)) from error
     # Answered from the batch's in-memory index (one small query for its version) rather than by
@@ -134,7 +142,7 @@ def point(
     result["territoires"] = [urls.ref(t) for t in result["territoires"]]
     if result["plus_proche"]:
         result["plus_proche"] = urls.ref(result["plus_proche"])
-    return result
+    return _written(result)
 
 
 BATCH_BODY = {
