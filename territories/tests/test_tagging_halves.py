@@ -167,3 +167,18 @@ def test_small_files_points_xlsx_and_progress_stay_in_one_process(real_data, tmp
     tag_file(source, tmp_path / "out.xlsx", Columns(commune="insee"), workers=2)
     tag_file(source, tmp_path / "out.csv", Columns(commune="insee"), workers=2, progress=print)
     assert forks == []
+
+
+def test_no_process_to_be_had_leaves_the_work_to_one(
+    real_data, tmp_path, monkeypatch, cut_everything
+):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    source = write(tmp_path / "in.csv", commune_lines())
+    one = tag_file(source, tmp_path / "one.csv", Columns(commune="insee"), workers=1)
+    monkeypatch.setattr(os, "fork", no_fork)
+    two = tag_file(source, tmp_path / "two.csv", Columns(commune="insee"), workers=2)
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert (two.rows, two.tagged, two.motifs) == (one.rows, one.tagged, one.motifs)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.csv", "one.csv", "two.csv"]

@@ -116,7 +116,13 @@ def tag_in_two(
     os.close(handle)
     part = Path(name)
     reading_end, writing_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to be had (EAGAIN, ENOMEM): one process tags the whole file
+        os.close(reading_end)
+        os.close(writing_end)
+        part.unlink()
+        return False
     if pid == 0:  # the second process: the second half into ``part``, its counts into the pipe
         payload, code, writer = b"", 1, None
         try:
