@@ -225,7 +225,7 @@ class TerritoryUrls:
         found = self.refs.get(key)
         if found is None:
             # The schema's order (TerritoryRef, then NearTerritory's distance): an answer written
-            # by orjson without ninja's validation (``json_answer``) has the same bytes.
+            # by orjson without ninja's validation (api/v1/lookup.py ``_written``) has the same bytes.
             found = {k: v for k, v in ref.items() if k != "distance_km"}
             found["url"] = self.url(ref["phase"], ref["id"])
             if "distance_km" in ref:

@@ -327,7 +327,12 @@ def tag_file(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if _in_two(source, destination, table, columns, phase_obj, report, workers, progress):
+        # Read once, for both ways of tagging codes (and before any fork: a second process reads no
+        # database).
+        index = None if columns.mode == "point" else CodeIndex.of(phase_obj)
+        if _in_two(
+            source, destination, table, columns, phase_obj, index, report, workers, progress
+        ):
             return report
         header, out = _tagged(
             table.header,
@@ -342,6 +347,7 @@ def tag_file(
             workers,
             progress,
             neutralize=True,
+            index=index,
         )
         delimiter = table.delimiter if table.kind == "csv" else ";"
         writer = TableWriter(destination, header, delimiter)
@@ -361,7 +367,7 @@ def tag_file(
     return report
 
 
-def _in_two(source, destination, table, columns, phase, report, workers, progress) -> bool:
+def _in_two(source, destination, table, columns, phase, index, report, workers, progress) -> bool:
     """``halves.tag_in_two`` for a CSV of commune codes or SIRENs tagged into a CSV, when the file
     is large enough and the caller reports no progress (a background job's progress counts rows in
     order); False when not done, with nothing written."""
@@ -376,7 +382,6 @@ def _in_two(source, destination, table, columns, phase, report, workers, progres
         or source.stat().st_size < halves.MIN_BYTES
     ):
         return False
-    index = CodeIndex.of(phase)  # here, before the fork: the other process reads no database
 
     def tag_half(chunks, counts):
         return _tagged(
