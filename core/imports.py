@@ -343,7 +343,9 @@ def read_table(
     if kind == "xlsx":
         return _read_xlsx(source, name, sheet, limit)
     text = decode_text(read_bounded(source, name), name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    # strict: a quote opened and never closed is an error (CSV illisible), not a cell running to the
+    # end of the file with every row after it (the walk of 2026-12-04 lost three rows that way).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
     rows = csv_rows(reader, name, limit, by_line=False, header_rows=1)
     first = next(rows, None)
     headers = [cell.strip() for cell in first[1]] if first else []

@@ -137,3 +137,10 @@ def test_a_bomb_workbook_is_refused_before_calamine_opens_it(tmp_path):
 def test_unreadable_files_are_refused_in_french(name, raw, words):
     message = refusal(io.BytesIO(raw), name)
     assert message.startswith(f"{name} : ") and words in message
+
+
+def test_a_quote_never_closed_is_refused_not_read_to_the_end_of_the_file():
+    # Non-strict, the csv module made one cell of everything after the quote: rows lost in silence.
+    source = io.BytesIO(b'code;nom\r\n77284;Meaux\r\n77001;"Ach\r\n77002;Bar\r\n77003;Baz\r\n')
+    message = refusal(source, "plan.csv")
+    assert "guillemet non refermé" in message and "ligne 3" in message

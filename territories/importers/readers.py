@@ -395,7 +395,7 @@ def _new_territory(
 def _read_csv(text: str, name: str) -> ParsedSource:
     header_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(CSV_DELIMITERS, key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     # csv_rows: a field over MAX_CELL_CHARS, too many rows or columns are refused in French.
     rows = csv_rows(reader, name, MAX_ROWS, header_rows=1)
     try:

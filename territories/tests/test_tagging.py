@@ -434,6 +434,20 @@ def test_lists_of_rows_write_what_row_by_row_writes(
     assert out[2]["note"] == "ligne\nsur deux"
 
 
+def test_a_quote_never_closed_refuses_the_file_instead_of_swallowing_its_last_rows(
+    real_data, tmp_path
+):
+    """The walk of 2026-12-04: « 77001;"Ach » then three rows made one cell to the end of the file,
+    and the job said « 2 lignes lues » of 5, with no word of the others."""
+    source = tmp_path / "in.csv"
+    source.write_bytes(b'insee;nom\r\n77284;Meaux\r\n77001;"Ach\r\n77002;Bar\r\n77003;Baz\r\n')
+    with pytest.raises(tagging.ImportRefused) as refused:
+        tag_file(source, tmp_path / "out.csv", Columns(commune="insee"))
+    problem = refused.value.problems[0]
+    assert "guillemet non refermé" in problem.message and problem.row == 3
+    assert list(tmp_path.iterdir()) == [source]
+
+
 def test_csv_error_beyond_the_first_list_names_its_line(real_data, tmp_path, monkeypatch):
     monkeypatch.setattr(tagging, "CHUNK_CODES", 2)
     rows = [["insee", "note"]] + [["77284", "ok"]] * 4 + [["77284", "x" * 140_000]]

@@ -149,7 +149,7 @@ def _open_csv(path: Path, name: str, head: bytes) -> Table:
         stream.seek(0)
         delimiter = sniff_delimiter(first_line.lstrip("\ufeff").rstrip("\r\n"))
         csv.field_size_limit(MAX_CELL_CHARS)
-        reader = csv.reader(stream, delimiter=delimiter)
+        reader = csv.reader(stream, delimiter=delimiter, strict=True)
         numbered = csv_rows(reader, name, row_limit=sys.maxsize)
         header = _header(next(numbered, (1, []))[1], name)
         if header and header[0].startswith("\ufeff"):
@@ -299,7 +299,7 @@ def _line_chunks(stream, delimiter: str, width: int, size: int, replay) -> Itera
                 len(text) <= MAX_CELL_CHARS or max(map(len, lines)) <= MAX_CELL_CHARS
             )
         if not plain:
-            reader = csv.reader(chain(raw, stream), delimiter=delimiter)
+            reader = csv.reader(chain(raw, stream), delimiter=delimiter, strict=True)
             yield from _csv_chunks(reader, size, replay, done)
             return
         done += len(lines)
@@ -316,7 +316,9 @@ def _line_chunks(stream, delimiter: str, width: int, size: int, replay) -> Itera
 
 def _replay(path: Path, name: str, encoding: str, delimiter: str, skip: int) -> Iterator[list]:
     with path.open("r", encoding=encoding, newline="") as stream:
-        numbered = csv_rows(csv.reader(stream, delimiter=delimiter), name, row_limit=sys.maxsize)
+        numbered = csv_rows(
+            csv.reader(stream, delimiter=delimiter, strict=True), name, row_limit=sys.maxsize
+        )
         rows = []
         try:
             for position, (_, cells) in enumerate(numbered):
