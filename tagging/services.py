@@ -150,6 +150,7 @@ def run_job(job_id: str) -> str:
             columns_of(job),
             phase=job.phase,
             progress=progress,
+            name=job.file_name,  # not the stored « entree.csv »: the name the person knows
         )
     except ImportRefused as refused:
         job.fail(FAILED_SUMMARY, refused.problems[:50])

@@ -196,6 +196,8 @@ def test_a_file_refused_while_tagging_fails_with_its_reason(person, client, medi
     page = _text(client.get(f"/etiquetage/{job.pk}/"))
     assert "Échec" in page and "aucun fichier n'a été écrit" in page
     assert "3 cellules pour 2 colonnes" in page
+    # The file is named as it was sent, not as it was stored (« entree.csv », walk of 2026-12-04).
+    assert "communes.csv" in page and "entree" not in page
     assert client.get(f"/etiquetage/{job.pk}/fichier/").status_code == 404
     assert _files(media) == []
 

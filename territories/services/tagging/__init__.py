@@ -306,8 +306,10 @@ def tag_file(
     phase: str | None = None,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    name: str | None = None,
 ) -> TagReport:
-    """Tag the table of ``source`` into ``destination`` (CSV, or XLSX by its extension).
+    """Tag the table of ``source`` into ``destination`` (CSV, or XLSX by its extension); ``name``:
+    the file's name in the messages (the name it was uploaded under), ``source``'s by default.
 
     Raises ImportRefused (in French) on a file it cannot read, a missing column, an XLSX output beyond
     Excel's rows; ``destination`` is then left untouched.
@@ -319,7 +321,7 @@ def tag_file(
         raise refuse(str(destination), "le dossier du fichier de sortie n'existe pas")
     phase_obj = resolve_phase(phase)
     report = TagReport(phase_obj.code)
-    table = open_table(source)
+    table = open_table(source, name)
     writer = out = None
     # The rows held by the chunks in flight are hundreds of thousands of lists: the cyclic garbage
     # collector would walk them again and again, for no cycle (the work makes none). Measured: reading
