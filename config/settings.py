@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DatabaseBusyMiddleware",  # "database is locked" -> 503 réessayez (core/errors.py)
+    "core.middleware.ApiErrorsAsJsonMiddleware",  # a view's HTML error under /api/ -> French JSON
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -35,6 +35,32 @@ FALLBACK = (
 )
 
 
+# Under this prefix the clients are programs: errors answer JSON ``{"detail": "…"}`` in French, as the
+# API's own errors (docs/api.md), never the HTML page.
+API_PREFIX = "/api/"
+API_MESSAGES = {
+    400: "Requête incorrecte.",
+    403: "Accès refusé.",
+    404: "Adresse inconnue de l'API : voyez la liste de ses opérations dans sa documentation.",
+    405: "Méthode {method} non acceptée à cette adresse (acceptées : {allowed}).",
+    413: "Requête trop volumineuse.",
+    500: "Erreur inattendue : réessayez dans quelques instants.",
+}
+
+
+def is_api(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def api_error(request, status: int, allowed: str = "") -> JsonResponse:
+    """The JSON error of the API for ``status`` (``allowed``: the methods a 405 names)."""
+    message = API_MESSAGES.get(status, "Erreur {status}.")
+    return JsonResponse(
+        {"detail": message.format(method=request.method, allowed=allowed, status=status)},
+        status=status,
+    )
+
+
 def is_database_busy(error: BaseException | None) -> bool:
     """SQLite's "database is locked" (or "database table is locked") once the busy timeout ran out."""
     return isinstance(error, OperationalError) and "locked" in str(error).lower()
@@ -43,6 +69,8 @@ def is_database_busy(error: BaseException | None) -> bool:
 def _page(request, key, *, minimal: bool = False) -> HttpResponse:
     template, title = PAGES[key]
     status = 403 if key == "csrf" else key
+    if is_api(request):
+        return api_error(request, status)
     try:
         response = render(
             request,
@@ -78,7 +106,7 @@ BUSY_MESSAGE = "La base de données est occupée : réessayez dans quelques inst
 
 def database_busy(request) -> HttpResponse:
     logger.warning("Database still locked after the busy timeout: 503 on %s", request.path)
-    if request.path.startswith("/api/"):  # API clients read JSON, as the API's other errors
+    if is_api(request):
         response = JsonResponse({"detail": BUSY_MESSAGE}, status=503)
     else:
         response = _page(request, 503, minimal=True)

@@ -82,3 +82,28 @@ class DatabaseBusyMiddleware:
         if is_database_busy(exception):
             return database_busy(request)
         return None
+
+
+class ApiErrorsAsJsonMiddleware:
+    """An error a view gives under the API's prefix in HTML or plain text becomes the API's JSON
+    error (core/errors.py), status and ``Allow`` kept: django-ninja answers a method an address does
+    not take with an English « Method not allowed » (walk of 2026-12-04). The error handlers (400,
+    403, 404, 500) answer JSON there already."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        from core.errors import api_error, is_api
+
+        if not is_api(request):
+            return response
+        converted = api_error(request, response.status_code, response.get("Allow", ""))
+        if response.has_header("Allow"):
+            converted["Allow"] = response["Allow"]
+        return converted

@@ -101,6 +101,32 @@ def test_a_database_still_locked_answers_the_api_in_json(client):
     assert response["Retry-After"] == str(errors.RETRY_AFTER_SECONDS)
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status", "detail"),
+    [
+        ("get", f"/api/v1/nulle-part/{SECRET}", 404, "Adresse inconnue de l'API"),
+        ("get", "/api/compte/nulle-part", 404, "Adresse inconnue de l'API"),
+        ("get", "/api/test-erreurs/plantage/", 500, "Erreur inattendue"),
+        # django-ninja's own answer was an English « Method not allowed » in HTML (walk of 04/12).
+        (
+            "put",
+            "/api/v1/phases",
+            405,
+            "Méthode PUT non acceptée à cette adresse (acceptées : GET)",
+        ),
+        ("post", "/api/v1/lookup", 405, "Méthode POST non acceptée"),
+    ],
+)
+def test_the_apis_errors_are_french_json_never_the_html_page(client, method, path, status, detail):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert detail in response.json()["detail"]
+    assert SECRET not in response.content.decode() and "Traceback" not in response.content.decode()
+    if status == 405:
+        assert response["Allow"] == "GET"
+
+
 def test_a_lock_outside_views_also_answers_503(rf):
     """Sessions and middleware raise outside views: Django then calls handler500 in its except block."""
     request = rf.get("/compte/")

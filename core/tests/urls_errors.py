@@ -27,5 +27,6 @@ urlpatterns = [
     path("test-erreurs/verrou/", locked),
     path("test-erreurs/suspect/", suspicious),
     path("api/test-erreurs/verrou/", locked),
+    path("api/test-erreurs/plantage/", crash),
     *project_urlpatterns,
 ]
