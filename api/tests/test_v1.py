@@ -170,6 +170,10 @@ def test_point_answers_written_without_ninja_are_their_schema_exactly(client):
         ({"lon": "2"}, 400, "Indiquez commune"),
         ({"lon": "abc", "lat": "1"}, 400, "n'est pas un nombre"),
         ({"lon": "500", "lat": "1"}, 400, "hors limites"),
+        # Walk of 2026-12-04: « longitude inf » for 1e400, and 5,000 characters sent back.
+        ({"lon": "1e400", "lat": "1"}, 400, "« 1e400 » n'est pas un nombre"),
+        ({"lon": "9" * 20_000, "lat": "1"}, 400, "« " + "9" * 80 + "… » n'est pas un nombre"),
+        ({"commune": "x" * 5_000}, 404, "« " + "x" * 80 + "… »"),
         ({"commune": "99999"}, 404, "Aucune commune n'a le code INSEE « 99999 »"),
         ({"commune": "Meaux", "phase": "1990-1995"}, 400, "Phase « 1990-1995 » inconnue"),
     ],

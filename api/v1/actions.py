@@ -9,6 +9,7 @@ from __future__ import annotations
 from ninja import Router
 from ninja.errors import HttpError
 
+from core.imports import quote
 from plans.models import Axis
 from plans.selectors import latest_publications
 from plans.services.publication import PublishedAction
@@ -85,7 +86,7 @@ def actions(
     n'est jamais publié. Pagination : `page`, `taille` (50, au plus 500)."""
     selected = optional_phase(phase)
     if axe and axe not in AXES:
-        raise HttpError(400, f"Axe « {axe} » inconnu : attendu l'un de {', '.join(AXES)}.")
+        raise HttpError(400, f"Axe « {quote(axe)} » inconnu : attendu l'un de {', '.join(AXES)}.")
     items = [
         item
         for item in _published_actions(selected.code if selected else "")

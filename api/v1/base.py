@@ -18,6 +18,7 @@ from ninja import NinjaAPI, Query, Swagger
 from ninja.errors import HttpError
 from ninja.renderers import BaseRenderer
 
+from core.imports import quote
 from territories.models import Phase
 
 from .schemas import Error
@@ -134,7 +135,7 @@ def resolve_phase(code: str | None) -> Phase:
     phase = Phase.objects.filter(code=code).first() if "\x00" not in code else None
     if phase is None:
         expected = ", ".join(Phase.objects.order_by("number").values_list("code", flat=True))
-        raise HttpError(400, f"Phase « {code} » inconnue : attendu l'une de {expected}.")
+        raise HttpError(400, f"Phase « {quote(code)} » inconnue : attendu l'une de {expected}.")
     return phase
 
 
@@ -147,7 +148,8 @@ def choice(name: str, value: str, choices: tuple[str, ...], default: str) -> str
     value = value or default
     if value not in choices:
         raise HttpError(
-            400, f"Paramètre {name} : « {value} » inconnu : attendu l'un de {', '.join(choices)}."
+            400,
+            f"Paramètre {name} : « {quote(value)} » inconnu : attendu l'un de {', '.join(choices)}.",
         )
     return value
 
@@ -157,10 +159,10 @@ def parse_coordinate(name: str, value: str) -> float:
         number = float(value.replace(",", "."))
     except ValueError:
         number = math.nan
-    if math.isnan(number):
+    if not math.isfinite(number):  # « 1e400 » is inf for float(): no number of degrees either
         raise HttpError(
             400,
-            f"Paramètre {name} : « {value} » n'est pas un nombre (degrés WGS 84, par exemple 2.88).",
+            f"Paramètre {name} : « {quote(value)} » n'est pas un nombre (degrés WGS 84, par exemple 2.88).",
         )
     return number
 
@@ -169,7 +171,7 @@ def positive_int(name: str, value: str, default: int, maximum: int | None = None
     if not value:
         return default
     if not value.isascii() or not value.isdigit() or int(value) < 1:
-        raise HttpError(400, f"Paramètre {name} : « {value} » : attendu un entier positif.")
+        raise HttpError(400, f"Paramètre {name} : « {quote(value)} » : attendu un entier positif.")
     number = int(value)
     if maximum is not None and number > maximum:
         raise HttpError(400, f"Paramètre {name} : au plus {maximum} ({number} demandé).")

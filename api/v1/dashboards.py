@@ -11,6 +11,7 @@ from datetime import date
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from core.imports import quote
 from geo.models import Departement, Region
 from stats.definitions import DEFINITIONS
 from stats.services.dashboard import as_json, compare_areas, compare_phases, dashboard_figures
@@ -205,9 +206,11 @@ def _scope(phase, region: str, departement: str, territoire: str) -> Scope:
     kind, code = given[0]
     model = {"region": Region, "departement": Departement}.get(kind)
     if model is not None and not model.objects.filter(code=code).exists():
-        raise HttpError(404, f"{model._meta.verbose_name.capitalize()} « {code} » inconnu(e).")
+        raise HttpError(
+            404, f"{model._meta.verbose_name.capitalize()} « {quote(code)} » inconnu(e)."
+        )
     if kind == "territoire" and not Territory.objects.filter(phase=phase, ti_id=code).exists():
-        raise HttpError(404, f"Territoire « {code} » inconnu dans la phase {phase.code}.")
+        raise HttpError(404, f"Territoire « {quote(code)} » inconnu dans la phase {phase.code}.")
     return Scope(kind, code)
 
 

@@ -13,6 +13,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from core.imports import quote
 from geo import cog
 from geo.models import Commune
 from geo.text import normalize_search
@@ -107,19 +108,19 @@ def _find(index: CommuneIndex, query: str) -> str:
         if code not in index.communes:
             code = cog.load_vintage(cog.CURRENT_VINTAGE).former_codes.get(code)
         if code not in index.communes:
-            raise lookup.LookupError(f"Aucune commune n'a le code INSEE « {text} ».")
+            raise lookup.LookupError(f"Aucune commune n'a le code INSEE « {quote(text)} ».")
         return code
     if len(text) == 9 and text.isdigit():
         if text not in index.by_siren:
-            raise lookup.LookupError(f"Aucune commune n'a le SIREN « {text} ».")
+            raise lookup.LookupError(f"Aucune commune n'a le SIREN « {quote(text)} ».")
         return index.by_siren[text]
     matches = index.by_name.get(normalize_search(text), [])
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise lookup.LookupError(f"Aucune commune ne s'appelle « {text} ».")
+        raise lookup.LookupError(f"Aucune commune ne s'appelle « {quote(text)} ».")
     raise lookup.LookupError(
-        f"{len(matches)} communes s'appellent « {text} » : précisez le code INSEE.",
+        f"{len(matches)} communes s'appellent « {quote(text)} » : précisez le code INSEE.",
         candidates=[
             f"{index.communes[c]['nom']} ({c}, {index.departement_names[c]})" for c in matches
         ],

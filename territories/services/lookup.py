@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from core.imports import quote
 from geo import cog
 from geo.models import Commune, Groupement
 from geo.text import normalize_search
@@ -50,20 +51,20 @@ def find_commune(query: str) -> Commune:
             current_code = cog.load_vintage(cog.CURRENT_VINTAGE).former_codes.get(text.upper())
             commune = base.filter(code=current_code).first() if current_code else None
         if commune is None:
-            raise LookupError(f"Aucune commune n'a le code INSEE « {text} ».")
+            raise LookupError(f"Aucune commune n'a le code INSEE « {quote(text)} ».")
         return commune
     if len(text) == 9 and text.isdigit():
         commune = base.filter(siren=text).first()
         if commune is None:
-            raise LookupError(f"Aucune commune n'a le SIREN « {text} ».")
+            raise LookupError(f"Aucune commune n'a le SIREN « {quote(text)} ».")
         return commune
     matches = list(base.filter(search_name=normalize_search(text)).order_by("code"))
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise LookupError(f"Aucune commune ne s'appelle « {text} ».")
+        raise LookupError(f"Aucune commune ne s'appelle « {quote(text)} ».")
     raise LookupError(
-        f"{len(matches)} communes s'appellent « {text} » : précisez le code INSEE.",
+        f"{len(matches)} communes s'appellent « {quote(text)} » : précisez le code INSEE.",
         candidates=[f"{c.name} ({c.code}, {c.departement.name})" for c in matches],
     )
 
